@@ -1,0 +1,188 @@
+"""The ``asyncsim`` command: parse, call :mod:`asyncsim.app`, print, exit with a code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from asyncsim import __version__, app
+from asyncsim.exit_codes import ExitCode
+from asyncsim.reports.summary_json import SummaryFormatError
+from asyncsim.reports.terminal import print_summary
+from asyncsim.scenarios.schema import scenario_json_schema
+from asyncsim.scenarios.yaml_io import ScenarioError
+
+cli = typer.Typer(
+    name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Simulate async data-fetching and resilience strategies before production does.")
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", "-s", help="override a field: --set workload.users=50 (repeatable)",
+    rich_help_panel="Scenario")]
+
+
+def handle_errors(command: F) -> F:
+    """Map user errors to exit codes and clean messages; never show a user a traceback.
+
+    Why: a scenario error is the user's to fix and deserves file:line:col, not a stack;
+    an internal error is ours, and says so (ASYNCSIM_DEBUG=1 re-raises for a traceback).
+    """
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as error:
+            for problem in error.problems:
+                err.print(str(problem), markup=False, highlight=False)
+            count = len(error.problems)
+            err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
+            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except SummaryFormatError as error:
+            err.print(f"[red]✗ {error}[/red]", highlight=False)
+            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted: no report written[/yellow]")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except typer.Exit:
+            raise
+        except Exception as error:
+            if os.environ.get("ASYNCSIM_DEBUG"):
+                raise
+            err.print(f"[red]✗ internal error: {type(error).__name__}: {error}[/red]\n"
+                      "This is a bug in asyncsim; run with ASYNCSIM_DEBUG=1 for a traceback.",
+                      highlight=False)
+            raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"asyncsim {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """asyncsim: strategies side by side, under load and faults, before production."""
+
+
+def _overrides(sets: list[str] | None, **named: Any) -> list[str]:
+    extra = [f"{k}={v}" for k, v in named.items() if v is not None]
+    return [*(sets or []), *extra]
+
+
+@cli.command()
+@handle_errors
+def run(
+    scenario: ScenarioArg,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>]",
+        rich_help_panel="Output")] = None,
+    sets: SetOpt = None,
+    replications: Annotated[int | None, typer.Option(
+        min=1, help="replications per strategy", rich_help_panel="Scenario")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="root seed",
+                                             rich_help_panel="Scenario")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="worker processes [default: all cores]",
+        rich_help_panel="Parallelism")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
+                                        rich_help_panel="Output")] = False,
+) -> None:
+    """Run every strategy of a scenario and report them side by side."""
+    loaded = app.load(scenario, _overrides(sets, replications=replications, seed=seed))
+    target = out_dir or app.default_out_dir(loaded.scenario)
+    show = not quiet and err.is_terminal
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=not show, transient=True) as bar:
+        task = bar.add_task("simulating", total=None)
+        result = app.run(loaded, target, jobs=jobs,
+                         on_progress_start=lambda n: bar.update(task, total=n),
+                         progress=lambda done, total: bar.update(task, completed=done))
+    print_summary(out, result.summary, result.strategy_order, result.performance,
+                  result.wall_s, out_dir=str(target))
+
+
+@cli.command()
+@handle_errors
+def validate(scenario: ScenarioArg, sets: SetOpt = None) -> None:
+    """Check a scenario and list every problem at once (exit 104 when invalid)."""
+    loaded = app.load(scenario, _overrides(sets))
+    s = loaded.scenario
+    out.print(f"[green]✓[/green] {loaded.source}: {s.name!r}: {len(s.backends)} backend(s), "
+              f"{len(s.strategies)} strategies, {s.replications} replication(s)",
+              highlight=False)
+
+
+@cli.command()
+@handle_errors
+def schema(
+    output: Annotated[Path | None, typer.Option("--out", "-o",
+                                                help="write to a file instead of stdout")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editors: yaml-language-server)."""
+    text = json.dumps(scenario_json_schema(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from asyncsim.reports.writers import write_atomic
+        write_atomic(output, text)
+
+
+def bundled_examples() -> dict[str, Path]:
+    folder = resources.files("asyncsim") / "examples"
+    return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir()
+            if str(p).endswith(".yaml")}
+
+
+@cli.command()
+@handle_errors
+def examples() -> None:
+    """List the bundled example scenarios."""
+    for name, path in sorted(bundled_examples().items()):
+        first = next((line[2:].strip() for line in path.read_text().splitlines()
+                      if line.startswith("# ") and "yaml-language-server" not in line), "")
+        out.print(f"[cyan]{name:<20}[/cyan] {first}", highlight=False)
+
+
+@cli.command()
+@handle_errors
+def init(
+    name: Annotated[str, typer.Argument(help="a bundled example (see: asyncsim examples)")],
+    directory: Annotated[Path, typer.Argument(help="where to write it")] = Path("."),
+) -> None:
+    """Copy a bundled example into a folder to start from."""
+    found = bundled_examples()
+    if name not in found:
+        err.print(f"[red]✗ no example {name!r} (allowed: {', '.join(sorted(found))})[/red]")
+        raise typer.Exit(ExitCode.USAGE)
+    target = directory / f"{name}.yaml"
+    if target.exists():
+        err.print(f"[red]✗ {target} exists; not overwriting[/red]")
+        raise typer.Exit(ExitCode.USAGE)
+    from asyncsim.reports.writers import write_atomic
+    write_atomic(target, found[name].read_text())
+    out.print(f"wrote {target}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""From recorded columns to metrics, summaries, comparisons and files."""

@@ -1,0 +1,6 @@
+"""Importing this module fills the metric registry with every family's metrics."""
+
+from asyncsim.reports import core_metrics  # noqa: F401
+from asyncsim.reports.metrics import REGISTRY
+
+__all__ = ["REGISTRY"]

@@ -1,0 +1,101 @@
+"""Metrics every run has: latency, outcomes, backend load."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
+from asyncsim.sim.outcome import Status
+
+
+@metric("latency", "trend", "s", "lower",
+        "user-perceived time from request start to outcome delivered (queueing, retries, "
+        "backoff and hedges included)")
+def latency(view: RunView) -> Values:
+    return {value_key("latency", s): v for s, v in trend_stats(view.columns["latency_s"]).items()}
+
+
+@metric("requests", "counter", "req", "none", "user requests started after warm-up")
+def requests(view: RunView) -> Values:
+    return {"requests": float(view.count)}
+
+
+@metric("throughput", "gauge", "req/s", "none", "user requests per second of measured time")
+def throughput(view: RunView) -> Values:
+    return {"throughput": view.count / view.window_s}
+
+
+@metric("success_rate", "rate", "1", "higher", "share of requests that got real data")
+def success_rate(view: RunView) -> Values:
+    return {"success_rate": view.status_share(Status.OK)}
+
+
+@metric("error_rate", "rate", "1", "lower",
+        "share of requests that ended without data (server error, timeout, rejected, "
+        "short-circuited); a fallback is not an error but is not a success either")
+def error_rate(view: RunView) -> Values:
+    return {"error_rate": view.status_share(Status.ERROR, Status.TIMEOUT, Status.REJECTED,
+                                            Status.SHORT_CIRCUITED)}
+
+
+@metric("errors_by_kind", "rate", "1", "lower",
+        "share of requests ending in each kind of failure: error, timeout, rejected, "
+        "short_circuited", tags=("kind",))
+def errors_by_kind(view: RunView) -> Values:
+    kinds = {"error": Status.ERROR, "timeout": Status.TIMEOUT, "rejected": Status.REJECTED,
+             "short_circuited": Status.SHORT_CIRCUITED}
+    return {value_key("errors_by_kind", tag=f"kind:{k}"): view.status_share(s)
+            for k, s in kinds.items()}
+
+
+@metric("backend_calls", "counter", "calls", "lower",
+        "calls that reached a backend in the measured window", tags=("backend",))
+def backend_calls(view: RunView) -> Values:
+    per = {value_key("backend_calls", tag=f"backend:{name}"): float(b.calls)
+           for name, b in view.result.backends.items()}
+    return {"backend_calls": float(sum(per.values())), **per}
+
+
+@metric("amplification", "gauge", "calls/req", "lower",
+        "backend calls per user request (retries and hedges raise it, caches lower it)")
+def amplification(view: RunView) -> Values:
+    calls = sum(b.calls for b in view.result.backends.values())
+    return {"amplification": calls / view.count if view.count else float("nan")}
+
+
+@metric("backend_utilisation", "gauge", "1", "none",
+        "time-average share of a backend's workers that are busy", tags=("backend",))
+def backend_utilisation(view: RunView) -> Values:
+    return {value_key("backend_utilisation", tag=f"backend:{n}"): b.utilisation
+            for n, b in view.result.backends.items()}
+
+
+@metric("queue_length", "gauge", "calls", "lower",
+        "time-average number of calls waiting for a worker", tags=("backend",))
+def queue_length(view: RunView) -> Values:
+    return {value_key("queue_length", tag=f"backend:{n}"): b.mean_queue_length
+            for n, b in view.result.backends.items()}
+
+
+@metric("rejected", "counter", "calls", "lower",
+        "backend calls refused because the queue was full", tags=("backend",))
+def rejected(view: RunView) -> Values:
+    per = {value_key("rejected", tag=f"backend:{n}"): float(b.rejected)
+           for n, b in view.result.backends.items()}
+    return {"rejected": float(sum(per.values())), **per}
+
+
+@metric("dropped", "counter", "calls", "lower",
+        "queued backend calls skipped because their client deadline had passed",
+        tags=("backend",))
+def dropped(view: RunView) -> Values:
+    per = {value_key("dropped", tag=f"backend:{n}"): float(b.dropped)
+           for n, b in view.result.backends.items()}
+    return {"dropped": float(sum(per.values())), **per}
+
+
+@metric("attempts", "gauge", "calls/req", "none",
+        "mean backend attempts a user request caused, as seen by the client")
+def attempts(view: RunView) -> Values:
+    values = view.columns["attempts"]
+    return {"attempts": float(np.mean(values)) if len(values) else float("nan")}

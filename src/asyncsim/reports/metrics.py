@@ -1,0 +1,98 @@
+"""The metric registry: every metric is defined once here, with its unit and meaning.
+
+The terminal summary, ``summary.json``, the HTML report and the threshold parser all
+read this registry. A metric is computed per run (one strategy, one replication) from a
+:class:`RunView`; replications are then averaged with a confidence interval.
+
+Kinds follow k6: a *trend* has the statistics avg/min/med/max/p(N); a *rate* is a share
+of requests in [0, 1]; a *counter* counts things in the measured window; a *gauge* is a
+time average or a ratio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from asyncsim.sim.outcome import Source, Status
+from asyncsim.sim.simulation import RunResult
+
+Kind = Literal["trend", "rate", "counter", "gauge"]
+Better = Literal["lower", "higher", "none"]
+TREND_STATS = ("avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)")
+Values = dict[str, float]
+
+
+class RunView:
+    """The measured window of one run: requests that started after warm-up."""
+
+    def __init__(self, result: RunResult) -> None:
+        self.result = result
+        columns = result.requests
+        mask = columns["t_start_s"] >= result.warmup_s
+        self.columns = {name: values[mask] for name, values in columns.items()}
+        self.count = int(mask.sum())
+        self.window_s = result.duration_s - result.warmup_s
+
+    def share(self, selected: np.ndarray) -> float:
+        return float(selected.sum()) / self.count if self.count else float("nan")
+
+    def status_share(self, *statuses: Status) -> float:
+        return self.share(np.isin(self.columns["status"], [int(s) for s in statuses]))
+
+    def source_share(self, *sources: Source) -> float:
+        return self.share(np.isin(self.columns["source"], [int(s) for s in sources]))
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    kind: Kind
+    unit: str                 # "s" for times, "1" for ratios, "req" etc. for counts
+    better: Better
+    meaning: str
+    compute: Callable[[RunView], Values] = field(repr=False, compare=False)
+    family: str = "core"
+    tags: tuple[str, ...] = ()  # tag names this metric can be filtered by (e.g. "backend")
+
+
+REGISTRY: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    if metric.name in REGISTRY:
+        raise ValueError(f"metric {metric.name!r} is defined twice")
+    REGISTRY[metric.name] = metric
+    return metric
+
+
+def metric(name: str, kind: Kind, unit: str, better: Better, meaning: str,
+           family: str = "core", tags: tuple[str, ...] = ()
+           ) -> Callable[[Callable[[RunView], Values]], Callable[[RunView], Values]]:
+    """Decorator: register ``compute`` as the one definition of ``name``."""
+    def wrap(compute: Callable[[RunView], Values]) -> Callable[[RunView], Values]:
+        register(Metric(name, kind, unit, better, meaning, compute, family, tags))
+        return compute
+    return wrap
+
+
+def trend_stats(values: np.ndarray, extra_percentiles: Iterable[float] = ()) -> Values:
+    """avg/min/med/max/p(N) of a sample; NaN for an empty sample."""
+    stats = list(TREND_STATS) + [f"p({p:g})" for p in extra_percentiles]
+    if len(values) == 0:
+        return {s: float("nan") for s in stats}
+    out = {"avg": float(values.mean()), "min": float(values.min()),
+           "max": float(values.max())}
+    wanted = {s: (50.0 if s == "med" else float(s[2:-1])) for s in stats if s not in out}
+    quantiles = np.percentile(values, list(wanted.values()))
+    out.update({s: float(q) for s, q in zip(wanted, quantiles, strict=True)})
+    return out
+
+
+def value_key(name: str, stat: str | None = None, tag: str | None = None) -> str:
+    """The flat key of one value: ``latency.p(99)``, ``backend_calls{backend:api}``."""
+    key = name if tag is None else f"{name}{{{tag}}}"
+    return key if stat is None else f"{key}.{stat}"

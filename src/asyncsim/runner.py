@@ -1,0 +1,99 @@
+"""Experiment orchestration: strategies x replications, in local processes or on Dask.
+
+Determinism: each task is fully described by (scenario spec, strategy, replication);
+its random streams derive from the seed and the replication only (see sim.engine), and
+results are put back in (strategy, replication) order. So the output does not depend on
+the number of processes, the executor, or the order tasks finish in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
+
+from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
+
+T = TypeVar("T")
+Executor = Literal["local", "dask"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Task(Generic[T]):
+    spec: SimulationSpec
+    strategy: StrategySpec
+    replication: int
+    reduce: Callable[[RunResult], T]
+
+    def __call__(self) -> T:
+        return self.reduce(Simulation(self.spec, self.strategy, self.replication).run())
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def run_experiment(spec: SimulationSpec, strategies: Sequence[StrategySpec], replications: int,
+                   reduce: Callable[[RunResult], T], jobs: int | None = None,
+                   executor: Executor = "local", scheduler: str | None = None,
+                   progress: Progress | None = None) -> list[T]:
+    """Run every (strategy, replication); results ordered by strategy name, then replication."""
+    ordered = sorted(strategies, key=lambda s: s.name)
+    tasks = [Task(spec, strategy, rep, reduce) for strategy in ordered
+             for rep in range(replications)]
+    jobs = max(1, min(jobs or default_jobs(), len(tasks)))
+    if executor == "dask":
+        return _run_dask(tasks, scheduler, progress)
+    if jobs == 1:
+        results = []
+        for done, task in enumerate(tasks, start=1):
+            results.append(task())
+            if progress:
+                progress(done, len(tasks))
+        return results
+    return _run_processes(tasks, jobs, progress)
+
+
+def _call(task: Task[T]) -> T:
+    return task()
+
+
+def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -> list[T]:
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["asyncsim.runner", "asyncsim.reports.summary"])
+    results: list[T | None] = [None] * len(tasks)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures: dict[Future[T], int] = {pool.submit(_call, task): i
+                                         for i, task in enumerate(tasks)}
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(done, len(tasks))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return [r for r in results if r is not None]
+
+
+def _run_dask(tasks: list[Task[T]], scheduler: str | None, progress: Progress | None) -> list[T]:
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ImportError as err:  # pragma: no cover - depends on the optional extra
+        raise RuntimeError("the dask executor needs: pip install 'asyncsim[dask]'") from err
+    with Client(scheduler) if scheduler else Client(processes=True) as client:
+        futures = client.map(_call, tasks, pure=False)
+        index = {future.key: i for i, future in enumerate(futures)}
+        results: list[T | None] = [None] * len(tasks)
+        for done, (future, value) in enumerate(dask_completed(futures, with_results=True), 1):
+            results[index[future.key]] = value
+            if progress:
+                progress(done, len(tasks))
+    return [r for r in results if r is not None]

@@ -1,0 +1,1 @@
+"""Scenario files: YAML loading, validation models and friendly error reporting."""

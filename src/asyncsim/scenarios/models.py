@@ -1,0 +1,139 @@
+"""The scenario language, version 1: pydantic models with ``extra="forbid"`` everywhere.
+
+The JSON Schema (``asyncsim schema``) is generated from these models, so every field's
+description here is also the editor's hover text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+
+from asyncsim.scenarios.base import Model, OneOf
+from asyncsim.scenarios.distributions import DistributionConfig
+from asyncsim.scenarios.layers import LayerItem
+from asyncsim.scenarios.units import Duration, Rate
+
+FaultKind = Literal["outage", "error_burst", "slowdown", "capacity_drop"]
+
+
+class FaultConfig(Model):
+    """A window of trouble on a backend, from ``at`` for ``for``."""
+
+    kind: FaultKind
+    at: Duration
+    for_: Duration = Field(alias="for", gt=0)
+    factor: float = Field(default=1.0, gt=0, description="slowdown: service-time multiplier")
+    error_rate: float = Field(default=1.0, ge=0, le=1, description="error_burst: P(error)")
+    workers: NonNegativeInt | None = Field(default=None,
+                                           description="capacity_drop: workers left")
+
+    @model_validator(mode="after")
+    def _needs(self) -> FaultConfig:
+        if self.kind == "capacity_drop" and self.workers is None:
+            raise ValueError("a capacity_drop needs workers (how many are left)")
+        if self.kind == "slowdown" and self.factor == 1.0:
+            raise ValueError("a slowdown needs a factor other than 1")
+        return self
+
+
+class ErrorsConfig(Model):
+    rate: float = Field(default=0.0, ge=0, le=1, description="probability a call fails")
+    latency: DistributionConfig | None = Field(
+        default=None, description="how long a failing call takes (default: as a success)")
+
+
+class BackendConfig(Model):
+    workers: PositiveInt = Field(default=1, description="calls served at once")
+    queue_limit: NonNegativeInt | None = Field(
+        default=None, description="calls allowed to wait; more are rejected (default: no limit)")
+    latency: DistributionConfig = Field(description="service time of one call")
+    errors: ErrorsConfig = Field(default_factory=ErrorsConfig)
+    faults: list[FaultConfig] = Field(default_factory=list)
+    drop_expired: bool = Field(
+        default=False, description="skip queued calls whose client deadline has passed")
+
+
+class StageConfig(Model):
+    """Ramp the arrival rate linearly to ``to`` over ``for`` (k6's ramping-arrival-rate)."""
+
+    for_: Duration = Field(alias="for", gt=0)
+    to: Rate = Field(ge=0)
+
+
+class ArrivalsConfig(OneOf):
+    poisson: Rate | None = Field(default=None, gt=0, description="Poisson arrivals at this rate")
+    constant: Rate | None = Field(default=None, gt=0, description="evenly spaced arrivals")
+    stages: list[StageConfig] = Field(default_factory=list)
+
+    def chosen_names(self) -> list[str]:
+        return [n for n in ("poisson", "constant") if getattr(self, n) is not None]
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return ["poisson", "constant"]
+
+
+class ClosedConfig(Model):
+    think_time: DistributionConfig = Field(description="pause between a reply and the next request")
+
+
+class HotSetConfig(Model):
+    keys: float = Field(gt=0, lt=1, description="fraction of keys that are hot")
+    share: float = Field(gt=0, lt=1, description="fraction of requests that go to hot keys")
+
+
+class KeysConfig(Model):
+    count: PositiveInt = 1
+    zipf: float | None = Field(default=None, gt=0, description="Zipf exponent alpha")
+    hot_set: HotSetConfig | None = None
+
+    @model_validator(mode="after")
+    def _one_popularity(self) -> KeysConfig:
+        if self.zipf is not None and self.hot_set is not None:
+            raise ValueError("choose one popularity: zipf or hot_set")
+        return self
+
+
+class WorkloadConfig(Model):
+    target: str = Field(description="the backend the requests go to")
+    users: PositiveInt = Field(default=1, description="simulated clients (per-client state)")
+    arrivals: ArrivalsConfig | None = Field(default=None, description="open model")
+    closed: ClosedConfig | None = Field(default=None, description="closed model: users loop")
+    keys: KeysConfig = Field(default_factory=KeysConfig)
+
+    @model_validator(mode="after")
+    def _one_model(self) -> WorkloadConfig:
+        if (self.arrivals is None) == (self.closed is None):
+            raise ValueError("choose one load model: arrivals (open) or closed")
+        return self
+
+
+class Scenario(Model):
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    version: Literal[1] = 1
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    seed: NonNegativeInt = 1
+    duration: Duration = Field(gt=0)
+    warmup: Duration = Field(default=0.0, ge=0)
+    replications: PositiveInt = Field(default=1, le=10_000)
+    drain: Duration = Field(
+        default=float("inf"), ge=0,
+        description="after duration, how long in-flight requests may still finish")
+    backends: dict[str, BackendConfig] = Field(min_length=1)
+    workload: WorkloadConfig
+    strategies: dict[str, list[LayerItem]] = Field(
+        default_factory=lambda: {"baseline": []}, min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_strategies(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("strategies"), dict):
+            value = {**value, "strategies": {k: (v if v is not None else [])
+                                             for k, v in value["strategies"].items()}}
+        return value
+
+
+__all__ = ["OneOf", "Scenario"]

@@ -1,0 +1,206 @@
+"""A service: workers with a FIFO queue, a service-time distribution, errors and faults.
+
+Draw order (what makes the engine checkable bit for bit): the service time of a call is
+drawn from the stream ``backend:<name>:latency`` when the call *starts service*; with FIFO
+that is the order of arrival, so the n-th call served gets the n-th draw. The error
+decision of a call uses the n-th draw of ``backend:<name>:errors``, made at the same moment,
+only when the backend has an error model or an error fault. A client timeout does not
+cancel the work: an abandoned call keeps its worker until its service ends, unless
+``drop_expired`` is set and its deadline passed before it reached a worker.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+from simpy.events import Event, Timeout
+
+from asyncsim.sim.data import DataModel, DataSpec, StaticData
+from asyncsim.sim.distributions import Distribution
+from asyncsim.sim.engine import BlockSampler, RandomStreams
+from asyncsim.sim.outcome import Outcome, Source, Status
+from asyncsim.sim.record import Gauge, TimeSeries
+from asyncsim.sim.request import Request
+
+FAULT_KINDS = ("outage", "error_burst", "slowdown", "capacity_drop")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One window of trouble: ``kind`` from ``FAULT_KINDS``, active in [at_s, at_s + for_s).
+
+    outage: every call fails at once (after the backend's error latency);
+    error_burst: calls fail with probability ``error_rate``;
+    slowdown: service times are multiplied by ``factor``;
+    capacity_drop: only ``workers`` workers serve.
+    """
+
+    kind: str
+    at_s: float
+    for_s: float
+    factor: float = 1.0
+    error_rate: float = 1.0
+    workers: int = 0
+
+    @property
+    def end_s(self) -> float:
+        return self.at_s + self.for_s
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    name: str
+    workers: int
+    latency: Distribution
+    queue_limit: int | None = None
+    error_rate: float = 0.0
+    error_latency: Distribution | None = None
+    faults: tuple[Fault, ...] = field(default_factory=tuple)
+    drop_expired: bool = False
+    data: DataSpec | None = None
+
+
+class BackendStats:
+    """Counters reset at the end of warm-up, so they cover the measured window only."""
+
+    __slots__ = ("calls", "dropped", "errors", "rejected")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.errors = 0
+        self.rejected = 0
+        self.dropped = 0
+
+
+class Backend:
+    """The runtime object; ``call`` is a SimPy generator returning an :class:`Outcome`."""
+
+    def __init__(self, env: simpy.Environment, spec: BackendSpec, streams: RandomStreams,
+                 series: TimeSeries, data: DataModel | None = None) -> None:
+        self.env = env
+        self.spec = spec
+        self.name = spec.name
+        self.capacity = spec.workers
+        self.busy = 0
+        self.queue: deque[tuple[Event, Request]] = deque()
+        self.stats = BackendStats()
+        self.busy_gauge = Gauge()
+        self.queue_gauge = Gauge()
+        self.data: DataModel = data if data is not None else StaticData()
+        self._series_calls = series.counter(f"backend_calls:{spec.name}")
+        self._series = series
+        self._service = BlockSampler(spec.latency.draw,
+                                     streams.generator(f"backend:{spec.name}:latency"))
+        self._has_errors = spec.error_rate > 0 or any(
+            f.kind in ("error_burst", "outage") for f in spec.faults)
+        self._uniform = BlockSampler(lambda rng, n: rng.random(n),
+                                     streams.generator(f"backend:{spec.name}:errors"))
+        self._error_latency = (BlockSampler(spec.error_latency.draw,
+                                            streams.generator(f"backend:{spec.name}:error-latency"))
+                               if spec.error_latency is not None else None)
+        self._faults = tuple(sorted(spec.faults, key=lambda f: f.at_s))
+        for fault in self._faults:
+            if fault.kind == "capacity_drop":
+                env.process(self._capacity_window(fault))
+
+    def reset_stats(self) -> None:
+        self.stats = BackendStats()
+
+    def call(self, request: Request) -> Generator[Event, Any, Outcome]:
+        env = self.env
+        now = env._now
+        stats = self.stats
+        stats.calls += 1
+        self._series_calls[self._series.bin_of(now)] += 1
+        if self._faults and self._active("outage", now) is not None:
+            stats.errors += 1
+            delay = self._error_latency() if self._error_latency is not None else 0.0
+            if delay > 0:
+                yield Timeout(env, delay)
+            return Outcome(Status.ERROR, attempts=1)
+        if self.busy < self.capacity:
+            self.busy += 1
+            self.busy_gauge.set(now, self.busy)
+        else:
+            queue = self.queue
+            limit = self.spec.queue_limit
+            if limit is not None and len(queue) >= limit:
+                stats.rejected += 1
+                return Outcome(Status.REJECTED, attempts=1)
+            ticket = Event(env)
+            queue.append((ticket, request))
+            self.queue_gauge.set(now, len(queue))
+            dropped = yield ticket
+            if dropped:
+                return Outcome(Status.REJECTED, attempts=1)
+        service = self._service()
+        failed = False
+        if self._has_errors:
+            failed = self._uniform() < self._error_probability(env._now)
+        if self._faults:
+            slow = self._active("slowdown", env._now)
+            if slow is not None:
+                service *= slow.factor
+        if failed:
+            if self._error_latency is not None:
+                service = self._error_latency()
+            yield Timeout(env, service)
+            self._release()
+            stats.errors += 1
+            return Outcome(Status.ERROR, attempts=1)
+        yield Timeout(env, service)
+        self._release()
+        key = request.key
+        return Outcome(Status.OK, Source.NETWORK, self.data.version(key, env._now), 1)
+
+    def _release(self) -> None:
+        """A worker finished: hand it to the next waiter, or free it."""
+        if self.busy <= self.capacity and self._hand_over():
+            return
+        self.busy -= 1
+        self.busy_gauge.set(self.env._now, self.busy)
+
+    def _hand_over(self) -> bool:
+        """Give a worker to the first waiter still wanted; False when nobody is."""
+        now = self.env._now
+        queue = self.queue
+        while queue:
+            ticket, waiting = queue.popleft()
+            self.queue_gauge.set(now, len(queue))
+            if self.spec.drop_expired and waiting.deadline < now:
+                self.stats.dropped += 1
+                ticket.succeed(True)
+                continue
+            ticket.succeed(False)
+            return True
+        return False
+
+    def _error_probability(self, now: float) -> float:
+        rate = self.spec.error_rate
+        if self._faults:
+            burst = self._active("error_burst", now)
+            if burst is not None:
+                rate = max(rate, burst.error_rate)
+        return rate
+
+    def _active(self, kind: str, now: float) -> Fault | None:
+        for fault in self._faults:
+            if fault.kind == kind and fault.at_s <= now < fault.end_s:
+                return fault
+        return None
+
+    def _capacity_window(self, fault: Fault) -> Generator[Event, Any, None]:
+        env = self.env
+        yield Timeout(env, fault.at_s)
+        self.capacity = fault.workers
+        yield Timeout(env, fault.for_s)
+        self.capacity = self.spec.workers
+        while self.busy < self.capacity and self._hand_over():
+            self.busy += 1
+            self.busy_gauge.set(env._now, self.busy)
+

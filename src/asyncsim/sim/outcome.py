@@ -1,0 +1,53 @@
+"""What a request ended with, as seen by the layer above.
+
+Status and source are small integer enums so the recorder can store them in int8 columns.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Status(IntEnum):
+    OK = 0
+    ERROR = 1            # the backend answered with an error
+    TIMEOUT = 2          # a client timeout fired first
+    REJECTED = 3         # no capacity: backend queue full, bulkhead, rate limit, dropped
+    SHORT_CIRCUITED = 4  # a circuit breaker refused to call
+    FALLBACK = 5         # a fallback value was served instead of a real answer
+
+
+class Source(IntEnum):
+    NONE = 0        # nothing was delivered
+    NETWORK = 1     # the backend answered this request
+    FRESH_HIT = 2   # served from a cache within its freshness time
+    STALE_HIT = 3   # served from a cache past its freshness time
+    COALESCED = 4   # joined another in-flight request for the same key
+    FALLBACK = 5    # a static or last-good value
+
+
+class Outcome:
+    """The result of one call through a layer stack.
+
+    ``version`` is the data version delivered (``-1`` when unknown or nothing delivered);
+    ``attempts`` counts the backend calls this call caused; ``retry_after_s`` carries a
+    server's pushback hint (``None`` when the server gave none).
+    """
+
+    __slots__ = ("attempts", "retry_after_s", "source", "status", "version")
+
+    def __init__(self, status: Status, source: Source = Source.NONE, version: int = -1,
+                 attempts: int = 0, retry_after_s: float | None = None) -> None:
+        self.status = status
+        self.source = source
+        self.version = version
+        self.attempts = attempts
+        self.retry_after_s = retry_after_s
+
+    @property
+    def ok(self) -> bool:
+        return self.status == Status.OK
+
+    def __repr__(self) -> str:
+        return (f"Outcome({self.status.name}, {self.source.name}, version={self.version}, "
+                f"attempts={self.attempts})")

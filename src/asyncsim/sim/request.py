@@ -1,0 +1,29 @@
+"""A user request (or one attempt of it) travelling down a layer stack."""
+
+from __future__ import annotations
+
+import math
+
+
+class Request:
+    """Slots only: one of these is made per user request, so it must be cheap.
+
+    ``deadline`` is the absolute simulated time after which nobody waits for the answer
+    (``inf`` when no timeout applies); a backend that drops expired work reads it.
+    """
+
+    __slots__ = ("client", "deadline", "id", "key", "t_start", "target")
+
+    def __init__(self, id: int, key: int, client: int, t_start: float, target: str = "",
+                 deadline: float = math.inf) -> None:
+        self.id = id
+        self.key = key
+        self.client = client
+        self.t_start = t_start
+        self.target = target
+        self.deadline = deadline
+
+    def with_deadline(self, deadline: float) -> Request:
+        """A copy for one attempt: abandoned attempts keep their own deadline."""
+        return Request(self.id, self.key, self.client, self.t_start, self.target,
+                       min(self.deadline, deadline))

@@ -1,0 +1,192 @@
+"""One run: one strategy, one replication. Builds the world, runs it, returns columns.
+
+Measurement window: counters and time averages cover [warmup, duration]; the request
+log keeps every request (reports filter on ``t_start_s >= warmup``). Arrivals stop at
+``duration``; requests still in flight are then given up to ``drain_s`` to finish, so
+the requests that started in the window are measured whole, not cut off.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.events import AnyOf, Event, Timeout
+
+from asyncsim.sim.backend import Backend, BackendSpec
+from asyncsim.sim.data import DataModel, StaticData
+from asyncsim.sim.driver import RequestDriver
+from asyncsim.sim.engine import RandomStreams
+from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
+from asyncsim.sim.record import RequestLog, TimeSeries
+from asyncsim.sim.workload.context import Workload, WorkloadContext
+
+SERIES_BINS = 200
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    name: str
+    layers: tuple[LayerSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class SimulationSpec:
+    seed: int
+    duration_s: float
+    warmup_s: float
+    backends: tuple[BackendSpec, ...]
+    workload: Workload
+    drain_s: float = math.inf
+
+
+@dataclass
+class BackendResult:
+    workers: int
+    calls: int
+    errors: int
+    rejected: int
+    dropped: int
+    utilisation: float
+    mean_queue_length: float
+    mean_in_service: float
+
+
+@dataclass
+class RunResult:
+    strategy: str
+    replication: int
+    requests: dict[str, np.ndarray]
+    backends: dict[str, BackendResult]
+    layers: dict[str, dict[str, float]]
+    series_bin_s: float
+    series_counts: dict[str, np.ndarray]
+    series_averages: dict[str, np.ndarray]
+    warmup_s: float
+    duration_s: float
+    sim_time_s: float
+    events: int
+    wall_s: float
+    cpu_s: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Simulation:
+    def __init__(self, spec: SimulationSpec, strategy: StrategySpec, replication: int) -> None:
+        self.spec = spec
+        self.strategy = strategy
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.streams = RandomStreams(spec.seed, replication)
+        self.series = TimeSeries(spec.duration_s / SERIES_BINS, SERIES_BINS)
+        self.data: dict[str, DataModel] = {
+            b.name: (b.data.build(self.streams, b.name) if b.data is not None else StaticData())
+            for b in spec.backends}
+        self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
+                                         self.data[b.name]) for b in spec.backends}
+        self.log = RequestLog()
+        self.driver = RequestDriver(self.env, self.log, self.data)
+        self._chains: dict[str, tuple[Call, list[Any]]] = {}
+        self._warm_areas: dict[str, tuple[float, float]] = {}
+
+    def call_for(self, backend: str) -> Call:
+        """The strategy's layer stack over one backend, built once."""
+        if backend not in self._chains:
+            ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
+                               self.data[backend], self.spec.warmup_s, self.spec.duration_s)
+            self._chains[backend] = build_chain(self.strategy.layers, ctx,
+                                                self.backends[backend].call)
+        return self._chains[backend][0]
+
+    def run(self, stop_when: Callable[[Simulation], bool] | None = None) -> RunResult:
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        env, spec = self.env, self.spec
+        spec.workload.start(WorkloadContext(env, self.streams, self.driver, self.call_for,
+                                            spec.warmup_s, spec.duration_s))
+        env.process(self._end_of_warmup())
+        env.process(self._sample_series())
+        env.run(until=spec.duration_s)
+        end_of_window = env.now
+        areas = {name: (b.busy_gauge.area_at(end_of_window), b.queue_gauge.area_at(end_of_window))
+                 for name, b in self.backends.items()}
+        if self.driver.in_flight:
+            drained = self.driver.drained = Event(env)
+            waits: list[Event] = [drained]
+            if spec.drain_s != math.inf:
+                waits.append(Timeout(env, spec.drain_s))
+            env.run(until=AnyOf(env, waits))
+        return self._result(areas, wall0, cpu0)
+
+    def _end_of_warmup(self) -> Generator[Event, Any, None]:
+        yield Timeout(self.env, self.spec.warmup_s)
+        now = self.env.now
+        for name, backend in self.backends.items():
+            backend.reset_stats()
+            self._warm_areas[name] = (backend.busy_gauge.area_at(now),
+                                      backend.queue_gauge.area_at(now))
+        for _, layers in self._chains.values():
+            for layer in layers:
+                for part in _parts(layer):
+                    part.counters.clear()
+
+    def _sample_series(self) -> Generator[Event, Any, None]:
+        series = self.series
+        previous = {name: (0.0, 0.0) for name in self.backends}
+        for index in range(series.bins):
+            yield Timeout(self.env, series.bin_s)
+            now = self.env.now
+            for name, backend in self.backends.items():
+                busy, queued = backend.busy_gauge.area_at(now), backend.queue_gauge.area_at(now)
+                series.gauge_series(f"busy:{name}")[index] = (busy - previous[name][0]) / series.bin_s
+                series.gauge_series(f"queue:{name}")[index] = (queued - previous[name][1]) / series.bin_s
+                previous[name] = (busy, queued)
+
+    def _result(self, areas: dict[str, tuple[float, float]], wall0: float,
+                cpu0: float) -> RunResult:
+        span = self.spec.duration_s - self.spec.warmup_s
+        backends = {}
+        for name, backend in self.backends.items():
+            busy0, queue0 = self._warm_areas.get(name, (0.0, 0.0))
+            busy1, queue1 = areas[name]
+            s = backend.stats
+            backends[name] = BackendResult(
+                workers=backend.spec.workers, calls=s.calls, errors=s.errors,
+                rejected=s.rejected, dropped=s.dropped,
+                utilisation=(busy1 - busy0) / (span * backend.spec.workers),
+                mean_queue_length=(queue1 - queue0) / span,
+                mean_in_service=(busy1 - busy0) / span)
+        layers: dict[str, dict[str, float]] = {}
+        for target, (_, built) in sorted(self._chains.items()):
+            for position, layer in enumerate(built):
+                counters = _layer_counters(layer)
+                if counters:
+                    layers[f"{target}:{position}:{self.strategy.layers[position].kind}"] = counters
+        return RunResult(
+            strategy=self.strategy.name, replication=self.replication,
+            requests=self.log.columns(), backends=backends, layers=layers,
+            series_bin_s=self.series.bin_s, series_counts=dict(self.series.counts),
+            series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
+            duration_s=self.spec.duration_s, sim_time_s=self.env.now,
+            events=next(self.env._eid), wall_s=time.perf_counter() - wall0,
+            cpu_s=time.process_time() - cpu0)
+
+
+def _parts(layer: Any) -> list[Any]:
+    """The runtime objects holding a layer's ``counters``: its per-client instances, or itself."""
+    instances = getattr(layer, "instances", None)
+    parts = list(instances.values()) if instances is not None else [layer]
+    return [part for part in parts if hasattr(part, "counters")]
+
+
+def _layer_counters(layer: Any) -> dict[str, float]:
+    """Sum a layer's counters over its per-client instances."""
+    total: dict[str, float] = {}
+    for part in _parts(layer):
+        for name, value in part.counters.items():
+            total[name] = total.get(name, 0.0) + value
+    return total

@@ -1,0 +1,64 @@
+"""Key popularity: which key each request asks for.
+
+Keys are integers ``0 .. count-1``; under Zipf and hot-set popularity key 0 is the most
+popular, so reports and theory checks can name keys by rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from asyncsim.sim.engine import BLOCK_SIZE
+
+Popularity = Literal["uniform", "zipf", "hotset"]
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    count: int = 1
+    popularity: Popularity = "uniform"
+    zipf_alpha: float = 1.0
+    hot_fraction: float = 0.2
+    hot_share: float = 0.8
+
+    def probabilities(self) -> np.ndarray:
+        """Per-key request probability, key 0 first."""
+        n = self.count
+        if self.popularity == "zipf":
+            weights = np.arange(1, n + 1, dtype=float) ** -self.zipf_alpha
+            return weights / weights.sum()
+        if self.popularity == "hotset":
+            hot = max(1, round(n * self.hot_fraction))
+            cold = n - hot
+            p = np.empty(n)
+            p[:hot] = (self.hot_share if cold else 1.0) / hot
+            if cold:
+                p[hot:] = (1.0 - self.hot_share) / cold
+            return p
+        return np.full(n, 1.0 / n)
+
+
+class KeySampler:
+    """Draws keys in blocks: uniform by integer draw, others by inverse CDF of one uniform."""
+
+    __slots__ = ("_buffer", "_cdf", "_count", "_rng")
+
+    def __init__(self, spec: KeySpec, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._count = spec.count
+        self._cdf = None if spec.popularity == "uniform" else np.cumsum(spec.probabilities())
+        self._buffer: list[int] = []
+
+    def __call__(self) -> int:
+        buffer = self._buffer
+        if not buffer:
+            if self._cdf is None:
+                block = self._rng.integers(0, self._count, BLOCK_SIZE)
+            else:
+                u = self._rng.random(BLOCK_SIZE) * self._cdf[-1]
+                block = np.minimum(np.searchsorted(self._cdf, u, side="right"), self._count - 1)
+            buffer.extend(block[::-1].tolist())
+        return buffer.pop()
