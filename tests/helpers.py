@@ -1,0 +1,43 @@
+"""Shared test helpers: build and run scenarios from YAML text, in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from asyncsim import app
+from asyncsim.scenarios.load import validate_tree
+from asyncsim.scenarios.models import Scenario
+from asyncsim.scenarios.yaml_io import load_yaml_text
+
+MINIMAL = """
+version: 1
+name: test
+seed: 1
+duration: 100s
+backends:
+  api:
+    workers: 1
+    latency: {exponential: 10ms}
+workload:
+  target: api
+  arrivals: {poisson: 10/s}
+"""
+
+
+def scenario_from_yaml(text: str, source: str = "test.yaml") -> Scenario:
+    return validate_tree(load_yaml_text(textwrap.dedent(text), source), source)
+
+
+def run_yaml(text: str, out_dir: Path | None = None, jobs: int = 1) -> app.RunOutput:
+    """Validate and run a scenario given as YAML text; returns the in-memory output."""
+    scenario = scenario_from_yaml(text)
+    from asyncsim.scenarios.load import LoadedScenario
+
+    return app.run(LoadedScenario(scenario, "test.yaml"), out_dir, jobs=jobs)
+
+
+def value(output: app.RunOutput, strategy: str, key: str) -> Any:
+    """The mean over replications of one value key, e.g. ``latency.p(99)``."""
+    return output.summary["strategies"][strategy]["values"][key]["mean"]
