@@ -85,7 +85,8 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
 
 def _run_dask(tasks: list[Task[T]], scheduler: str | None, progress: Progress | None) -> list[T]:
     try:
-        from dask.distributed import Client, as_completed as dask_completed
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
     except ImportError as err:  # pragma: no cover - depends on the optional extra
         raise RuntimeError("the dask executor needs: pip install 'asyncsim[dask]'") from err
     with Client(scheduler) if scheduler else Client(processes=True) as client:

@@ -46,7 +46,7 @@ def workload_spec(cfg: WorkloadConfig) -> Workload:
     keys = key_spec(cfg.keys)
     if cfg.arrivals is not None:
         process, rate = cfg.arrivals.chosen()
-        arrivals = ArrivalSpec(rate, process,
+        arrivals = ArrivalSpec(rate, "poisson" if process == "poisson" else "constant",
                                tuple(Stage(s.for_, s.to) for s in cfg.arrivals.stages))
         return OpenWorkload(arrivals, cfg.target, cfg.users, keys)
     assert cfg.closed is not None

@@ -110,6 +110,10 @@ class WorkloadConfig(Model):
         return self
 
 
+def _baseline_only() -> dict[str, list[LayerItem]]:
+    return {"baseline": []}
+
+
 class Scenario(Model):
     schema_: str | None = Field(default=None, alias="$schema", exclude=True)
     version: Literal[1] = 1
@@ -125,7 +129,7 @@ class Scenario(Model):
     backends: dict[str, BackendConfig] = Field(min_length=1)
     workload: WorkloadConfig
     strategies: dict[str, list[LayerItem]] = Field(
-        default_factory=lambda: {"baseline": []}, min_length=1)
+        default_factory=_baseline_only, min_length=1)
 
     @model_validator(mode="before")
     @classmethod

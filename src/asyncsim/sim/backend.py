@@ -11,7 +11,6 @@ cancel the work: an abandoned call keeps its worker until its service ends, unle
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field

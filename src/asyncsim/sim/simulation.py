@@ -142,8 +142,9 @@ class Simulation:
             now = self.env.now
             for name, backend in self.backends.items():
                 busy, queued = backend.busy_gauge.area_at(now), backend.queue_gauge.area_at(now)
-                series.gauge_series(f"busy:{name}")[index] = (busy - previous[name][0]) / series.bin_s
-                series.gauge_series(f"queue:{name}")[index] = (queued - previous[name][1]) / series.bin_s
+                busy0, queued0 = previous[name]
+                series.gauge_series(f"busy:{name}")[index] = (busy - busy0) / series.bin_s
+                series.gauge_series(f"queue:{name}")[index] = (queued - queued0) / series.bin_s
                 previous[name] = (busy, queued)
 
     def _result(self, areas: dict[str, tuple[float, float]], wall0: float,

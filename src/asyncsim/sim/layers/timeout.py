@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from simpy.events import AnyOf, Event, Process, Timeout
 
@@ -42,7 +42,6 @@ class TimeoutLayer:
         work = Process(env, self.next(attempt))
         yield AnyOf(env, (work, Timeout(env, self.timeout_s)))
         if work.processed:
-            outcome: Outcome = work.value
-            return outcome
+            return cast(Outcome, work.value)
         self.counters["timeouts"] += 1
         return Outcome(Status.TIMEOUT, attempts=1)

@@ -10,7 +10,7 @@ uses the same exponential draws as its constant-rate version.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -82,10 +82,8 @@ def arrival_gaps(spec: ArrivalSpec, rng: np.random.Generator) -> Iterator[float]
     With no stages the gaps are the raw draws of the stream ``workload:arrivals`` (mean
     1/rate), the draw order the exactness test relies on.
     """
-    if spec.process == "poisson":
-        unit = BlockSampler(lambda g, n: g.exponential(1.0, n), rng)
-    else:
-        unit = _ones
+    unit: Callable[[], float] = (BlockSampler(lambda g, n: g.exponential(1.0, n), rng)
+                                 if spec.process == "poisson" else _ones)
     if not spec.stages:
         scale = 1.0 / spec.rate_per_s
         while True:

@@ -29,7 +29,8 @@ class KeySpec:
         n = self.count
         if self.popularity == "zipf":
             weights = np.arange(1, n + 1, dtype=float) ** -self.zipf_alpha
-            return weights / weights.sum()
+            normalised: np.ndarray = weights / weights.sum()
+            return normalised
         if self.popularity == "hotset":
             hot = max(1, round(n * self.hot_fraction))
             cold = n - hot
