@@ -48,7 +48,7 @@ def handle_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ScenarioError as error:
             for problem in error.problems:
-                err.print(str(problem), markup=False, highlight=False)
+                typer.echo(str(problem), err=True)  # one line each, never wrapped
             count = len(error.problems)
             err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None

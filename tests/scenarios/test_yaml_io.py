@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 
 from asyncsim.scenarios import yaml_io
 from asyncsim.scenarios.yaml_io import (
@@ -169,6 +170,20 @@ def test_python_object_tag_is_rejected_not_executed() -> None:
         " (only plain YAML data is accepted)",
         "s.yaml:3:4: tag '!foo' is not allowed (only plain YAML data is accepted)",
     ]
+
+
+def test_forbidden_tag_stops_before_anything_is_constructed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_construct(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a document with a forbidden tag was constructed")
+
+    monkeypatch.setattr(RoundTripConstructor, "construct_document", no_construct)
+    with pytest.raises(ScenarioError) as exc:
+        load_yaml_text("a: 1\nb: !!python/name:os.system\n", "s.yaml")
+    problem = only_problem(exc)
+    assert (problem.line, problem.col) == (2, 4)
+    assert "'!!python/name:os.system' is not allowed" in problem.message
 
 
 def test_standard_tags_are_allowed() -> None:

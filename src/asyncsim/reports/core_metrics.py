@@ -77,6 +77,24 @@ def queue_length(view: RunView) -> Values:
             for n, b in view.result.backends.items()}
 
 
+@metric("queue_wait", "gauge", "s", "lower",
+        "mean time a backend call waited for a worker (calls that were served)",
+        tags=("backend",))
+def queue_wait(view: RunView) -> Values:
+    return {value_key("queue_wait", tag=f"backend:{n}"):
+            b.wait_s / b.served if b.served else float("nan")
+            for n, b in view.result.backends.items()}
+
+
+@metric("wait_share", "rate", "1", "lower",
+        "share of backend calls that found every worker busy and had to queue",
+        tags=("backend",))
+def wait_share(view: RunView) -> Values:
+    return {value_key("wait_share", tag=f"backend:{n}"):
+            b.queued / b.calls if b.calls else float("nan")
+            for n, b in view.result.backends.items()}
+
+
 @metric("rejected", "counter", "calls", "lower",
         "backend calls refused because the queue was full", tags=("backend",))
 def rejected(view: RunView) -> Values:

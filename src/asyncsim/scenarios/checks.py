@@ -12,6 +12,8 @@ from asyncsim.sim.workload.arrivals import RateProfile
 from asyncsim.sim.workload.basic import OpenWorkload
 
 Loc = tuple[str | int, ...]
+KEY = "<key>"
+"""Appended to a loc to point at a mapping key rather than at its value."""
 
 
 def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
@@ -26,8 +28,8 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                          f"(allowed: {', '.join(sorted(scenario.backends))})"))
     targeted = {workload.target}
     for name in scenario.backends:
-        if name not in targeted:
-            problems.append((("backends", name),
+        if workload.target in scenario.backends and name not in targeted:
+            problems.append((("backends", name, KEY),
                              f"nothing sends requests to backend {name!r} "
                              f"(the workload targets {workload.target!r})"))
     for name, backend in scenario.backends.items():

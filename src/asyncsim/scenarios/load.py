@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from asyncsim.scenarios.checks import semantic_problems
+from asyncsim.scenarios.checks import KEY, semantic_problems
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.yaml_io import (
     Problem,
@@ -52,7 +52,10 @@ def validate_tree(tree: Any, source: str, base_dir: Path | None = None) -> Scena
         raise ScenarioError(problems_from_validation_error(err, tree, source, Scenario)) from None
     problems = []
     for loc, message in semantic_problems(scenario):
-        where, line, col = position_of(tree, loc)
+        at_key = bool(loc) and loc[-1] == KEY
+        if at_key:
+            loc = loc[:-1]
+        where, line, col = position_of(tree, loc, at_key=at_key)
         problems.append(Problem(where, line, col, ".".join(map(str, loc)), message))
     if problems:
         raise ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))

@@ -6,12 +6,13 @@ never a Python traceback.  This module is the boundary that turns YAML text
 into a ruamel round-trip tree (which remembers line and column of every key
 and value) and turns pydantic errors back into positions in that tree.
 
-Safety: the text is first scanned as a YAML *event stream*, before anything
-is constructed.  The scan rejects non-standard tags (``!!python/object``,
-``!foo``), recursive aliases, nesting deeper than :data:`MAX_DEPTH`, more than
+Safety: every YAML *event* is checked as ruamel's composer pulls it, and
+ruamel composes the whole document before constructing any object.  The
+check rejects non-standard tags (``!!python/object``, ``!foo``), recursive
+aliases, nesting deeper than :data:`MAX_DEPTH`, more than
 :data:`MAX_ALIASES` alias uses, and documents whose aliases would expand to
-more than :data:`MAX_NODES` nodes ("billion laughs").  Only then is the
-document built with ``YAML(typ="rt")``, which never runs code.
+more than :data:`MAX_NODES` nodes ("billion laughs"); a limit stops the
+parse at once.  Construction uses ``YAML(typ="rt")``, which never runs code.
 
 Positions: ruamel stores 0-based ``(key_line, key_col, value_line,
 value_col)`` per mapping key and ``(line, col)`` per sequence item in
@@ -55,6 +56,7 @@ from ruamel.yaml.events import (
     MappingStartEvent,
     ScalarEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
@@ -221,13 +223,8 @@ class _Frame:
     height: int = 0
 
 
-@dataclass
-class _Scan:
-    """What the safety scan of the event stream found."""
-
-    problems: list[Problem] = field(default_factory=list)
-    root: tuple[int, int] | None = None  # 0-based mark of the top node
-    root_is_block_collection: bool = False
+class _Abort(Exception):
+    """A limit was hit: stop parsing now, the checker holds the problems."""
 
 
 def _new_yaml() -> YAML:
@@ -240,99 +237,99 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_YAML_TAG_PREFIX) :] if tag.startswith(_YAML_TAG_PREFIX) else tag
 
 
-def _scan_events(text: str, origin: _Origin) -> _Scan:
-    """Check tags, depth and alias use on the event stream, before construction.
+class _EventChecker:
+    """Checks tags, depth and alias use on the YAML event stream.
 
-    Why: events do not expand aliases, so this pass is linear in the text
-    even for an alias bomb, and it sees nodes before any object is built.
+    Why: events do not expand aliases, so checking them is linear in the text
+    even for an alias bomb.  The checker sees each event as the composer pulls
+    it, so a limit aborts before the composer recurses deeper or anything is
+    constructed, and (because ruamel composes the whole document before
+    constructing it) forbidden tags are reported before any object is built.
     """
-    scan = _Scan()
-    frames: list[_Frame] = []
-    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (expanded size, height)
-    reported: set[str] = set()
-    aliases = 0
-    total = 0
 
-    def report(kind: str, mark: Any, message: str) -> None:
-        if kind not in reported:
-            reported.add(kind)
-            pos = origin.at(mark.line, mark.column)
-            scan.problems.append(Problem(pos.source, pos.line, pos.col, "", message))
+    def __init__(self, origin: _Origin) -> None:
+        self.origin = origin
+        self.problems: list[Problem] = []
+        self.root: tuple[int, int] | None = None  # 0-based mark of the top node
+        self.root_is_block_collection = False
+        self.finished = False  # saw the end of the stream
+        self._frames: list[_Frame] = []
+        self._anchors: dict[str, tuple[int, int]] = {}  # anchor -> (expanded size, height)
+        self._aliases = 0
+        self._total = 0
 
-    try:
-        for event in _new_yaml().parse(text):
-            if not isinstance(
-                event,
-                ScalarEvent
-                | AliasEvent
-                | MappingStartEvent
-                | SequenceStartEvent
-                | CollectionEndEvent,
-            ):
-                continue
-            mark = event.start_mark
-            if scan.root is None and not isinstance(event, CollectionEndEvent):
-                scan.root = (mark.line, mark.column)
-                scan.root_is_block_collection = (
-                    isinstance(event, MappingStartEvent | SequenceStartEvent)
-                    and not event.flow_style
+    def _add(self, mark: Any, message: str) -> None:
+        pos = self.origin.at(mark.line, mark.column)
+        self.problems.append(Problem(pos.source, pos.line, pos.col, "", message))
+
+    def _limit(self, mark: Any, message: str) -> None:
+        self._add(mark, message)
+        raise _Abort
+
+    def check(self, event: Any) -> None:
+        """Inspect one event; raise :class:`_Abort` when a limit is exceeded."""
+        if isinstance(event, StreamEndEvent):
+            self.finished = True
+            if self.problems:
+                raise _Abort
+            return
+        if not isinstance(event, _NODE_EVENTS):
+            return
+        mark = event.start_mark
+        if self.root is None and not isinstance(event, CollectionEndEvent):
+            self.root = (mark.line, mark.column)
+            self.root_is_block_collection = (
+                isinstance(event, MappingStartEvent | SequenceStartEvent) and not event.flow_style
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and str(tag) not in _STANDARD_TAGS:
+            self._add(
+                mark,
+                f"tag '{_show_tag(str(tag))}' is not allowed (only plain YAML data is accepted)",
+            )
+        frames = self._frames
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            frames.append(_Frame(event.anchor))
+            self._count(mark, 1, alias=False)
+            if len(frames) > MAX_DEPTH:
+                self._limit(mark, f"nesting is deeper than {MAX_DEPTH} levels (limit)")
+            return
+        if isinstance(event, CollectionEndEvent):
+            frame = frames.pop()
+            size, height = frame.size, frame.height + 1
+            if frame.anchor is not None:
+                self._anchors[frame.anchor] = (size, height)
+        elif isinstance(event, AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                self._limit(mark, f"more than {MAX_ALIASES} YAML aliases (limit)")
+            if any(frame.anchor == event.anchor for frame in frames):
+                self._limit(
+                    mark,
+                    f"alias '*{event.anchor}' refers to a node that contains it"
+                    " (recursive aliases are not allowed)",
                 )
-            tag = getattr(event, "tag", None)
-            if tag is not None and str(tag) not in _STANDARD_TAGS:
-                pos = origin.at(mark.line, mark.column)
-                scan.problems.append(
-                    Problem(
-                        pos.source,
-                        pos.line,
-                        pos.col,
-                        "",
-                        f"tag '{_show_tag(str(tag))}' is not allowed"
-                        " (only plain YAML data is accepted)",
-                    )
-                )
-            if isinstance(event, MappingStartEvent | SequenceStartEvent):
-                frames.append(_Frame(event.anchor))
-                total += 1
-                if len(frames) > MAX_DEPTH:
-                    report("depth", mark, f"nesting is deeper than {MAX_DEPTH} levels (limit)")
-                continue
-            if isinstance(event, CollectionEndEvent):
-                frame = frames.pop()
-                size, height = frame.size, frame.height + 1
-                if frame.anchor is not None:
-                    anchors[frame.anchor] = (size, height)
-            elif isinstance(event, AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    report("aliases", mark, f"more than {MAX_ALIASES} YAML aliases (limit)")
-                if any(frame.anchor == event.anchor for frame in frames):
-                    report(
-                        f"recursive {event.anchor}",
-                        mark,
-                        f"alias '*{event.anchor}' refers to a node that contains it"
-                        " (recursive aliases are not allowed)",
-                    )
-                size, height = anchors.get(event.anchor, (1, 0))
-                total += size
-                if total > MAX_NODES:
-                    report(
-                        "nodes", mark, f"YAML aliases expand to more than {MAX_NODES} nodes (limit)"
-                    )
-                if len(frames) + height > MAX_DEPTH:
-                    report("depth", mark, f"nesting is deeper than {MAX_DEPTH} levels (limit)")
-            else:  # ScalarEvent
-                size, height = 1, 0
-                total += 1
-                if event.anchor is not None:
-                    anchors[event.anchor] = (1, 0)
-                if total > MAX_NODES:
-                    report("nodes", mark, f"the document has more than {MAX_NODES} nodes (limit)")
-            if frames:
-                frames[-1].size += size
-                frames[-1].height = max(frames[-1].height, height)
-    except YAMLError as exc:
-        scan.problems.append(_problem_from_yaml_error(exc, text, origin))
-    return scan
+            size, height = self._anchors.get(event.anchor, (1, 0))
+            self._count(mark, size, alias=True)
+            if len(frames) + height > MAX_DEPTH:
+                self._limit(mark, f"nesting is deeper than {MAX_DEPTH} levels (limit)")
+        else:  # a scalar
+            size, height = 1, 0
+            if event.anchor is not None:
+                self._anchors[event.anchor] = (size, height)
+            self._count(mark, size, alias=False)
+        if frames:
+            frames[-1].size += size
+            frames[-1].height = max(frames[-1].height, height)
+
+    def _count(self, mark: Any, size: int, *, alias: bool) -> None:
+        self._total += size
+        if self._total > MAX_NODES:
+            what = "YAML aliases expand to" if alias else "the document has"
+            self._limit(mark, f"{what} more than {MAX_NODES} nodes (limit)")
+
+
+_NODE_EVENTS = (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent, CollectionEndEvent)
 
 
 def _problem_from_yaml_error(exc: YAMLError, text: str, origin: _Origin) -> Problem:
@@ -362,31 +359,43 @@ def _problem_from_yaml_error(exc: YAMLError, text: str, origin: _Origin) -> Prob
     return Problem(pos.source, pos.line, pos.col, "", str(exc))
 
 
-def _parse(text: str, origin: _Origin) -> tuple[Any, _Scan]:
-    """Scan, then construct; raise one ScenarioError with every scan problem."""
+def _parse(text: str, origin: _Origin) -> tuple[Any, _EventChecker]:
+    """Parse ``text`` with the event checker in the loop; raise every problem found.
+
+    Why: ruamel is pure Python and slow (seconds per MB), so the checks ride
+    on the one parse that builds the tree instead of a second pass.  Should
+    a ruamel version bypass ``parser.get_event``, a separate checking pass
+    runs instead, so safety never depends on that hook.
+    """
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         pos = origin.at(0, 0)
-        raise ScenarioError(
-            [
-                Problem(
-                    pos.source,
-                    pos.line,
-                    pos.col,
-                    "",
-                    f"the YAML is larger than {MAX_BYTES} bytes (limit)",
-                )
-            ]
-        )
-    scan = _scan_events(text, origin)
-    if scan.problems:
-        raise ScenarioError(scan.problems)
+        message = f"the YAML is larger than {MAX_BYTES} bytes (limit)"
+        raise ScenarioError([Problem(pos.source, pos.line, pos.col, "", message)])
+    checker = _EventChecker(origin)
+    yaml = _new_yaml()
+    parser = yaml.parser
+    get_event = parser.get_event
+
+    def checked_get_event() -> Any:
+        event = get_event()
+        checker.check(event)
+        return event
+
+    parser.get_event = checked_get_event
     try:
-        data = _new_yaml().load(text)
+        data = yaml.load(text)
+        if not checker.finished:  # the hook was bypassed: check in a separate pass
+            checker = _EventChecker(origin)
+            for event in _new_yaml().parse(text):
+                checker.check(event)
+    except _Abort:
+        raise ScenarioError(checker.problems) from None
     except YAMLError as exc:
-        raise ScenarioError([_problem_from_yaml_error(exc, text, origin)]) from None
+        problem = _problem_from_yaml_error(exc, text, origin)
+        raise ScenarioError([*checker.problems, problem]) from None
     if isinstance(data, CommentedMap | CommentedSeq):
         _ORIGINS.set(data, origin)
-    return data, scan
+    return data, checker
 
 
 def _kind(value: Any) -> str:

@@ -67,13 +67,16 @@ class BackendSpec:
 class BackendStats:
     """Counters reset at the end of warm-up, so they cover the measured window only."""
 
-    __slots__ = ("calls", "dropped", "errors", "rejected")
+    __slots__ = ("calls", "dropped", "errors", "queued", "rejected", "served", "wait_s")
 
     def __init__(self) -> None:
         self.calls = 0
         self.errors = 0
         self.rejected = 0
         self.dropped = 0
+        self.served = 0      # calls that reached a worker
+        self.queued = 0      # calls that found every worker busy and waited
+        self.wait_s = 0.0    # total time calls waited before service (served calls only)
 
 
 class Backend:
@@ -86,7 +89,7 @@ class Backend:
         self.name = spec.name
         self.capacity = spec.workers
         self.busy = 0
-        self.queue: deque[tuple[Event, Request]] = deque()
+        self.queue: deque[tuple[Event, Request, float]] = deque()
         self.stats = BackendStats()
         self.busy_gauge = Gauge()
         self.queue_gauge = Gauge()
@@ -132,11 +135,14 @@ class Backend:
                 stats.rejected += 1
                 return Outcome(Status.REJECTED, attempts=1)
             ticket = Event(env)
-            queue.append((ticket, request))
+            queue.append((ticket, request, now))
+            stats.queued += 1
             self.queue_gauge.set(now, len(queue))
             dropped = yield ticket
             if dropped:
                 return Outcome(Status.REJECTED, attempts=1)
+            stats.wait_s += env._now - now
+        stats.served += 1
         service = self._service()
         failed = False
         if self._has_errors:
@@ -169,7 +175,7 @@ class Backend:
         now = self.env._now
         queue = self.queue
         while queue:
-            ticket, waiting = queue.popleft()
+            ticket, waiting, _ = queue.popleft()
             self.queue_gauge.set(now, len(queue))
             if self.spec.drop_expired and waiting.deadline < now:
                 self.stats.dropped += 1

@@ -52,6 +52,9 @@ class BackendResult:
     errors: int
     rejected: int
     dropped: int
+    served: int
+    queued: int
+    wait_s: float
     utilisation: float
     mean_queue_length: float
     mean_in_service: float
@@ -157,7 +160,8 @@ class Simulation:
             s = backend.stats
             backends[name] = BackendResult(
                 workers=backend.spec.workers, calls=s.calls, errors=s.errors,
-                rejected=s.rejected, dropped=s.dropped,
+                rejected=s.rejected, dropped=s.dropped, served=s.served,
+                queued=s.queued, wait_s=s.wait_s,
                 utilisation=(busy1 - busy0) / (span * backend.spec.workers),
                 mean_queue_length=(queue1 - queue0) / span,
                 mean_in_service=(busy1 - busy0) / span)
