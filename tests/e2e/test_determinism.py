@@ -1,0 +1,67 @@
+"""Same scenario and seed => byte-identical summary.json, whatever --jobs or strategy order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from asyncsim.cli import cli
+
+runner = CliRunner()
+
+SCENARIO = """\
+version: 1
+name: determinism
+seed: 99
+duration: 60s
+warmup: 5s
+replications: 3
+backends:
+  api:
+    workers: 2
+    latency: {lognormal: {median: 20ms, p99: 200ms}}
+    errors: {rate: 0.05}
+    faults:
+      - {kind: slowdown, at: 20s, for: 10s, factor: 3}
+workload:
+  target: api
+  users: 50
+  arrivals: {poisson: 60/s}
+  keys: {count: 100, zipf: 1.0}
+strategies:
+"""
+STRATEGIES = {
+    "a-none": "  a-none: []\n",
+    "b-timeout": "  b-timeout:\n    - timeout: 50ms\n",
+    "c-client-timeout": "  c-client-timeout:\n    - timeout: {after: 80ms, scope: client}\n",
+}
+
+
+def _run(tmp_path: Path, name: str, order: list[str], jobs: int) -> bytes:
+    scenario = tmp_path / f"{name}.yaml"
+    scenario.write_text(SCENARIO + "".join(STRATEGIES[s] for s in order))
+    out = tmp_path / name
+    result = runner.invoke(cli, ["run", str(scenario), "--out", str(out), "--jobs", str(jobs),
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    return (out / "summary.json").read_bytes()
+
+
+def test_summary_is_identical_across_jobs_and_strategy_order(tmp_path: Path) -> None:
+    order = list(STRATEGIES)
+    one_job = _run(tmp_path, "jobs1", order, jobs=1)
+    two_jobs = _run(tmp_path, "jobs2", order, jobs=2)
+    reversed_order = _run(tmp_path, "reversed", order[::-1], jobs=2)
+    assert one_job == two_jobs
+    assert one_job == reversed_order
+    assert b'"b-timeout"' in one_job and b"latency.p(99)" in one_job
+
+
+def test_a_different_seed_changes_the_numbers(tmp_path: Path) -> None:
+    first = _run(tmp_path, "seed99", list(STRATEGIES), jobs=1)
+    scenario = tmp_path / "seed.yaml"
+    scenario.write_text((SCENARIO + "".join(STRATEGIES.values())).replace("seed: 99", "seed: 100"))
+    result = runner.invoke(cli, ["run", str(scenario), "--out", str(tmp_path / "s100"), "-q"])
+    assert result.exit_code == 0
+    assert (tmp_path / "s100" / "summary.json").read_bytes() != first
