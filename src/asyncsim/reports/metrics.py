@@ -11,7 +11,7 @@ time average or a ratio.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,15 +26,41 @@ TREND_STATS = ("avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)")
 Values = dict[str, float]
 
 
+class MeasuredColumns(Mapping[str, np.ndarray]):
+    """Request columns restricted to the measured window, each filtered on first use.
+
+    Why lazy: a million-request run has ~40 MB of columns; copying all of them to drop
+    the warm-up would double peak memory for columns no metric reads.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray], warmup_s: float) -> None:
+        self._all = columns
+        mask = columns["t_start_s"] >= warmup_s
+        self._mask: np.ndarray | None = None if mask.all() else mask
+        self.count = int(mask.sum())
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if self._mask is None:
+            return self._all[name]
+        if name not in self._cache:
+            self._cache[name] = self._all[name][self._mask]
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+
 class RunView:
     """The measured window of one run: requests that started after warm-up."""
 
     def __init__(self, result: RunResult) -> None:
         self.result = result
-        columns = result.requests
-        mask = columns["t_start_s"] >= result.warmup_s
-        self.columns = {name: values[mask] for name, values in columns.items()}
-        self.count = int(mask.sum())
+        self.columns = MeasuredColumns(result.requests, result.warmup_s)
+        self.count = self.columns.count
         self.window_s = result.duration_s - result.warmup_s
 
     def share(self, selected: np.ndarray) -> float:

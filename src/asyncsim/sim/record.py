@@ -27,8 +27,8 @@ class RequestLog:
         self.attempts = array("i")
         self.client = array("i")
         self.key = array("i")
-        self.version = array("q")
-        self.stale_s = array("d")
+        self.version = array("i")
+        self.stale_s = array("f")  # float32: staleness needs no nanosecond precision
 
     def __len__(self) -> int:
         return len(self.t_start_s)
