@@ -17,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from asyncsim import __version__, app
 from asyncsim.exit_codes import ExitCode
+from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics import metrics_markdown
 from asyncsim.reports.summary_json import SummaryFormatError
 from asyncsim.reports.terminal import print_summary
 from asyncsim.scenarios.schema import scenario_json_schema
@@ -146,6 +148,22 @@ def schema(
     else:
         from asyncsim.reports.writers import write_atomic
         write_atomic(output, text)
+
+
+@cli.command()
+@handle_errors
+def metrics(
+    markdown: Annotated[bool, typer.Option("--markdown", help="a Markdown table")] = False,
+) -> None:
+    """List the metric vocabulary: name, kind, unit, which direction is better, meaning."""
+    if markdown:
+        sys.stdout.write(metrics_markdown())
+        return
+    for m in REGISTRY.values():
+        tags = f" {{{','.join(m.tags)}}}" if m.tags else ""
+        better = "neutral" if m.better == "none" else f"{m.better} is better"
+        out.print(f"[cyan]{m.name}{tags}[/cyan] [dim]{m.kind}, {m.unit}, {better}[/dim]\n"
+                  f"    {m.meaning}", highlight=False)
 
 
 def bundled_examples() -> dict[str, Path]:

@@ -25,3 +25,11 @@ def test_quickstart_has_exactly_two_commands() -> None:
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (REPO / ".ci" / "run").read_text().splitlines()
     assert quickstart_commands()[1] in ci
+
+
+def test_readme_metric_table_is_the_registry() -> None:
+    from asyncsim.reports.metrics import metrics_markdown
+
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("<!-- metrics:start -->\n", 1)[1].split("<!-- metrics:end -->", 1)[0]
+    assert block == metrics_markdown(), "regenerate with: asyncsim metrics --markdown"

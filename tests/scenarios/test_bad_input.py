@@ -54,8 +54,8 @@ CASES = {
         _replace("latency: {exponential: 10ms}", "latency: {lognormal: {median: 80ms, p99: 40ms}}"),
         9, 26, "p99 must be greater than median"),
     "capacity drop without workers": (
-        _replace("    latency: {exponential: 10ms}",
-                 "    latency: {exponential: 10ms}\n    faults:\n      - {kind: capacity_drop, at: 10s, for: 5s}"),
+        _replace("    latency: {exponential: 10ms}", "    latency: {exponential: 10ms}\n"
+                 "    faults:\n      - {kind: capacity_drop, at: 10s, for: 5s}"),
         11, 9, "a capacity_drop needs workers"),
     "zero replications": (_replace("seed: 1", "seed: 1\nreplications: 0"),
                           5, 15, "greater than 0 (got 0)"),
@@ -65,8 +65,8 @@ CASES = {
     "unknown layer with did-you-mean": (MINIMAL + "strategies:\n  s:\n    - timout: 1s\n",
                                         15, 7, "unknown field 'timout' (did you mean 'timeout'?"),
     "fault after the end": (
-        _replace("    latency: {exponential: 10ms}",
-                 "    latency: {exponential: 10ms}\n    faults:\n      - {kind: outage, at: 5m, for: 5s}"),
+        _replace("    latency: {exponential: 10ms}", "    latency: {exponential: 10ms}\n"
+                 "    faults:\n      - {kind: outage, at: 5m, for: 5s}"),
         11, 28, "after the run ends"),
 }
 

@@ -122,3 +122,15 @@ def value_key(name: str, stat: str | None = None, tag: str | None = None) -> str
     """The flat key of one value: ``latency.p(99)``, ``backend_calls{backend:api}``."""
     key = name if tag is None else f"{name}{{{tag}}}"
     return key if stat is None else f"{key}.{stat}"
+
+
+def metrics_markdown() -> str:
+    """The vocabulary as a Markdown table (the README embeds exactly this)."""
+    from asyncsim.reports.catalog import REGISTRY as registry  # filled by every family
+
+    lines = ["| metric | kind | unit | better | tags | meaning |",
+             "|---|---|---|---|---|---|"]
+    for m in registry.values():
+        tags = ", ".join(m.tags) or "-"
+        lines.append(f"| `{m.name}` | {m.kind} | {m.unit} | {m.better} | {tags} | {m.meaning} |")
+    return "\n".join(lines) + "\n"
