@@ -97,3 +97,29 @@ def test_blocking_probability(workers: int, capacity: int, rate: float, requests
     mean, se = theory.batch_means_se(run.rejected)
     expected = theory.mmck_blocking(workers, capacity, rate, 1.0)
     theory.assert_close_4se(mean, se, expected, f"M/M/{workers}/{capacity} P(block)")
+
+
+def _mva_response(users: int, think_s: float, service_s: float) -> float:
+    """Exact Mean Value Analysis of N users, think Z, one exponential FCFS server."""
+    queue = 0.0
+    response = service_s
+    for n in range(1, users + 1):
+        response = service_s * (1 + queue)
+        throughput = n / (response + think_s)
+        queue = throughput * response
+    return response
+
+
+def test_closed_model_matches_mean_value_analysis() -> None:
+    from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
+    from asyncsim.sim.workload.basic import ClosedWorkload
+
+    spec = SimulationSpec(seed=21, duration_s=60_000.0, warmup_s=1_000.0,
+                          backends=(BackendSpec("server", 1, Exponential(1.0)),),
+                          workload=ClosedWorkload(8, Exponential(10.0), "server"))
+    result = Simulation(spec, StrategySpec("closed"), 0).run()
+    columns = result.requests
+    order = np.argsort(columns["t_start_s"], kind="stable")
+    measured = columns["latency_s"][order][columns["t_start_s"][order] >= 1_000.0]
+    mean, se = theory.batch_means_se(measured)
+    theory.assert_close_4se(mean, se, _mva_response(8, 10.0, 1.0), "closed N=8 E[R]")
