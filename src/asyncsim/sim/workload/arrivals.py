@@ -70,9 +70,7 @@ def _solve_ramp(area: float, r0: float, slope: float) -> float:
     """Smallest x ≥ 0 with r0·x + slope·x²/2 = area."""
     if abs(slope) < 1e-15:
         return area / r0 if r0 > 0 else math.inf
-    disc = r0 * r0 + 2 * slope * area
-    if disc < 0:
-        return math.inf
+    disc = max(0.0, r0 * r0 + 2 * slope * area)  # >= 0 for area within the segment
     return (-r0 + math.sqrt(disc)) / slope if slope > 0 else (r0 - math.sqrt(disc)) / -slope
 
 
