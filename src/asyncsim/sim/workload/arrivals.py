@@ -60,7 +60,7 @@ class RateProfile:
         for t0, t1, r0, r1 in self.segments:
             span = t1 - t0
             segment_area = (r0 + r1) / 2 * span if span != math.inf else math.inf
-            if area <= segment_area:
+            if area <= segment_area * (1 + 1e-12) + 1e-12:  # rounding at a segment's end
                 return t0 + _solve_ramp(area, r0, (r1 - r0) / span if span != math.inf else 0.0)
             area -= segment_area
         return math.inf
