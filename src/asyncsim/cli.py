@@ -21,6 +21,7 @@ from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.metrics import metrics_markdown
 from asyncsim.reports.summary_json import SummaryFormatError
 from asyncsim.reports.terminal import print_summary
+from asyncsim.runner import Executor
 from asyncsim.scenarios.schema import scenario_json_schema
 from asyncsim.scenarios.yaml_io import ScenarioError
 
@@ -106,6 +107,12 @@ def run(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="worker processes [default: all cores]",
         rich_help_panel="Parallelism")] = None,
+    executor: Annotated[Executor, typer.Option(
+        help="local processes, or a Dask cluster (pip install 'asyncsim\\[dask]')",
+        rich_help_panel="Parallelism")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 [default: a local cluster]",
+        rich_help_panel="Parallelism")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
 ) -> None:
@@ -117,7 +124,7 @@ def run(
                   MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                   disable=not show, transient=True) as bar:
         task = bar.add_task("simulating", total=None)
-        result = app.run(loaded, target, jobs=jobs,
+        result = app.run(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
                          on_progress_start=lambda n: bar.update(task, total=n),
                          progress=lambda done, total: bar.update(task, completed=done))
     print_summary(out, result.summary, result.strategy_order, result.performance,

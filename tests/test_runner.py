@@ -1,0 +1,34 @@
+"""The runner: results in (strategy, replication) order whatever the executor."""
+
+from __future__ import annotations
+
+from asyncsim.reports.summary import reduce_run
+from asyncsim.runner import run_experiment
+from asyncsim.scenarios.build import simulation_spec, strategy_specs
+from tests.helpers import MINIMAL, scenario_from_yaml
+
+SCENARIO = MINIMAL + "replications: 2\nstrategies:\n  b: []\n  a:\n    - timeout: 12ms\n"
+
+
+def _values(results: list) -> list[tuple[str, int, dict[str, float]]]:  # type: ignore[type-arg]
+    return [(r.strategy, r.replication, r.values) for r in results]
+
+
+def test_local_processes_match_in_process_and_are_ordered() -> None:
+    scenario = scenario_from_yaml(SCENARIO)
+    spec, strategies = simulation_spec(scenario), strategy_specs(scenario)
+    seen: list[tuple[int, int]] = []
+    inline = run_experiment(spec, strategies, 2, reduce_run, jobs=1,
+                            progress=lambda done, total: seen.append((done, total)))
+    pooled = run_experiment(spec, strategies[::-1], 2, reduce_run, jobs=2)
+    assert [(s, r) for s, r, _ in _values(inline)] == [("a", 0), ("a", 1), ("b", 0), ("b", 1)]
+    assert _values(inline) == _values(pooled)
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_dask_executor_gives_the_same_results() -> None:
+    scenario = scenario_from_yaml(SCENARIO)
+    spec, strategies = simulation_spec(scenario), strategy_specs(scenario)
+    local = run_experiment(spec, strategies, 2, reduce_run, jobs=1)
+    on_dask = run_experiment(spec, strategies, 2, reduce_run, executor="dask")
+    assert _values(local) == _values(on_dask)
