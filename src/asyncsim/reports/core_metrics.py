@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
 from asyncsim.sim.outcome import Status
+from asyncsim.sim.simulation import BackendResult
 
 
 @metric("latency", "trend", "s", "lower",
@@ -48,68 +51,68 @@ def errors_by_kind(view: RunView) -> Values:
             for k, s in kinds.items()}
 
 
+def per_backend(view: RunView, name: str, value: Callable[[BackendResult], float],
+                total: bool = False) -> Values:
+    """One value per backend, tagged ``{backend:<name>}``, plus their sum when ``total``."""
+    per = {value_key(name, tag=f"backend:{n}"): value(b)
+           for n, b in view.result.backends.items()}
+    return {name: float(sum(per.values())), **per} if total else per
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else float("nan")
+
+
 @metric("backend_calls", "counter", "calls", "lower",
         "calls that reached a backend in the measured window", tags=("backend",))
 def backend_calls(view: RunView) -> Values:
-    per = {value_key("backend_calls", tag=f"backend:{name}"): float(b.calls)
-           for name, b in view.result.backends.items()}
-    return {"backend_calls": float(sum(per.values())), **per}
+    return per_backend(view, "backend_calls", lambda b: b.calls, total=True)
 
 
 @metric("amplification", "gauge", "calls/req", "lower",
         "backend calls per user request (retries and hedges raise it, caches lower it)")
 def amplification(view: RunView) -> Values:
     calls = sum(b.calls for b in view.result.backends.values())
-    return {"amplification": calls / view.count if view.count else float("nan")}
+    return {"amplification": _ratio(calls, view.count)}
 
 
 @metric("backend_utilisation", "gauge", "1", "none",
         "time-average share of a backend's workers that are busy", tags=("backend",))
 def backend_utilisation(view: RunView) -> Values:
-    return {value_key("backend_utilisation", tag=f"backend:{n}"): b.utilisation
-            for n, b in view.result.backends.items()}
+    return per_backend(view, "backend_utilisation", lambda b: b.utilisation)
 
 
 @metric("queue_length", "gauge", "calls", "lower",
         "time-average number of calls waiting for a worker", tags=("backend",))
 def queue_length(view: RunView) -> Values:
-    return {value_key("queue_length", tag=f"backend:{n}"): b.mean_queue_length
-            for n, b in view.result.backends.items()}
+    return per_backend(view, "queue_length", lambda b: b.mean_queue_length)
 
 
 @metric("queue_wait", "gauge", "s", "lower",
         "mean time a backend call waited for a worker (calls that were served)",
         tags=("backend",))
 def queue_wait(view: RunView) -> Values:
-    return {value_key("queue_wait", tag=f"backend:{n}"):
-            b.wait_s / b.served if b.served else float("nan")
-            for n, b in view.result.backends.items()}
+    return per_backend(view, "queue_wait", lambda b: _ratio(b.wait_s, b.served))
 
 
 @metric("wait_share", "rate", "1", "lower",
         "share of backend calls that found every worker busy and had to queue",
         tags=("backend",))
 def wait_share(view: RunView) -> Values:
-    return {value_key("wait_share", tag=f"backend:{n}"):
-            b.queued / b.calls if b.calls else float("nan")
-            for n, b in view.result.backends.items()}
+    return per_backend(view, "wait_share", lambda b: _ratio(b.queued, b.calls))
 
 
 @metric("rejected", "counter", "calls", "lower",
         "backend calls refused because the queue was full", tags=("backend",))
 def rejected(view: RunView) -> Values:
-    per = {value_key("rejected", tag=f"backend:{n}"): float(b.rejected)
-           for n, b in view.result.backends.items()}
-    return {"rejected": float(sum(per.values())), **per}
+    return per_backend(view, "rejected", lambda b: b.rejected, total=True)
 
 
 @metric("dropped", "counter", "calls", "lower",
         "queued backend calls skipped because their client deadline had passed",
         tags=("backend",))
 def dropped(view: RunView) -> Values:
-    per = {value_key("dropped", tag=f"backend:{n}"): float(b.dropped)
-           for n, b in view.result.backends.items()}
-    return {"dropped": float(sum(per.values())), **per}
+    return per_backend(view, "dropped", lambda b: b.dropped, total=True)
 
 
 @metric("attempts", "gauge", "calls/req", "none",
