@@ -59,7 +59,8 @@ def _permits(value: Any) -> Any:
     return value
 
 
-Permits = Annotated[int | Literal["unlimited"], BeforeValidator(_permits)]
+Permits = Annotated[Annotated[int, Field(ge=1)] | Literal["unlimited"],
+                    BeforeValidator(_permits)]
 Percent = Annotated[float, Field(gt=0, le=100)]
 
 
