@@ -26,6 +26,8 @@ strategies:
   none: []
   breaker:
     - breaker: {consecutive_failures: 5, open_for: 10.05s}
+  per-client:
+    - breaker: {consecutive_failures: 5, open_for: 10.05s, scope: client}
 """
 
 
@@ -49,6 +51,13 @@ def test_breaker_timeline_through_an_outage(outage: dict[str, dict[str, float]])
     assert values["breaker_open_time{layer:api:0:breaker}"] == values["breaker_open_time"]
     assert values["short_circuited"] == 200              # 50.6..60.5 and 60.7..70.6
     assert values["breaker_recovery"] == pytest.approx(70.6 - 70.05, abs=1e-6)
+
+
+def test_a_per_client_breaker_of_the_only_client_is_the_shared_breaker(
+        outage: dict[str, dict[str, float]]) -> None:
+    per_client = {k.replace("api:0:breaker", "x"): v for k, v in outage["per-client"].items()}
+    shared = {k.replace("api:0:breaker", "x"): v for k, v in outage["breaker"].items()}
+    assert per_client == shared
 
 
 def test_backend_load_during_the_fault(outage: dict[str, dict[str, float]]) -> None:

@@ -8,8 +8,10 @@ import math
 import pytest
 
 from asyncsim.scenarios.breaker_layers import BreakerConfig
+from asyncsim.sim.layers.base import PerClient
 from asyncsim.sim.layers.breaker import BreakerSpec, open_duration_s
-from asyncsim.sim.outcome import Status
+from asyncsim.sim.outcome import Outcome, Status
+from asyncsim.sim.request import Request
 from tests.sim.layer_harness import ERROR, OK, TIMEOUT, Bench
 
 SC = Status.SHORT_CIRCUITED
@@ -365,3 +367,20 @@ def test_spec_refuses_contradictions(bad: dict[str, object]) -> None:
 def test_unlimited_open_growth_does_not_overflow() -> None:
     spec = BreakerSpec(open_s=1.0, open_multiplier=10.0)
     assert open_duration_s(spec, 2000, 0.0) == math.inf
+
+
+def test_per_client_breakers_trip_independently() -> None:
+    bench = Bench(BreakerSpec(consecutive_failures=2, open_s=10.0), [ERROR, ERROR, ERROR])
+    per_client = PerClient(BreakerSpec(consecutive_failures=2, open_s=10.0), bench.ctx,
+                           bench.backend)
+
+    def call(client: int) -> Status:
+        generator = per_client.call(Request(0, 0, client, bench.env.now))
+        with pytest.raises(StopIteration) as stop:
+            generator.send(None)
+        outcome: Outcome = stop.value.value
+        return outcome.status
+
+    assert [call(0), call(0), call(0)] == [ERROR, ERROR, SC]   # client 0 tripped
+    assert call(1) == ERROR                                     # client 1 has its own
+    assert call(1) == OK and call(0) == SC
