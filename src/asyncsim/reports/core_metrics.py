@@ -103,9 +103,13 @@ def wait_share(view: RunView) -> Values:
 
 
 @metric("rejected", "counter", "calls", "lower",
-        "backend calls refused because the queue was full", tags=("backend",))
+        "calls refused for lack of capacity: by a backend whose queue was full, or by a "
+        "layer (bulkhead, rate limit) that counts its own refusals", tags=("backend", "layer"))
 def rejected(view: RunView) -> Values:
-    return per_backend(view, "rejected", lambda b: b.rejected, total=True)
+    per = per_backend(view, "rejected", lambda b: b.rejected)
+    per.update({value_key("rejected", tag=f"layer:{key}"): float(counters["rejected"])
+                for key, counters in view.result.layers.items() if "rejected" in counters})
+    return {"rejected": float(sum(per.values())), **per}
 
 
 @metric("dropped", "counter", "calls", "lower",

@@ -6,6 +6,7 @@ Why not pydantic model validators: their errors carry no location, and a user ne
 
 from __future__ import annotations
 
+from asyncsim.scenarios.breaker_checks import layer_problems
 from asyncsim.scenarios.build import workload_spec
 from asyncsim.scenarios.models import Scenario
 from asyncsim.sim.workload.arrivals import RateProfile
@@ -44,6 +45,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append((("workload", "arrivals"),
                              f"about {expected:.2g} requests would arrive after warm-up: the run "
                              "would record nothing (raise the rate or the duration)"))
+    problems.extend(layer_problems(scenario))
     return problems
 
 

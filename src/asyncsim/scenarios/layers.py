@@ -16,6 +16,12 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from asyncsim.scenarios.base import Model, OneOf
+from asyncsim.scenarios.breaker_layers import (
+    BreakerConfig,
+    BulkheadConfig,
+    FallbackConfig,
+    RateLimitConfig,
+)
 from asyncsim.scenarios.units import Duration
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
@@ -38,6 +44,10 @@ class TimeoutConfig(Model):
 
 class LayerItem(OneOf):
     timeout: TimeoutConfig | None = None
+    breaker: BreakerConfig | None = None
+    bulkhead: BulkheadConfig | None = None
+    ratelimit: RateLimitConfig | None = None
+    fallback: FallbackConfig | None = None
 
     def to_spec(self) -> LayerSpec:
         _, config = self.chosen()

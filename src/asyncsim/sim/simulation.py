@@ -101,7 +101,8 @@ class Simulation:
         """The strategy's layer stack over one backend, built once."""
         if backend not in self._chains:
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
-                               self.data[backend], self.spec.warmup_s, self.spec.duration_s)
+                               self.data[backend], self.spec.warmup_s, self.spec.duration_s,
+                               target=backend)
             self._chains[backend] = build_chain(self.strategy.layers, ctx,
                                                 self.backends[backend].call)
         return self._chains[backend][0]
@@ -123,6 +124,7 @@ class Simulation:
             if spec.drain_s != math.inf:
                 waits.append(Timeout(env, spec.drain_s))
             env.run(until=AnyOf(env, waits))
+        self._close_layers()
         return self._result(areas, wall0, cpu0)
 
     def _end_of_warmup(self) -> Generator[Event, Any, None]:
@@ -136,6 +138,16 @@ class Simulation:
             for layer in layers:
                 for part in _parts(layer):
                     part.counters.clear()
+
+    def _close_layers(self) -> None:
+        """Layers that account time (a breaker's open time) close their books at the end
+        of the measured window; the drain after it does not count."""
+        for _, layers in self._chains.values():
+            for layer in layers:
+                for part in _parts(layer):
+                    close = getattr(part, "close", None)
+                    if close is not None:
+                        close(self.spec.duration_s)
 
     def _sample_series(self) -> Generator[Event, Any, None]:
         series = self.series
@@ -178,7 +190,11 @@ class Simulation:
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
             duration_s=self.spec.duration_s, sim_time_s=self.env.now,
             events=next(self.env._eid), wall_s=time.perf_counter() - wall0,
-            cpu_s=time.process_time() - cpu0)
+            cpu_s=time.process_time() - cpu0, extra={"faults": self._fault_windows()})
+
+    def _fault_windows(self) -> list[tuple[str, str, float, float]]:
+        """(backend, kind, start, end) of every fault, so reports can look at fault time."""
+        return [(b.name, f.kind, f.at_s, f.end_s) for b in self.spec.backends for f in b.faults]
 
 
 def _parts(layer: Any) -> list[Any]:

@@ -12,7 +12,7 @@ SDK's breaker); a ``"shared"`` layer has one per strategy run (a CDN, a sidecar 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -35,7 +35,12 @@ class Layer(Protocol):
 
 @dataclass
 class BuildContext:
-    """What a layer may use when it is built; random streams are named per layer position."""
+    """What a layer may use when it is built; random streams are named per layer position.
+
+    ``target`` is the backend the chain leads to (layers name their time series after it);
+    ``client`` is set for a per-client instance, so each client draws from its own stream
+    (clients that shared one stream would jitter in lockstep).
+    """
 
     env: simpy.Environment
     streams: RandomStreams
@@ -45,9 +50,14 @@ class BuildContext:
     warmup_s: float
     duration_s: float
     position: int = 0
+    target: str = ""
+    client: int | None = None
 
     def generator(self, purpose: str) -> np.random.Generator:
-        return self.streams.generator(f"strategy:{self.strategy}:layer{self.position}:{purpose}")
+        name = f"strategy:{self.strategy}:layer{self.position}:{purpose}"
+        if self.client is not None:
+            name += f":client{self.client}"
+        return self.streams.generator(name)
 
 
 class LayerSpec(Protocol):
@@ -78,7 +88,8 @@ class PerClient:
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         instance = self.instances.get(request.client)
         if instance is None:
-            instance = self.instances[request.client] = self._spec.build(self._ctx, self._next)
+            instance = self.instances[request.client] = self._spec.build(
+                replace(self._ctx, client=request.client), self._next)
         return instance.call(request)
 
 
@@ -100,5 +111,4 @@ def build_chain(specs: tuple[LayerSpec, ...], ctx: BuildContext,
 
 def _frozen(ctx: BuildContext) -> BuildContext:
     """A copy that keeps this layer's position after the loop moves on."""
-    return BuildContext(ctx.env, ctx.streams, ctx.strategy, ctx.series, ctx.data, ctx.warmup_s,
-                        ctx.duration_s, ctx.position)
+    return replace(ctx)
