@@ -18,9 +18,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from asyncsim import __version__, app
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import metrics_markdown
 from asyncsim.reports.gate_terminal import gates_block
 from asyncsim.reports.gates import Verdict
+from asyncsim.reports.metrics import metrics_markdown
 from asyncsim.reports.summary_json import SummaryFormatError
 from asyncsim.reports.terminal import print_summary
 from asyncsim.runner import Executor

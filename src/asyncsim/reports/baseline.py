@@ -51,7 +51,8 @@ Direction = Literal["up", "down", "both"]
 ALIASES = {"avg": "avg", "mean": "avg", "min": "min", "max": "max", "med": "med",
            "median": "med"}
 _PERCENTILE = re.compile(r"p\(?\s*([0-9]+(?:\.[0-9]+)?)\s*\)?")
-_TOLERANCE = re.compile(r"([-+]?)\s*((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*(%|[a-zµ]*)")
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_TOLERANCE = re.compile(rf"([-+]?)\s*({_NUMBER})\s*(%|[a-zµ]*)")
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,8 @@ def parse_target(text: str, known: Mapping[str, Iterable[str]] | None = None) ->
                              "metric{tag:value})", "target", pos)
     strategy = tags.pop(STRATEGY_TAG, None)
     tag = next((f"{k}:{v}" for k, v in tags.items()), None)
-    shown = [f"{STRATEGY_TAG}:{strategy}"] * (strategy is not None) + [tag] * (tag is not None)
+    shown = [f"{STRATEGY_TAG}:{strategy}"] if strategy is not None else []
+    shown += [tag] if tag is not None else []
     return Target(name, strategy, tag, name + ("{" + ",".join(shown) + "}" if shown else ""))
 
 

@@ -6,10 +6,10 @@ Why not pydantic model validators: their errors carry no location, and a user ne
 
 from __future__ import annotations
 
+from asyncsim.reports.thresholds import ThresholdError, parse_threshold
 from asyncsim.scenarios.breaker_checks import layer_problems
 from asyncsim.scenarios.build import workload_spec
 from asyncsim.scenarios.models import Scenario
-from asyncsim.reports.thresholds import ThresholdError, parse_threshold
 from asyncsim.scenarios.thresholds import ThresholdConfig, known_tag_values, long_form
 from asyncsim.sim.workload.arrivals import RateProfile
 from asyncsim.sim.workload.basic import OpenWorkload
