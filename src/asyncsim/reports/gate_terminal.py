@@ -29,12 +29,6 @@ def thresholds_block(verdict: ThresholdsVerdict) -> list[RenderableType]:
                 line.append(f"  ({result.note})", style="yellow" if result.stops else "dim")
             lines.append(line)
         lines.append(Text(""))
-    for stop in verdict.stops:
-        lines.append(Text(f"  stopped early: {stop.strategy} replication {stop.replication} at "
-                          f"{stop.sim_time_s:g}s simulated, by '{stop.threshold}'",
-                          style="yellow"))
-    if verdict.stops:
-        lines.append(Text(""))
     return lines
 
 

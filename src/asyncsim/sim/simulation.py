@@ -11,6 +11,7 @@ measured window then ends at the stop, and requests still in flight are not drai
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Generator
@@ -163,9 +164,10 @@ class Simulation:
     def _watch(self, check: StopCheck) -> Generator[Event, Any, None]:
         """Ask ``check`` at warm-up + k * every_s; on a reason, stop ``env.run`` right now."""
         env = self.env
-        yield Timeout(env, self.spec.warmup_s)
-        while True:
-            yield Timeout(env, check.every_s)
+        start_s = self.spec.warmup_s
+        for k in itertools.count(1):
+            # k * every_s, not a running sum: check times (and stop times) stay round.
+            yield Timeout(env, max(0.0, start_s + k * check.every_s - env.now))
             now = env.now
             if now >= self.spec.duration_s:
                 return
