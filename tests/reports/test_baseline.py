@@ -73,7 +73,8 @@ def test_other_trend_metrics_have_only_the_standard_percentiles(
     staleness = Metric("staleness", "trend", "s", "lower", "a test trend", lambda view: {})
     monkeypatch.setitem(REGISTRY, "staleness", staleness)
     assert parse_compare_fail("staleness.p99.9:5%").key == "staleness.p(99.9)"
-    with pytest.raises(ThresholdError, match=r"staleness has only p\(90\), p\(95\)"):
+    with pytest.raises(ThresholdError,
+                       match=r"staleness has only p\(90\), p\(95\), p\(99\), p\(99.9\)"):
         parse_compare_fail("staleness.p97:5%")
 
 

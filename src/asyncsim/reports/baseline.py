@@ -37,13 +37,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from asyncsim.reports.metrics import TREND_STATS, value_key
+from asyncsim.reports.metrics import value_key
 from asyncsim.reports.stats import t_quantile_975
 from asyncsim.reports.thresholds import (
-    PERCENTILES_ANY_N,
     Target,
     ThresholdError,
     parse_target,
+    percentile_problem,
 )
 from asyncsim.scenarios.units import parse_duration_s
 
@@ -146,10 +146,9 @@ def _parse_stat(text: str) -> tuple[Target, str | None]:
     if stat is None:
         raise ThresholdError(f"unknown statistic {text[dot + 1:].strip()!r} (allowed: avg, "
                              "mean, min, max, med, median, pN or p(N))", "target", dot + 1)
-    if stat.startswith("p(") and metric.name not in PERCENTILES_ANY_N and (
-            stat not in TREND_STATS):
-        listed = ", ".join(s for s in TREND_STATS if s.startswith("p("))
-        raise ThresholdError(f"{metric.name} has only {listed}", "target", dot + 1)
+    problem = percentile_problem(metric.name, stat)
+    if problem is not None:
+        raise ThresholdError(problem, "target", dot + 1)
     return target, stat
 
 

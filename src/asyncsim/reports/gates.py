@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from asyncsim.reports.baseline import BaselineVerdict, CompareGate, Comparison, compare
-from asyncsim.reports.metrics import TREND_STATS
 from asyncsim.reports.terminal import format_value
 from asyncsim.reports.thresholds import (
-    PERCENTILES_ANY_N,
     Stop,
     Threshold,
     ThresholdResult,
     ThresholdsVerdict,
     evaluate,
+    extra_percentile,
     extra_percentiles,
 )
 
@@ -35,9 +34,8 @@ class Gates:
     def extra_percentiles(self) -> tuple[float, ...]:
         """Latency percentiles the gates read that a summary lacks by default."""
         wanted = set(extra_percentiles(self.thresholds))
-        wanted.update(float(g.stat[2:-1]) for g in self.compare_fail
-                      if g.target.metric in PERCENTILES_ANY_N and g.stat is not None
-                      and g.stat.startswith("p(") and g.stat not in TREND_STATS)
+        wanted.update(p for g in self.compare_fail
+                      if (p := extra_percentile(g.target.metric, g.stat)) is not None)
         return tuple(sorted(wanted))
 
 

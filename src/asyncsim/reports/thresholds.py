@@ -19,7 +19,6 @@ character so callers can point at it (file:line:col for scenarios, the column of
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +28,7 @@ from typing import Any, Literal
 from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.metrics import TREND_STATS, Metric, value_key
 from asyncsim.scenarios.units import parse_duration_s, parse_rate_per_s
+from asyncsim.scenarios.yaml_io import did_you_mean
 
 Part = Literal["target", "expression"]
 
@@ -253,13 +253,27 @@ def _aggregation(match: re.Match[str], metric: Metric, allowed: str) -> str:
                 else f"unknown aggregation {aggregation!r} for")
         raise ThresholdError(f"{what} {metric.kind} {metric.name} (allowed: {allowed})",
                              "expression", match.start())
-    if (word == "p(N)" and metric.name not in PERCENTILES_ANY_N
-            and aggregation not in TREND_STATS):
-        listed = ", ".join(s for s in TREND_STATS if s.startswith("p("))
-        raise ThresholdError(f"{metric.name} has only {listed} (any p(N) works for "
-                             f"{', '.join(sorted(PERCENTILES_ANY_N))})", "expression",
-                             match.start())
+    problem = percentile_problem(metric.name, aggregation)
+    if problem is not None:
+        raise ThresholdError(problem, "expression", match.start())
     return aggregation
+
+
+def extra_percentile(metric: str, stat: str | None) -> float | None:
+    """N when ``stat`` is a p(N) of ``metric`` that summaries lack unless asked for."""
+    if (stat is None or not stat.startswith("p(") or stat in TREND_STATS
+            or metric not in PERCENTILES_ANY_N):
+        return None
+    return float(stat[2:-1])
+
+
+def percentile_problem(metric: str, stat: str) -> str | None:
+    """Why ``stat`` (a p(N)) is never computed for ``metric``, or None when it is."""
+    if not stat.startswith("p(") or stat in TREND_STATS or metric in PERCENTILES_ANY_N:
+        return None
+    listed = ", ".join(s for s in TREND_STATS if s.startswith("p("))
+    return (f"{metric} has only {listed} (any p(N) works for "
+            f"{', '.join(sorted(PERCENTILES_ANY_N))})")
 
 
 def _percentile(text: str, offset: int) -> str:
@@ -331,17 +345,14 @@ def _skip_spaces(text: str, pos: int) -> int:
 
 
 def _hint(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = did_you_mean(word, candidates)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def extra_percentiles(thresholds: Iterable[Threshold]) -> tuple[float, ...]:
     """The latency percentiles the thresholds read that a summary lacks by default."""
-    wanted = {float(t.expression.aggregation[2:-1]) for t in thresholds
-              if t.target.metric in PERCENTILES_ANY_N
-              and t.expression.aggregation.startswith("p(")
-              and t.expression.aggregation not in TREND_STATS}
-    return tuple(sorted(wanted))
+    wanted = {extra_percentile(t.target.metric, t.expression.aggregation) for t in thresholds}
+    return tuple(sorted(p for p in wanted if p is not None))
 
 
 # ----------------------------------------------------------------------------- evaluation

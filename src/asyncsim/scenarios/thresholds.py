@@ -25,6 +25,7 @@ from asyncsim.scenarios.units import Duration
 if TYPE_CHECKING:
     from asyncsim.scenarios.models import Scenario
 
+
 class ThresholdConfig(Model):
     """The long form of a threshold, for ``abort_on_fail`` (k6's abortOnFail)."""
 
