@@ -46,7 +46,7 @@ def gates_block(verdict: Verdict) -> Group:
             line = Text("  ") + (Text("- ", style="dim") if c.skipped else _mark(not c.regressed))
             line.append(f"'{c.gate.text}' ")
             line.append(f"{c.strategy}: ", style="dim")
-            line.append(f"{c.gate.key} {change_text(c)}, allowed {c.gate.allowed}")
+            line.append(f"{change_text(c)}, allowed {c.gate.allowed}")
             if c.regressed or c.note:
                 line.append(f"  ({significance_text(c)})", style="dim")
             lines.append(line)
