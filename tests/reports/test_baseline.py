@@ -81,7 +81,7 @@ def test_other_trend_metrics_have_only_the_standard_percentiles(
 # ----------------------------------------------------------------------------- statistics
 
 
-def summary(seed: int, **values: list[float]) -> dict[str, Any]:
+def summary(seed: int, **values: list[float | None]) -> dict[str, Any]:
     """One strategy 's' with the given per-replication values."""
     return {"scenario": {"name": "t", "seed": seed},
             "strategies": {"s": {"replications": values, "values": {}}}}
@@ -99,6 +99,16 @@ def test_paired_t_on_the_same_seed() -> None:
     assert c.test == "paired t" and c.significant and c.regressed
     assert c.change == pytest.approx(1.25)
     assert c.ci95 == pytest.approx((1.25 - 3.1824 * 0.25, 1.25 + 3.1824 * 0.25))
+
+
+def test_pairs_skip_replications_without_a_value() -> None:
+    # Replication 2 of the baseline had no value (null): pairs 0, 1, 3 give diffs 1, 1, 2:
+    # sd sqrt(1/3), se 1/3, t 4 < t(2) 4.3027.
+    c = one("mean:10%", summary(1, **{"latency.avg": [2.0, 3.0, 5.0, 6.0]}),
+            summary(1, **{"latency.avg": [1.0, 2.0, None, 4.0]}))
+    assert c.test == "paired t" and not c.significant
+    assert c.ci95 is not None
+    assert c.ci95[1] - c.ci95[0] == pytest.approx(2 * 4.3027 / 3)
 
 
 def test_welch_t_on_different_seeds() -> None:

@@ -226,16 +226,20 @@ def compare(gates: Sequence[CompareGate], current: Mapping[str, Any],
     return out
 
 
-def _reps(summary: Mapping[str, Any], strategy: str, key: str) -> list[float] | None:
-    found = summary["strategies"].get(strategy, {}).get("replications", {}).get(key)
-    if found is None:
-        return None
-    return [float(v) for v in found if v is not None and not math.isnan(v)]
+def _reps(summary: Mapping[str, Any], strategy: str, key: str) -> list[float]:
+    """Per-replication values in replication order; NaN where a run had none (null)."""
+    found = summary["strategies"].get(strategy, {}).get("replications", {}).get(key) or []
+    return [math.nan if v is None else float(v) for v in found]
+
+
+def _finite(values: Sequence[float]) -> list[float]:
+    return [v for v in values if not math.isnan(v)]
 
 
 def _compare_one(gate: CompareGate, strategy: str, current: Mapping[str, Any],
                  baseline: Mapping[str, Any], same_seed: bool) -> Comparison:
-    cur, base = _reps(current, strategy, gate.key), _reps(baseline, strategy, gate.key)
+    cur_reps, base_reps = _reps(current, strategy, gate.key), _reps(baseline, strategy, gate.key)
+    cur, base = _finite(cur_reps), _finite(base_reps)
     if not cur or not base:
         missing = "the baseline" if not base else "this run"
         if strategy not in baseline["strategies"]:
@@ -250,7 +254,7 @@ def _compare_one(gate: CompareGate, strategy: str, current: Mapping[str, Any],
     sign = {"up": 1.0, "down": -1.0, "both": 1.0}[gate.direction]
     worse = abs(change) if gate.direction == "both" else sign * change
     allowed = gate.tolerance * abs(b) if gate.relative else gate.tolerance
-    test, t, df, se = _t_test(cur, base, same_seed)
+    test, t, df, se = _t_test(cur_reps, base_reps, same_seed)
     ci = None if se is None else (change - t_quantile_975(df) * se,
                                   change + t_quantile_975(df) * se)
     if t is None:
@@ -270,13 +274,18 @@ def _mean(values: Sequence[float] | None) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
 
-def _t_test(cur: Sequence[float], base: Sequence[float],
+def _t_test(cur_reps: Sequence[float], base_reps: Sequence[float],
             same_seed: bool) -> tuple[str, float | None, int, float | None]:
-    """(test name, t of current - baseline, degrees of freedom, standard error)."""
+    """(test name, t of current - baseline, degrees of freedom, standard error).
+
+    Pairs are replications with the same index, both with a value.
+    """
+    cur, base = _finite(cur_reps), _finite(base_reps)
     if min(len(cur), len(base)) < 2:
         return "tolerance only", None, 1, None
-    if same_seed and len(cur) == len(base):
-        diffs = [c - b for c, b in zip(cur, base, strict=True)]
+    diffs = [c - b for c, b in zip(cur_reps, base_reps, strict=False)
+             if not (math.isnan(c) or math.isnan(b))]
+    if same_seed and len(cur_reps) == len(base_reps) and len(diffs) >= 2:
         n = len(diffs)
         mean = math.fsum(diffs) / n
         se = math.sqrt(math.fsum((d - mean) ** 2 for d in diffs) / (n - 1) / n)
