@@ -18,6 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from asyncsim import __version__, app
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.gate_terminal import gates_block
+from asyncsim.reports.gates import Verdict
 from asyncsim.reports.metrics import metrics_markdown
 from asyncsim.reports.summary_json import SummaryFormatError
 from asyncsim.reports.terminal import print_summary
@@ -37,6 +39,20 @@ ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_def
 SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", help="override a field: --set workload.users=50 (repeatable)",
     rich_help_panel="Scenario")]
+ThresholdOpt = Annotated[list[str] | None, typer.Option(
+    "--threshold", help="k6 threshold, e.g. 'latency{strategy:swr}: p(99) < 300ms' "
+    "(repeatable; adds to the scenario's)", rich_help_panel="Gates")]
+BaselineOpt = Annotated[Path | None, typer.Option(
+    help="a summary.json to compare with (needs --compare-fail)", rich_help_panel="Gates")]
+CompareFailOpt = Annotated[list[str] | None, typer.Option(
+    "--compare-fail", help="regression rule STAT:N% or STAT:N, e.g. p99:5% or "
+    "hit_rate:-0.02 (repeatable)", rich_help_panel="Gates")]
+JunitOpt = Annotated[Path | None, typer.Option(
+    help="write the gates as JUnit XML (one test case per gate and strategy)",
+    rich_help_panel="Output")]
+MarkdownOpt = Annotated[Path | None, typer.Option(
+    help="write a Markdown summary (for a GitHub step summary or a merge-request comment)",
+    rich_help_panel="Output")]
 
 
 def handle_errors(command: F) -> F:
@@ -92,6 +108,27 @@ def _overrides(sets: list[str] | None, **named: Any) -> list[str]:
     return [*(sets or []), *extra]
 
 
+def _usage_error(message: str) -> typer.Exit:
+    err.print(f"[red]✗ {message}[/red]", highlight=False)
+    return typer.Exit(ExitCode.USAGE)
+
+
+def _check_baseline_options(baseline: Path | None, compare_fail: list[str] | None) -> None:
+    if compare_fail and baseline is None:
+        raise _usage_error("--compare-fail needs --baseline (the summary.json to compare with)")
+    if baseline is not None and not compare_fail:
+        raise _usage_error("--baseline needs at least one --compare-fail rule, e.g. "
+                           "--compare-fail p99:5%")
+
+
+def _finish_gates(verdict: Verdict, summary: dict[str, Any], junit: Path | None,
+                  markdown: Path | None) -> None:
+    """Write the CI files, then exit 99 when a gate failed (k6's ThresholdsHaveFailed)."""
+    app.write_ci_reports(verdict, summary, junit, markdown)
+    if not verdict.ok:
+        raise typer.Exit(ExitCode.GATE_FAILED)
+
+
 @cli.command()
 @handle_errors
 def run(
@@ -115,9 +152,19 @@ def run(
         rich_help_panel="Parallelism")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
+    threshold: ThresholdOpt = None,
+    baseline: BaselineOpt = None,
+    compare_fail: CompareFailOpt = None,
+    junit: JunitOpt = None,
+    markdown: MarkdownOpt = None,
 ) -> None:
-    """Run every strategy of a scenario and report them side by side."""
+    """Run every strategy of a scenario and report them side by side.
+
+    Exit 99 when a threshold fails or a --compare-fail rule finds a regression.
+    """
+    _check_baseline_options(baseline, compare_fail)
     loaded = app.load(scenario, _overrides(sets, replications=replications, seed=seed))
+    gates = app.run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or app.default_out_dir(loaded.scenario)
     show = not quiet and err.is_terminal
     with Progress("[progress.description]{task.description}", BarColumn(),
@@ -126,9 +173,38 @@ def run(
         task = bar.add_task("simulating", total=None)
         result = app.run(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
                          on_progress_start=lambda n: bar.update(task, total=n),
-                         progress=lambda done, total: bar.update(task, completed=done))
+                         progress=lambda done, total: bar.update(task, completed=done),
+                         gates=gates)
+    verdict = result.verdict
+    shown = verdict.thresholds is not None or verdict.baseline is not None
     print_summary(out, result.summary, result.strategy_order, result.performance,
-                  result.wall_s, out_dir=str(target))
+                  result.wall_s, thresholds=gates_block(verdict) if shown else None,
+                  out_dir=str(target))
+    _finish_gates(verdict, result.summary, junit, markdown)
+
+
+@cli.command()
+@handle_errors
+def check(
+    current: Annotated[Path, typer.Argument(help="the summary.json to judge",
+                                            show_default=False)],
+    baseline: BaselineOpt = None,
+    compare_fail: CompareFailOpt = None,
+    threshold: ThresholdOpt = None,
+    junit: JunitOpt = None,
+    markdown: MarkdownOpt = None,
+) -> None:
+    """Judge a summary.json against thresholds and a baseline, without running.
+
+    Exit 99 when a threshold fails or a --compare-fail rule finds a regression.
+    """
+    _check_baseline_options(baseline, compare_fail)
+    if baseline is None and not threshold:
+        raise _usage_error("nothing to check: give --baseline with --compare-fail, "
+                           "or --threshold")
+    summary, verdict = app.check(current, baseline, compare_fail or [], threshold or [])
+    out.print(gates_block(verdict))
+    _finish_gates(verdict, summary, junit, markdown)
 
 
 @cli.command()

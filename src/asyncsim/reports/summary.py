@@ -36,23 +36,36 @@ class RunSummary:
     performance: RunPerformance
     series: dict[str, list[float]] = field(default_factory=dict)
     raw: dict[str, np.ndarray] | None = None
+    stopped_at_s: float | None = None   # simulated time an early stop ended the run at
+    stop_reason: str | None = None
 
 
 def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
                keep_raw: bool = False) -> RunSummary:
     view = RunView(result)
+    values = metric_values(view, extra_percentiles)
+    performance = RunPerformance(len(result.requests["t_start_s"]), result.events,
+                                 result.wall_s, result.cpu_s)
+    return RunSummary(result.strategy, result.replication, values, performance,
+                      _series(result), result.requests if keep_raw else None,
+                      result.stopped_at_s, result.stop_reason)
+
+
+def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
+                  names: Iterable[str] | None = None) -> dict[str, float]:
+    """The values of the metrics ``names`` (default: all), plus any extra latency p(N).
+
+    Why ``names``: a check during a run (``abort_on_fail``) needs one metric, not all.
+    """
     values: dict[str, float] = {}
-    for metric in REGISTRY.values():
-        values.update(metric.compute(view))
+    for name in REGISTRY if names is None else names:
+        values.update(REGISTRY[name].compute(view))
     if extra_percentiles:
         latency = view.columns["latency_s"]
         for p in extra_percentiles:
             values[f"latency.p({p:g})"] = (float(np.percentile(latency, p)) if len(latency)
                                            else math.nan)
-    performance = RunPerformance(len(result.requests["t_start_s"]), result.events,
-                                 result.wall_s, result.cpu_s)
-    return RunSummary(result.strategy, result.replication, values, performance,
-                      _series(result), result.requests if keep_raw else None)
+    return values
 
 
 def _series(result: RunResult) -> dict[str, list[float]]:

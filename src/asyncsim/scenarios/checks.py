@@ -6,9 +6,11 @@ Why not pydantic model validators: their errors carry no location, and a user ne
 
 from __future__ import annotations
 
+from asyncsim.reports.thresholds import ThresholdError, parse_threshold
 from asyncsim.scenarios.breaker_checks import layer_problems
 from asyncsim.scenarios.build import workload_spec
 from asyncsim.scenarios.models import Scenario
+from asyncsim.scenarios.thresholds import ThresholdConfig, known_tag_values, long_form
 from asyncsim.sim.workload.arrivals import RateProfile
 from asyncsim.sim.workload.basic import OpenWorkload
 
@@ -46,6 +48,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                              f"about {expected:.2g} requests would arrive after warm-up: the run "
                              "would record nothing (raise the rate or the duration)"))
     problems.extend(layer_problems(scenario))
+    problems.extend(threshold_problems(scenario))
     return problems
 
 
@@ -53,3 +56,44 @@ def _expected_arrivals(scenario: Scenario) -> float:
     spec = workload_spec(scenario.workload)
     assert isinstance(spec, OpenWorkload)
     return RateProfile(spec.arrivals).area_between(scenario.warmup, scenario.duration)
+
+
+def threshold_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Every threshold that does not parse or does not fit the run, located.
+
+    A target problem points at the key (:data:`KEY`); an expression problem at the
+    expression, naming the character where it goes wrong.
+    """
+    problems: list[tuple[Loc, str]] = []
+    known = known_tag_values(scenario)
+    for target, items in scenario.thresholds.items():
+        if not items:
+            problems.append((("thresholds", target), "list at least one expression, e.g. "
+                                                     "['p(99) < 300ms']"))
+        for index, item in enumerate(items):
+            config = long_form(item)
+            loc: Loc = ("thresholds", target, index) + (() if isinstance(item, str)
+                                                         else ("threshold",))
+            try:
+                parse_threshold(target, config.threshold, known)
+            except ThresholdError as err:
+                if err.part == "target":
+                    problems.append((("thresholds", target, KEY), err.message))
+                    break
+                problems.append((loc, f"{config.threshold!r}: {err.message} "
+                                      f"(at character {err.offset + 1})"))
+            problems.extend(_abort_problems(scenario, config, loc[:3]))
+    return problems
+
+
+def _abort_problems(scenario: Scenario, config: ThresholdConfig,
+                    loc: Loc) -> list[tuple[Loc, str]]:
+    if config.delay_abort_eval > 0 and not config.abort_on_fail:
+        return [((*loc, "delay_abort_eval"),
+                 "delay_abort_eval only delays abort_on_fail checks: set abort_on_fail: true "
+                 "or remove it")]
+    if config.abort_on_fail and config.delay_abort_eval >= scenario.duration:
+        return [((*loc, "delay_abort_eval"),
+                 f"delay_abort_eval ({config.delay_abort_eval:g}s) is not shorter than the "
+                 f"run ({scenario.duration:g}s): the abort would never be checked")]
+    return []

@@ -13,6 +13,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.layers import LayerItem
+from asyncsim.scenarios.thresholds import ThresholdItem
 from asyncsim.scenarios.units import Duration, Rate
 
 FaultKind = Literal["outage", "error_burst", "slowdown", "capacity_drop"]
@@ -130,6 +131,10 @@ class Scenario(Model):
     workload: WorkloadConfig
     strategies: dict[str, list[LayerItem]] = Field(
         default_factory=_baseline_only, min_length=1)
+    thresholds: dict[str, list[ThresholdItem]] = Field(
+        default_factory=dict,
+        description="k6-style pass/fail criteria: 'metric{tag:value}': ['p(99) < 300ms', "
+                    "...]; any failure makes the run exit 99")
 
     @model_validator(mode="before")
     @classmethod

@@ -4,10 +4,14 @@ Measurement window: counters and time averages cover [warmup, duration]; the req
 log keeps every request (reports filter on ``t_start_s >= warmup``). Arrivals stop at
 ``duration``; requests still in flight are then given up to ``drain_s`` to finish, so
 the requests that started in the window are measured whole, not cut off.
+
+A :class:`StopCheck` in the spec can end a run early (k6's ``abortOnFail``): the
+measured window then ends at the stop, and requests still in flight are not drained.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Generator
@@ -16,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.core import StopSimulation
 from simpy.events import AnyOf, Event, Timeout
 
 from asyncsim.sim.backend import Backend, BackendSpec
@@ -36,6 +41,26 @@ class StrategySpec:
 
 
 @dataclass(frozen=True)
+class StopCheck:
+    """Asked every ``every_s`` of simulated time after warm-up whether to end the run now.
+
+    Why a callable: the model knows nothing of metrics or thresholds; whoever builds the
+    spec decides (reports evaluate thresholds on the snapshot). ``should_stop`` gets a
+    :class:`RunResult` of the run so far (its request columns view the live log, so they
+    are valid only during the call) and returns why to stop, or None to go on. It must
+    be picklable to reach worker processes, and it only reads: a run that is not stopped
+    is the same run as without the check.
+    """
+
+    every_s: float
+    should_stop: Callable[[RunResult], str | None]
+
+    def __post_init__(self) -> None:
+        if not self.every_s > 0:
+            raise ValueError(f"every_s must be positive (got {self.every_s})")
+
+
+@dataclass(frozen=True)
 class SimulationSpec:
     seed: int
     duration_s: float
@@ -43,6 +68,7 @@ class SimulationSpec:
     backends: tuple[BackendSpec, ...]
     workload: Workload
     drain_s: float = math.inf
+    stop_check: StopCheck | None = None
 
 
 @dataclass
@@ -71,12 +97,14 @@ class RunResult:
     series_counts: dict[str, np.ndarray]
     series_averages: dict[str, np.ndarray]
     warmup_s: float
-    duration_s: float
+    duration_s: float           # end of the measured window: the spec's, or the early stop
     sim_time_s: float
     events: int
     wall_s: float
     cpu_s: float
     extra: dict[str, Any] = field(default_factory=dict)
+    stopped_at_s: float | None = None   # set when a StopCheck ended the run early
+    stop_reason: str | None = None
 
 
 class Simulation:
@@ -96,6 +124,7 @@ class Simulation:
         self.driver = RequestDriver(self.env, self.log, self.data)
         self._chains: dict[str, tuple[Call, list[Any]]] = {}
         self._warm_areas: dict[str, tuple[float, float]] = {}
+        self._stop: tuple[float, str] | None = None
 
     def call_for(self, backend: str) -> Call:
         """The strategy's layer stack over one backend, built once."""
@@ -107,25 +136,48 @@ class Simulation:
                                                 self.backends[backend].call)
         return self._chains[backend][0]
 
-    def run(self, stop_when: Callable[[Simulation], bool] | None = None) -> RunResult:
+    def run(self) -> RunResult:
         wall0, cpu0 = time.perf_counter(), time.process_time()
         env, spec = self.env, self.spec
         spec.workload.start(WorkloadContext(env, self.streams, self.driver, self.call_for,
                                             spec.warmup_s, spec.duration_s))
         env.process(self._end_of_warmup())
         env.process(self._sample_series())
+        if spec.stop_check is not None:
+            env.process(self._watch(spec.stop_check))
         env.run(until=spec.duration_s)
         end_of_window = env.now
-        areas = {name: (b.busy_gauge.area_at(end_of_window), b.queue_gauge.area_at(end_of_window))
-                 for name, b in self.backends.items()}
-        if self.driver.in_flight:
+        areas = self._areas_at(end_of_window)
+        if self.driver.in_flight and self._stop is None:
             drained = self.driver.drained = Event(env)
             waits: list[Event] = [drained]
             if spec.drain_s != math.inf:
                 waits.append(Timeout(env, spec.drain_s))
             env.run(until=AnyOf(env, waits))
-        self._close_layers()
-        return self._result(areas, wall0, cpu0)
+        self._close_layers(end_of_window)
+        return self._result(areas, end_of_window, wall0, cpu0)
+
+    def _areas_at(self, now: float) -> dict[str, tuple[float, float]]:
+        return {name: (b.busy_gauge.area_at(now), b.queue_gauge.area_at(now))
+                for name, b in self.backends.items()}
+
+    def _watch(self, check: StopCheck) -> Generator[Event, Any, None]:
+        """Ask ``check`` at warm-up + k * every_s; on a reason, stop ``env.run`` right now."""
+        env = self.env
+        start_s = self.spec.warmup_s
+        for k in itertools.count(1):
+            # k * every_s, not a running sum: check times (and stop times) stay round.
+            yield Timeout(env, max(0.0, start_s + k * check.every_s - env.now))
+            now = env.now
+            if now >= self.spec.duration_s:
+                return
+            reason = check.should_stop(self._result(self._areas_at(now), now, 0.0, 0.0))
+            if reason is not None:
+                self._stop = (now, reason)
+                stop = Event(env)
+                stop.callbacks.append(StopSimulation.callback)  # as env.run(until=...) does
+                stop.succeed()
+                return
 
     def _end_of_warmup(self) -> Generator[Event, Any, None]:
         yield Timeout(self.env, self.spec.warmup_s)
@@ -139,15 +191,15 @@ class Simulation:
                 for part in _parts(layer):
                     part.counters.clear()
 
-    def _close_layers(self) -> None:
+    def _close_layers(self, end_of_window: float) -> None:
         """Layers that account time (a breaker's open time) close their books at the end
-        of the measured window; the drain after it does not count."""
+        of the measured window (the spec's, or an early stop); the drain does not count."""
         for _, layers in self._chains.values():
             for layer in layers:
                 for part in _parts(layer):
                     close = getattr(part, "close", None)
                     if close is not None:
-                        close(self.spec.duration_s)
+                        close(end_of_window)
 
     def _sample_series(self) -> Generator[Event, Any, None]:
         series = self.series
@@ -162,9 +214,9 @@ class Simulation:
                 series.gauge_series(f"queue:{name}")[index] = (queued - queued0) / series.bin_s
                 previous[name] = (busy, queued)
 
-    def _result(self, areas: dict[str, tuple[float, float]], wall0: float,
-                cpu0: float) -> RunResult:
-        span = self.spec.duration_s - self.spec.warmup_s
+    def _result(self, areas: dict[str, tuple[float, float]], end_of_window: float,
+                wall0: float, cpu0: float) -> RunResult:
+        span = end_of_window - self.spec.warmup_s
         backends = {}
         for name, backend in self.backends.items():
             busy0, queue0 = self._warm_areas.get(name, (0.0, 0.0))
@@ -188,9 +240,11 @@ class Simulation:
             requests=self.log.columns(), backends=backends, layers=layers,
             series_bin_s=self.series.bin_s, series_counts=dict(self.series.counts),
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
-            duration_s=self.spec.duration_s, sim_time_s=self.env.now,
+            duration_s=end_of_window, sim_time_s=self.env.now,
             events=next(self.env._eid), wall_s=time.perf_counter() - wall0,
-            cpu_s=time.process_time() - cpu0, extra={"faults": self._fault_windows()})
+            cpu_s=time.process_time() - cpu0, extra={"faults": self._fault_windows()},
+            stopped_at_s=self._stop[0] if self._stop else None,
+            stop_reason=self._stop[1] if self._stop else None)
 
     def _fault_windows(self) -> list[tuple[str, str, float, float]]:
         """(backend, kind, start, end) of every fault, so reports can look at fault time."""

@@ -1,0 +1,5 @@
+"""``python -m asyncsim``: the same command as the ``asyncsim`` script."""
+
+from asyncsim.cli import main
+
+main()
