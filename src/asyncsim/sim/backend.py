@@ -143,7 +143,7 @@ class Backend:
                 return Outcome(Status.REJECTED, attempts=1)
             stats.wait_s += env._now - now
         stats.served += 1
-        service = self._service()
+        service = self._service() + request.work_s
         failed = False
         if self._has_errors:
             failed = self._uniform() < self._error_probability(env._now)
