@@ -92,7 +92,8 @@ class PageReadLog(ColumnLog):
     """
 
     COLUMNS: ClassVar[dict[str, str]] = {
-        "t_start_s": "d", "depth": "i", "latency_s": "d", "wait_s": "d", "refetch": "b"}
+        "t_start_s": "d", "depth": "i", "latency_s": "d", "wait_s": "d", "refetch": "b",
+        "ok": "b"}
 
 
 class SessionLog(ColumnLog):
