@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from asyncsim.sim.engine import BlockSampler, RandomStreams
 
 
@@ -53,16 +55,17 @@ class Feed:
         """Apply, in time order, every insert and delete due at or before ``now``."""
         while True:
             if self._next_insert_s <= now and self._next_insert_s <= self._next_delete_s:
-                self._insert()
+                self.insert()
                 self._next_insert_s += self._insert_gap()
             elif self._next_delete_s <= now:
                 if self.size:
-                    self._delete_rank(min(int(self._choice() * self.size), self.size - 1) + 1)
+                    self.delete_rank(min(int(self._choice() * self.size), self.size - 1) + 1)
                 self._next_delete_s += self._delete_gap()
             else:
                 return
 
-    def _insert(self) -> None:
+    def insert(self) -> None:
+        """A new item at the head."""
         if self.next_id >= self._capacity:
             self._capacity *= 2
             self._alive.extend(bytes(self._capacity - len(self._alive)))
@@ -73,7 +76,8 @@ class Feed:
         self.next_id += 1
         self.size += 1
 
-    def _delete_rank(self, rank: int) -> None:
+    def delete_rank(self, rank: int) -> None:
+        """Delete the ``rank``-th live item counting from the oldest (rank from 1)."""
         item = self._kth(rank)
         self._alive[item] = 0
         self._add(item, -1)
@@ -92,7 +96,7 @@ class Feed:
 
     def page_before(self, cursor: int | None, limit: int) -> list[int]:
         """The first ``limit`` items older than ``cursor`` (from the head when None)."""
-        start = self.next_id - 1 if cursor is None else cursor - 1
+        start = self.next_id - 1 if cursor is None else min(cursor, self.next_id) - 1
         return self._walk_down(start, limit)
 
     def count_between(self, low: int, high: int) -> int:
@@ -102,14 +106,24 @@ class Feed:
             return 0
         return self._prefix(high) - self._prefix(low)
 
+    def alive_among(self, items: np.ndarray) -> np.ndarray:
+        """A boolean mask: which of ``items`` (ids already given out) are live."""
+        flags = np.frombuffer(self._alive, dtype=np.uint8)  # a view, dropped on return
+        mask: np.ndarray = flags[items] == 1
+        return mask
+
     def _walk_down(self, start: int, limit: int) -> list[int]:
+        """Live ids from ``start`` downwards; runs of live ids are taken whole, in C."""
         alive = self._alive
         out: list[int] = []
         item = start
         while item >= 0 and len(out) < limit:
-            if alive[item]:
-                out.append(item)
-            item -= 1
+            low = max(0, item - (limit - len(out)) + 1)
+            if alive.count(0, low, item + 1) == 0:
+                out.extend(range(item, low - 1, -1))
+            else:
+                out.extend(i for i in range(item, low - 1, -1) if alive[i])
+            item = low - 1
         return out
 
     # ------------------------------------------------------------------ Fenwick tree

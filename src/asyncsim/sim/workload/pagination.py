@@ -31,8 +31,10 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Literal
 
+import numpy as np
 from simpy.events import Event, Process, Timeout
 
 from asyncsim.sim.client_log import PageReadLog, SessionLog
@@ -181,15 +183,16 @@ class _Reader:
 
     def _record_session(self, t_start: float, client: int, loaded: list[list[int]],
                         requests: int) -> None:
-        shown = [item for page in loaded for item in page]
-        distinct = set(shown)
+        shown = np.fromiter(chain.from_iterable(loaded), dtype=np.int64)
+        distinct = np.unique(shown)
         skipped = 0
-        if distinct:
+        if len(distinct):
             feed = self.feed
             feed.advance(self.env._now)
             high = next(page[0] for page in loaded if page)
-            low = min(distinct)
-            still_shown = sum(1 for item in distinct if low < item <= high and feed.alive(item))
+            low = int(distinct[0])
+            in_range = distinct[(distinct > low) & (distinct <= high)]
+            still_shown = int(feed.alive_among(in_range).sum())
             skipped = feed.count_between(low, high) - still_shown
         self.sessions.add(t_start, client, len(loaded), requests, len(shown),
                           len(shown) - len(distinct), skipped)
