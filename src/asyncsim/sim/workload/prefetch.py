@@ -172,6 +172,8 @@ class _Navigator:
             return True
         strategy = self.strategy
         assert strategy is not None
+        if strategy.keep == "cache":
+            return False  # the cache layer decides; a new prefetch asks it again
         return stored.ok and (strategy.keep != "ttl"
                               or self.env._now - stored.ready_at <= strategy.ttl_s)
 
