@@ -20,7 +20,10 @@ backend; its content is the feed as it stands when the answer arrives. The strat
   never change, so only page 1 is refetched).
 
 A refetch happens at the bottom of the page being read and the next page waits for it
-(one fetch at a time per list): its cost shows in the wait at the bottom. What the reader
+(one fetch at a time per list): its cost shows in the wait at the bottom. A next page
+already asked for by infinite scroll is dropped and asked again after the refetch, from
+the refetched last page (a refetch cancels the query's other fetch, as TanStack's
+``cancelRefetch`` does, and SWR's next-page key moves with the first page). What the reader
 ends up with is judged at the end of the session on the final list of loaded pages:
 ``duplicates`` = items shown more than once; ``skipped`` = items still in the feed, older
 than the head of page 1 and newer than the oldest item shown, that were never shown.
@@ -138,6 +141,9 @@ class _Reader:
                 yield Timeout(env, reading)
             bottom_at = env._now
             if self.strategy.refetch != "none" and self.refocused() < self.workload.refocus:
+                if ahead is not None:
+                    requests += 1  # asked after the old last page: stale once pages move
+                    ahead = None
                 requests += yield from self._refetch(client, loaded)
         self._record_session(t_start, client, loaded, requests)
         driver.release()

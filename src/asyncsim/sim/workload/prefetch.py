@@ -139,8 +139,7 @@ class _Navigator:
         strategy = self.strategy
         prefetches = strategy is not None and (
             (strategy.on == "hover" and strategy.delay_s < hover_s)
-            or (strategy.on == "press" and clicks
-                and self.workload.press_lead_s <= hover_s))
+            or (strategy.on == "press" and clicks))
         if not clicks and not prefetches:
             return Timeout(env, hover_s) if self.waits else None
         self.driver.hold()
@@ -154,7 +153,7 @@ class _Navigator:
             self._prefetch(client, key)
             yield Timeout(env, hover_s - strategy.delay_s)
         elif strategy is not None and strategy.on == "press" and clicks:
-            lead = self.workload.press_lead_s
+            lead = min(self.workload.press_lead_s, hover_s)  # no press before the pointer came
             yield Timeout(env, hover_s - lead)
             self._prefetch(client, key)
             yield Timeout(env, lead)
