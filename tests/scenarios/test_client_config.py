@@ -154,12 +154,13 @@ CASES = {
 def test_each_mistake_is_located_and_explained(case: str) -> None:
     text, line, col, message = CASES[case]
     found = problems(text)
-    assert any(message in text_ for _, _, text_ in found), found
-    assert (line, col) in [(l, c) for l, c, m in found if message in m], found
+    assert (line, col) in [(at_line, at_col) for at_line, at_col, said in found
+                           if message in said], found
 
 
 def test_every_backend_a_page_reads_counts_as_targeted() -> None:
-    text = _edit(PAGES, "  posts: {latency: 1s}\n", "  posts: {latency: 1s}\n  spare: {latency: 1s}\n")
+    text = _edit(PAGES, "  posts: {latency: 1s}\n",
+                 "  posts: {latency: 1s}\n  spare: {latency: 1s}\n")
     assert [m for _, _, m in problems(text)] == [
         "backends.spare: nothing sends requests to backend 'spare' (the workload targets "
         "'posts', 'users')"]
