@@ -66,7 +66,6 @@ class PageLoadSpec:
 
     mode: Mode | None = None
     boundaries: Boundaries | None = None
-    kind: str = "page_load"
 
 
 class PagePlan:
