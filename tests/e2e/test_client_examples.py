@@ -68,7 +68,7 @@ def test_client_behaviour_summaries_do_not_depend_on_jobs(example: str, tmp_path
     for jobs in ("1", "2"):
         out = tmp_path / jobs
         result = runner.invoke(cli, ["run", str(EXAMPLES / f"{example}.yaml"), "--out", str(out),
-                                     "-q", "--jobs", jobs, "--set", "duration=3m"])
+                                     "-q", "--jobs", jobs, "--set", "duration=150s"])
         assert result.exit_code == 0, result.output
         outputs.append((out / "summary.json").read_bytes())
     assert outputs[0] == outputs[1]
