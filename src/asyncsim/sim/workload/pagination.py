@@ -27,6 +27,10 @@ the refetched last page (a refetch cancels the query's other fetch, as TanStack'
 ends up with is judged at the end of the session on the final list of loaded pages:
 ``duplicates`` = items shown more than once; ``skipped`` = items still in the feed, older
 than the head of page 1 and newer than the oldest item shown, that were never shown.
+
+Limitation: a page's content is the feed when the answer arrives, whatever answered. A
+cache layer in front of the feed saves the backend call and its latency, but the page it
+serves is not the one it cached: the model keeps versions, not page contents.
 """
 
 from __future__ import annotations
