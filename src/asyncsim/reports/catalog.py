@@ -1,8 +1,11 @@
 """Importing this module fills the metric registry with every family's metrics."""
 
-from asyncsim.reports import (
-    core_metrics,  # noqa: F401
-    protection_metrics,  # noqa: F401
+from asyncsim.reports import (  # noqa: F401
+    core_metrics,
+    pages_metrics,
+    pagination_metrics,
+    prefetch_metrics,
+    protection_metrics,
 )
 from asyncsim.reports.metrics import REGISTRY
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from asyncsim.scenarios.models import BackendConfig, KeysConfig, Scenario, WorkloadConfig
+from asyncsim.scenarios.models import (
+    ArrivalsConfig,
+    BackendConfig,
+    KeysConfig,
+    Scenario,
+    WorkloadConfig,
+)
+from asyncsim.scenarios.pages import boundaries_spec
 from asyncsim.sim.backend import BackendSpec, Fault
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
 from asyncsim.sim.workload.arrivals import ArrivalSpec, Stage
 from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
+from asyncsim.sim.workload.load import ClosedLoad, LoadModel, OpenLoad
+from asyncsim.sim.workload.pages import PagesWorkload
+from asyncsim.sim.workload.pagination import FeedWorkload
+from asyncsim.sim.workload.prefetch import NavigationWorkload
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:
@@ -19,7 +30,8 @@ def simulation_spec(scenario: Scenario) -> SimulationSpec:
 
 
 def strategy_specs(scenario: Scenario) -> list[StrategySpec]:
-    return [StrategySpec(name, tuple(item.to_spec() for item in items))
+    return [StrategySpec(name, tuple(item.to_spec() for item in items if not item.is_behaviour),
+                         tuple(item.to_behaviour() for item in items if item.is_behaviour))
             for name, items in scenario.strategies.items()]
 
 
@@ -42,12 +54,37 @@ def key_spec(cfg: KeysConfig) -> KeySpec:
     return KeySpec(cfg.count)
 
 
+def arrival_spec(cfg: ArrivalsConfig) -> ArrivalSpec:
+    process, rate = cfg.chosen()
+    return ArrivalSpec(rate, "poisson" if process == "poisson" else "constant",
+                       tuple(Stage(s.for_, s.to) for s in cfg.stages))
+
+
+def load_model(cfg: WorkloadConfig) -> LoadModel:
+    if cfg.arrivals is not None:
+        return OpenLoad(arrival_spec(cfg.arrivals), cfg.users)
+    assert cfg.closed is not None
+    return ClosedLoad(cfg.users, cfg.closed.think_time.to_sim())
+
+
 def workload_spec(cfg: WorkloadConfig) -> Workload:
     keys = key_spec(cfg.keys)
+    if cfg.pages is not None:
+        pages = cfg.pages
+        return PagesWorkload(load_model(cfg), pages.resource_specs(), keys, pages.mode,
+                             boundaries_spec(pages.boundaries))
+    assert cfg.target is not None
+    if cfg.navigation is not None:
+        nav = cfg.navigation
+        return NavigationWorkload(
+            load_model(cfg), cfg.target, nav.hover_time.to_sim(), nav.click_probability, keys,
+            nav.click_after.to_sim() if nav.click_after is not None else None,
+            nav.press_lead or 0.0)
+    if cfg.feed is not None:
+        feed = cfg.feed
+        return FeedWorkload(load_model(cfg), cfg.target, feed.to_sim(), feed.page_size,
+                            feed.pages, feed.read_time.to_sim(), feed.refocus, feed.offset_cost)
     if cfg.arrivals is not None:
-        process, rate = cfg.arrivals.chosen()
-        arrivals = ArrivalSpec(rate, "poisson" if process == "poisson" else "constant",
-                               tuple(Stage(s.for_, s.to) for s in cfg.arrivals.stages))
-        return OpenWorkload(arrivals, cfg.target, cfg.users, keys)
+        return OpenWorkload(arrival_spec(cfg.arrivals), cfg.target, cfg.users, keys)
     assert cfg.closed is not None
     return ClosedWorkload(cfg.users, cfg.closed.think_time.to_sim(), cfg.target, keys)

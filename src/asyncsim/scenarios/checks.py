@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from asyncsim.reports.thresholds import ThresholdError, parse_threshold
 from asyncsim.scenarios.breaker_checks import layer_problems
-from asyncsim.scenarios.build import workload_spec
+from asyncsim.scenarios.build import arrival_spec
+from asyncsim.scenarios.client_checks import named_backends, strategy_problems, workload_problems
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.thresholds import ThresholdConfig, known_tag_values, long_form
 from asyncsim.sim.workload.arrivals import RateProfile
-from asyncsim.sim.workload.basic import OpenWorkload
 
 Loc = tuple[str | int, ...]
 KEY = "<key>"
@@ -25,16 +25,21 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         problems.append((("warmup",), f"warmup ({scenario.warmup:g}s) must be shorter than "
                                       f"duration ({scenario.duration:g}s)"))
     workload = scenario.workload
-    if workload.target not in scenario.backends:
-        problems.append((("workload", "target"),
-                         f"unknown backend {workload.target!r} "
-                         f"(allowed: {', '.join(sorted(scenario.backends))})"))
-    targeted = {workload.target}
-    for name in scenario.backends:
-        if workload.target in scenario.backends and name not in targeted:
-            problems.append((("backends", name, KEY),
-                             f"nothing sends requests to backend {name!r} "
-                             f"(the workload targets {workload.target!r})"))
+    named = named_backends(workload)
+    for loc, target in named:
+        if target not in scenario.backends:
+            problems.append((loc, f"unknown backend {target!r} "
+                                  f"(allowed: {', '.join(sorted(scenario.backends))})"))
+    targeted = {target for _, target in named}
+    if named and targeted <= set(scenario.backends):
+        described = ", ".join(repr(t) for t in sorted(targeted))
+        for name in scenario.backends:
+            if name not in targeted:
+                problems.append((("backends", name, KEY),
+                                 f"nothing sends requests to backend {name!r} "
+                                 f"(the workload targets {described})"))
+    problems += workload_problems(scenario)
+    problems += strategy_problems(scenario)
     for name, backend in scenario.backends.items():
         for index, fault in enumerate(backend.faults):
             if fault.at >= scenario.duration:
@@ -53,9 +58,9 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
 
 def _expected_arrivals(scenario: Scenario) -> float:
-    spec = workload_spec(scenario.workload)
-    assert isinstance(spec, OpenWorkload)
-    return RateProfile(spec.arrivals).area_between(scenario.warmup, scenario.duration)
+    assert scenario.workload.arrivals is not None
+    return RateProfile(arrival_spec(scenario.workload.arrivals)).area_between(
+        scenario.warmup, scenario.duration)
 
 
 def threshold_problems(scenario: Scenario) -> list[tuple[Loc, str]]:

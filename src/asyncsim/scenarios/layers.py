@@ -7,6 +7,10 @@ strategies:
 ```
 Each policy adds one optional field to :class:`LayerItem` and a ``to_spec`` branch: the
 rest of the pipeline (validation messages, JSON Schema, building) follows from that.
+
+Client behaviours (``page_load``, ``prefetch``, ``pagination``) are written in the same
+list, because they are what a strategy compares too, but they are not layers: they tell the
+workload how to ask, and ``to_behaviour`` gives them to it (see ``sim.workload.context``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from asyncsim.scenarios.breaker_layers import (
     FallbackConfig,
     RateLimitConfig,
 )
+from asyncsim.scenarios.pages import PageLoadConfig
+from asyncsim.scenarios.pagination import PaginationConfig
+from asyncsim.scenarios.prefetch import PrefetchConfig
 from asyncsim.scenarios.units import Duration
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
@@ -42,14 +49,37 @@ class TimeoutConfig(Model):
         return TimeoutSpec(self.after, self.scope)
 
 
+BEHAVIOUR_ITEMS = {"page_load": "pages", "prefetch": "navigation", "pagination": "feed"}
+"""Strategy items that configure the workload, with the workload behaviour each needs."""
+
+
 class LayerItem(OneOf):
     timeout: TimeoutConfig | None = None
     breaker: BreakerConfig | None = None
     bulkhead: BulkheadConfig | None = None
     ratelimit: RateLimitConfig | None = None
     fallback: FallbackConfig | None = None
+    page_load: PageLoadConfig | None = Field(
+        default=None, description="how pages load: mode and Suspense boundaries")
+    prefetch: PrefetchConfig | None = Field(
+        default=None, description="when links are prefetched and how long the data is kept")
+    pagination: PaginationConfig | None = Field(
+        default=None, description="offset or cursor pages, infinite scroll, refetch policy")
+
+    @property
+    def kind(self) -> str:
+        return self.chosen()[0]
+
+    @property
+    def is_behaviour(self) -> bool:
+        return self.kind in BEHAVIOUR_ITEMS
 
     def to_spec(self) -> LayerSpec:
         _, config = self.chosen()
         spec: LayerSpec = config.to_spec()
         return spec
+
+    def to_behaviour(self) -> object:
+        _, config = self.chosen()
+        behaviour: object = config.to_behaviour()
+        return behaviour

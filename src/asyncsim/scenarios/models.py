@@ -13,6 +13,9 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.layers import LayerItem
+from asyncsim.scenarios.pages import PagesConfig
+from asyncsim.scenarios.pagination import FeedConfig
+from asyncsim.scenarios.prefetch import NavigationConfig
 from asyncsim.scenarios.thresholds import ThresholdItem
 from asyncsim.scenarios.units import Duration, Rate
 
@@ -97,18 +100,45 @@ class KeysConfig(Model):
         return self
 
 
+BEHAVIOURS = ("pages", "navigation", "feed")
+"""What a unit of work can be besides a plain request (at most one per workload)."""
+
+
 class WorkloadConfig(Model):
-    target: str = Field(description="the backend the requests go to")
+    """Who does what, when: a load model (arrivals or closed) and what each unit of work is.
+
+    A unit is one request to ``target`` by default; with ``pages`` a page view, with
+    ``navigation`` a hover over a link (maybe a click), with ``feed`` a reading session.
+    """
+
+    target: str | None = Field(
+        default=None, description="the backend the requests go to (every workload but pages)")
     users: PositiveInt = Field(default=1, description="simulated clients (per-client state)")
-    arrivals: ArrivalsConfig | None = Field(default=None, description="open model")
+    arrivals: ArrivalsConfig | None = Field(
+        default=None, description="open model: requests, page views, hovers or reading "
+        "sessions arriving on their own schedule")
     closed: ClosedConfig | None = Field(default=None, description="closed model: users loop")
     keys: KeysConfig = Field(default_factory=KeysConfig)
+    pages: PagesConfig | None = Field(default=None, description="units are page views")
+    navigation: NavigationConfig | None = Field(
+        default=None, description="units are hovers over links, some ending in a click")
+    feed: FeedConfig | None = Field(
+        default=None, description="units are reading sessions through a changing feed")
 
     @model_validator(mode="after")
     def _one_model(self) -> WorkloadConfig:
         if (self.arrivals is None) == (self.closed is None):
             raise ValueError("choose one load model: arrivals (open) or closed")
+        behaviours = [name for name in BEHAVIOURS if getattr(self, name) is not None]
+        if len(behaviours) > 1:
+            raise ValueError(f"choose at most one of: {', '.join(BEHAVIOURS)} "
+                             f"(got {', '.join(behaviours)})")
         return self
+
+    @property
+    def behaviour(self) -> str | None:
+        """Which client behaviour the workload runs (None: plain requests)."""
+        return next((name for name in BEHAVIOURS if getattr(self, name) is not None), None)
 
 
 def _baseline_only() -> dict[str, list[LayerItem]]:

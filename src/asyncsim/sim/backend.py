@@ -6,7 +6,9 @@ that is the order of arrival, so the n-th call served gets the n-th draw. The er
 decision of a call uses the n-th draw of ``backend:<name>:errors``, made at the same moment,
 only when the backend has an error model or an error fault. A client timeout does not
 cancel the work: an abandoned call keeps its worker until its service ends, unless
-``drop_expired`` is set and its deadline passed before it reached a worker.
+``drop_expired`` is set and its deadline passed before it reached a worker. A request's
+``work_s`` (what it asks costs more, e.g. the rows an offset query skips) is added to the
+drawn service time, before a slowdown multiplies it.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ class Backend:
                 return Outcome(Status.REJECTED, attempts=1)
             stats.wait_s += env._now - now
         stats.served += 1
-        service = self._service()
+        service = self._service() + request.work_s
         failed = False
         if self._has_errors:
             failed = self._uniform() < self._error_probability(env._now)

@@ -3,12 +3,19 @@
 ``start`` runs the chain's generator synchronously up to its first event: a request that
 completes without yielding (a cache hit) is recorded on the spot and costs no SimPy
 event or process. Only a request that has to wait becomes a process.
+
+A workload that must react to an outcome (a page view starting the resources that waited
+for this one) passes ``then``: it is called with the request and its outcome right after
+the outcome is recorded, while the request still counts as in flight, so requests it
+starts are waited for when the run drains. A workload whose unit of work spans several
+requests and pauses (a reading session, a hover then a click) brackets it with ``hold``
+and ``release``, so the drain after ``duration`` lets it finish instead of cutting it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
@@ -19,6 +26,9 @@ from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome
 from asyncsim.sim.record import RequestLog
 from asyncsim.sim.request import Request
+
+Then = Callable[[Request, Outcome], None]
+"""Called with a request and its outcome once the outcome is recorded."""
 
 
 class RequestDriver:
@@ -37,16 +47,32 @@ class RequestDriver:
         self.next_id += 1
         return request
 
-    def start(self, call: Call, request: Request) -> None:
-        """Fire and forget (open workloads)."""
+    def take_id(self) -> int:
+        """A fresh request id, for workloads that build their own Request subclasses."""
+        self.next_id += 1
+        return self.next_id - 1
+
+    def hold(self) -> None:
+        """Count a unit of work in progress: the drain waits for it like for a request."""
+        self.in_flight += 1
+
+    def release(self) -> None:
+        """The unit of work counted by ``hold`` is over."""
+        self.in_flight -= 1
+        self._check_drained()
+
+    def start(self, call: Call, request: Request, then: Then | None = None) -> None:
+        """Fire and forget (open workloads); ``then`` reacts to the outcome if given."""
         generator = call(request)
         try:
             first = generator.send(None)
         except StopIteration as stop:
             self.finish(request, stop.value)
+            if then is not None:
+                then(request, stop.value)
             return
         self.in_flight += 1
-        Process(self.env, self._drive(request, generator, first))
+        Process(self.env, self._drive(request, generator, first, then))
 
     def run(self, call: Call, request: Request) -> Generator[Event, Any, Outcome]:
         """Run inline in the caller's process (closed workloads) and record."""
@@ -57,15 +83,21 @@ class RequestDriver:
         return outcome
 
     def _drive(self, request: Request, generator: Generator[Event, Any, Outcome],
-               event: Event) -> Generator[Event, Any, None]:
+               event: Event, then: Then | None) -> Generator[Event, Any, None]:
         send = generator.send
         while True:
             value = yield event
             try:
                 event = send(value)
             except StopIteration as stop:
-                self.in_flight -= 1
+                if then is None:
+                    self.in_flight -= 1
+                    self.finish(request, stop.value)
+                    return
                 self.finish(request, stop.value)
+                then(request, stop.value)
+                self.in_flight -= 1
+                self._check_drained()
                 return
 
     def finish(self, request: Request, outcome: Outcome) -> None:
@@ -84,5 +116,8 @@ class RequestDriver:
         else:
             superseded = self.data[request.target].superseded_at(request.key, outcome.version)
             log.stale_s.append(now - superseded if superseded < now else 0.0)
+        self._check_drained()
+
+    def _check_drained(self) -> None:
         if self.drained is not None and self.in_flight == 0 and not self.drained.triggered:
             self.drained.succeed()

@@ -10,20 +10,23 @@ class Request:
 
     ``deadline`` is the absolute simulated time after which nobody waits for the answer
     (``inf`` when no timeout applies); a backend that drops expired work reads it.
+    ``work_s`` is service time the backend needs on top of its own draw, for requests
+    whose cost depends on what they ask (an offset query scanning the rows it skips).
     """
 
-    __slots__ = ("client", "deadline", "id", "key", "t_start", "target")
+    __slots__ = ("client", "deadline", "id", "key", "t_start", "target", "work_s")
 
     def __init__(self, id: int, key: int, client: int, t_start: float, target: str = "",
-                 deadline: float = math.inf) -> None:
+                 deadline: float = math.inf, work_s: float = 0.0) -> None:
         self.id = id
         self.key = key
         self.client = client
         self.t_start = t_start
         self.target = target
         self.deadline = deadline
+        self.work_s = work_s
 
     def with_deadline(self, deadline: float) -> Request:
         """A copy for one attempt: abandoned attempts keep their own deadline."""
         return Request(self.id, self.key, self.client, self.t_start, self.target,
-                       min(self.deadline, deadline))
+                       min(self.deadline, deadline), self.work_s)

@@ -36,8 +36,12 @@ SERIES_BINS = 200
 
 @dataclass(frozen=True)
 class StrategySpec:
+    """Layers wrap every request; behaviours tell the workload how to ask (page loading
+    mode, prefetching, pagination), read through ``WorkloadContext.behaviour``."""
+
     name: str
     layers: tuple[LayerSpec, ...] = ()
+    behaviours: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ class Simulation:
         self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
                                          self.data[b.name]) for b in spec.backends}
         self.log = RequestLog()
+        self.extra: dict[str, Any] = {}
+        """Records the workload keeps beside the request log (views, clicks, sessions)."""
         self.driver = RequestDriver(self.env, self.log, self.data)
         self._chains: dict[str, tuple[Call, list[Any]]] = {}
         self._warm_areas: dict[str, tuple[float, float]] = {}
@@ -140,7 +146,8 @@ class Simulation:
         wall0, cpu0 = time.perf_counter(), time.process_time()
         env, spec = self.env, self.spec
         spec.workload.start(WorkloadContext(env, self.streams, self.driver, self.call_for,
-                                            spec.warmup_s, spec.duration_s))
+                                            spec.warmup_s, spec.duration_s,
+                                            self.strategy.behaviours, self.extra))
         env.process(self._end_of_warmup())
         env.process(self._sample_series())
         if spec.stop_check is not None:
@@ -242,7 +249,8 @@ class Simulation:
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
             duration_s=end_of_window, sim_time_s=self.env.now,
             events=next(self.env._eid), wall_s=time.perf_counter() - wall0,
-            cpu_s=time.process_time() - cpu0, extra={"faults": self._fault_windows()},
+            cpu_s=time.process_time() - cpu0,
+            extra={**self.extra, "faults": self._fault_windows()},
             stopped_at_s=self._stop[0] if self._stop else None,
             stop_reason=self._stop[1] if self._stop else None)
 

@@ -1,17 +1,26 @@
-"""What a workload gets to start its processes: the clock, streams, the driver and the
-strategy's call chain for each backend it targets."""
+"""What a workload gets to start its processes: the clock, streams, the driver, the
+strategy's call chain for each backend it targets, and the strategy's client behaviours.
+
+Client behaviours (how a page loads its resources, when links are prefetched, how a feed
+is paginated) are part of a strategy, like its layers, but they shape what the workload
+asks rather than how a request travels: the workload looks its own kind up with
+:meth:`WorkloadContext.behaviour`. Records a workload keeps besides the request log (page
+views, clicks, reading sessions) go into ``extra`` and reach ``RunResult.extra``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 import simpy
 
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import Call
+
+B = TypeVar("B")
 
 
 @dataclass
@@ -22,6 +31,15 @@ class WorkloadContext:
     call_for: Callable[[str], Call]
     warmup_s: float
     duration_s: float
+    behaviours: tuple[object, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def behaviour(self, kind: type[B]) -> B | None:
+        """The strategy's behaviour of this type, or None when the strategy sets none."""
+        for behaviour in self.behaviours:
+            if isinstance(behaviour, kind):
+                return behaviour
+        return None
 
 
 class Workload(Protocol):
