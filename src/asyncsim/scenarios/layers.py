@@ -26,10 +26,10 @@ from asyncsim.scenarios.breaker_layers import (
     FallbackConfig,
     RateLimitConfig,
 )
+from asyncsim.scenarios.hedge import HedgeConfig
 from asyncsim.scenarios.pages import PageLoadConfig
 from asyncsim.scenarios.pagination import PaginationConfig
 from asyncsim.scenarios.prefetch import PrefetchConfig
-from asyncsim.scenarios.hedge import HedgeConfig
 from asyncsim.scenarios.retry import RetryConfig
 from asyncsim.scenarios.units import Duration
 from asyncsim.sim.layers.base import LayerSpec
