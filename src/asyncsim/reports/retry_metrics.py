@@ -1,5 +1,5 @@
 """Metrics of the retry family: retries, their share of backend load, goodput, hedging,
-layer rejections, and the contention experiment's calls and completion time.
+and the contention experiment's calls and completion time.
 
 Layer counters arrive as ``RunResult.layers["<backend>:<position>:<kind>"]``; the
 contention workload's results as ``RunResult.extra["contention:..."]``.
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView, Values, metric, value_key
+from asyncsim.reports.metrics import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
 
@@ -81,15 +81,6 @@ def hedge_rate(view: RunView) -> Values:
         return {}
     calls = _layer_total(view, "hedge", "calls")
     return {"hedge_rate": _layer_total(view, "hedge", "hedges") / calls if calls else math.nan}
-
-
-@metric("rejected_by_layer", "counter", "calls", "lower",
-        "requests a layer refused itself (budget, bulkhead, rate limit...), per layer",
-        family="retry", tags=("layer",))
-def rejected_by_layer(view: RunView) -> Values:
-    per = {value_key("rejected_by_layer", tag=f"layer:{key}"): counters["rejected"]
-           for key, counters in sorted(view.result.layers.items()) if "rejected" in counters}
-    return {"rejected_by_layer": float(sum(per.values())), **per} if per else {}
 
 
 @metric("contention_calls", "counter", "calls", "lower",
