@@ -40,3 +40,54 @@ def test_retry_storm_persists_without_mitigation_and_recovers_with_them() -> Non
     assert value(output, "immediate", "amplification") > 2
     assert value(output, "budget", "amplification") < 1.25
     assert value(output, "drop-expired", "dropped") > 1000
+    # the goodput series (for the report's plot): healthy before the fault, flat after it
+    run = next(r for r in output.runs if r.strategy == "immediate")
+    times, goodput = run.series["time_s"], run.series["goodput"]
+    before = [g for t, g in zip(times, goodput, strict=True) if 10 < t < 40]
+    after = [g for t, g in zip(times, goodput, strict=True) if 70 < t < 100]
+    assert min(before) > 0.8 * rate and max(after) < 0.1 * rate
+
+
+SCENARIO = """\
+version: 1
+name: retry-determinism
+seed: 5
+duration: 30s
+warmup: 2s
+replications: 2
+backends:
+  api:
+    workers: 4
+    latency: {lognormal: {median: 20ms, p99: 200ms}}
+    errors: {rate: 0.2, retry_after: 50ms}
+workload:
+  target: api
+  users: 20
+  arrivals: {poisson: 80/s}
+strategies:
+"""
+STRATEGIES = {
+    "jittered": "  jittered:\n    - deadline: 1s\n    - retry: {max_attempts: 4, jitter: full,"
+                " budget: {percent: 20}}\n    - timeout: 100ms\n",
+    "per-client": "  per-client:\n    - retry: {preset: grpc, max_attempts: 3, base: 10ms,"
+                  " multiplier: 2, cap: 1s, throttle: {max_tokens: 10, token_ratio: 0.1},"
+                  " scope: client}\n",
+    "hedged": "  hedged:\n    - hedge: {percentile: 90, min_samples: 50}\n"
+              "    - retry: {backoff: decorrelated, base: 5ms}\n",
+}
+
+
+def _summary(tmp_path: Path, name: str, order: list[str], jobs: int) -> bytes:
+    scenario = tmp_path / f"{name}.yaml"
+    scenario.write_text(SCENARIO + "".join(STRATEGIES[s] for s in order))
+    output = app.run(app.load(scenario), tmp_path / name, jobs=jobs)
+    assert set(output.summary["strategies"]) == set(STRATEGIES)
+    return (tmp_path / name / "summary.json").read_bytes()
+
+
+def test_retry_hedge_and_deadline_runs_are_deterministic(tmp_path: Path) -> None:
+    order = list(STRATEGIES)
+    one_job = _summary(tmp_path, "one", order, jobs=1)
+    assert one_job == _summary(tmp_path, "two", order, jobs=2)
+    assert one_job == _summary(tmp_path, "reversed", order[::-1], jobs=2)
+    assert b'"retry_share"' in one_job and b'"hedge_rate"' in one_job
