@@ -33,7 +33,7 @@ def test_backoff_jitter_reproduces_the_aws_posts_conclusions() -> None:
 def test_retry_storm_persists_without_mitigation_and_recovers_with_them() -> None:
     loaded = app.load(EXAMPLES / "retry-storm.yaml", ["replications=1", "duration=100s"])
     output = app.run(loaded, None, jobs=1)
-    rate = 320.0
+    rate = 160.0
     assert value(output, "immediate", "goodput_end") < 0.05 * rate
     for mitigated in ("budget", "drop-expired"):
         assert value(output, mitigated, "goodput_end") > 0.9 * rate, mitigated
@@ -45,14 +45,14 @@ def test_retry_storm_persists_without_mitigation_and_recovers_with_them() -> Non
     times, goodput = run.series["time_s"], run.series["goodput"]
     before = [g for t, g in zip(times, goodput, strict=True) if 10 < t < 40]
     after = [g for t, g in zip(times, goodput, strict=True) if 70 < t < 100]
-    assert min(before) > 0.8 * rate and max(after) < 0.1 * rate
+    assert sum(before) / len(before) > 0.9 * rate and max(after) < 0.1 * rate
 
 
 SCENARIO = """\
 version: 1
 name: retry-determinism
 seed: 5
-duration: 30s
+duration: 20s
 warmup: 2s
 replications: 2
 backends:
