@@ -7,6 +7,8 @@ import itertools
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asyncsim.sim.layers.backoff import BackoffSpec
 from asyncsim.sim.layers.retry import RUNAWAY_TRIES, RetrySpec
@@ -178,3 +180,28 @@ def test_token_throttle_follows_grpc_arithmetic() -> None:
     for _ in range(100):
         throttle.attempt_done(ok=True, counted_failure=False)
     assert throttle.tokens == 10
+
+
+@given(events=st.lists(st.tuples(st.floats(0, 0.5), st.booleans()), min_size=1, max_size=300),
+       fraction=st.floats(0.01, 2.0), min_per_s=st.floats(0, 5), ttl=st.floats(0.5, 20))
+def test_rate_budget_never_goes_into_debt(events: list[tuple[float, bool]], fraction: float,
+                                          min_per_s: float, ttl: float) -> None:
+    budget = RateBudget(RateBudgetSpec(fraction, min_per_s, ttl))
+    now = 0.0
+    for gap, is_request in events:
+        now += gap
+        if is_request:
+            budget.request_started(now)
+        elif budget.allow_retry(now):
+            assert budget._window.total(now) + budget._reserve >= -1e-6
+
+
+@given(outcomes=st.lists(st.sampled_from(["ok", "fail", "other"]), max_size=200),
+       max_tokens=st.floats(0.5, 1000), ratio=st.floats(0.001, 5))
+def test_token_throttle_stays_between_zero_and_max(outcomes: list[str], max_tokens: float,
+                                                   ratio: float) -> None:
+    throttle = TokenThrottle(TokenThrottleSpec(max_tokens, ratio))
+    for outcome in outcomes:
+        throttle.attempt_done(outcome == "ok", outcome == "fail")
+        assert 0 <= throttle.tokens <= max_tokens
+        assert throttle.allow_retry(0.0) == (throttle.tokens > max_tokens / 2)

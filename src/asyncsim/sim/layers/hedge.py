@@ -67,13 +67,13 @@ class HedgeLayer:
         self.counters["calls"] += 1
         delay = self._current_delay()
         if delay == math.inf:
-            outcome: Outcome = yield from self._attempt(request)
+            outcome: Outcome = yield from self._send(request)
             return outcome
         return (yield from self._hedged(request, delay))
 
     def _hedged(self, request: Request, delay: float) -> Generator[Event, Any, Outcome]:
         env, counters = self.env, self.counters
-        primary = Process(env, self._attempt(request))
+        primary = Process(env, self._send(request))
         pending = [primary]
         extra_left = self.spec.max_extra
         attempts = 0
@@ -96,19 +96,21 @@ class HedgeLayer:
             if extra_left and (failed or (timer is not None and timer.processed)):
                 extra_left -= 1
                 counters["hedges"] += 1
-                pending.append(Process(env, self._attempt(request)))
+                pending.append(Process(env, self._send(request)))
             elif not pending:
                 assert last is not None
                 return Outcome(last.status, last.source, last.version, attempts,
                                last.retry_after_s)
 
-    def _attempt(self, request: Request) -> Generator[Event, Any, Outcome]:
-        """One copy; in percentile mode its latency joins the history when it succeeds."""
-        if self._samples is None:
-            outcome: Outcome = yield from self.next(request)
-            return outcome
+    def _send(self, request: Request) -> Generator[Event, Any, Outcome]:
+        """One copy: the call below itself, or in percentile mode a timed wrapper."""
+        return self.next(request) if self._samples is None else self._timed(request)
+
+    def _timed(self, request: Request) -> Generator[Event, Any, Outcome]:
+        """A copy whose latency joins the history when it succeeds."""
+        assert self._samples is not None
         started = self.env._now
-        outcome = yield from self.next(request)
+        outcome: Outcome = yield from self.next(request)
         if outcome.status == Status.OK:
             self._samples[self._seen % self.spec.window] = self.env._now - started
             self._seen += 1
