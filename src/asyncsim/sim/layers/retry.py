@@ -55,7 +55,8 @@ class RetrySpec:
     backoff: BackoffSpec = field(default_factory=BackoffSpec)
     retry_on: frozenset[Status] = DEFAULT_RETRY_ON
     gates: tuple[GateSpec, ...] = ()
-    gates_per_client: bool = True
+    gates_per_client: bool = False
+    """Each client its own budget and throttle state, or one for all (a sidecar)."""
     honour_retry_after: bool = False
     scope: Scope = "shared"
     kind: str = "retry"
@@ -74,7 +75,7 @@ class RetryLayer:
         self._uniform = (BlockSampler(lambda rng, n: rng.random(n), ctx.generator("backoff"))
                          if spec.backoff.random else None)
         self._retry_on = spec.retry_on
-        # Unlimited retries stop at the end of the run: nobody records them after it.
+        # Unlimited retries stop at the end of the run, so a run against a dead backend ends.
         self._stop_at = ctx.duration_s if spec.max_attempts == math.inf else math.inf
         self._shared_gates: tuple[RetryGate, ...] = (
             tuple(g.build() for g in spec.gates) if spec.gates and not spec.gates_per_client
