@@ -6,6 +6,7 @@ from asyncsim.reports import (  # noqa: F401
     pagination_metrics,
     prefetch_metrics,
     protection_metrics,
+    retry_metrics,
 )
 from asyncsim.reports.metrics import REGISTRY
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.metrics import RunView
+from asyncsim.reports.retry_metrics import goodput_series
 from asyncsim.reports.stats import mean_ci95
 from asyncsim.sim.simulation import RunResult
 
@@ -86,6 +87,7 @@ def _series(result: RunResult) -> dict[str, list[float]]:
         p50.append(float(low))
         p99.append(float(high))
     series["latency_p50_s"], series["latency_p99_s"] = p50, p99
+    series["goodput"] = goodput_series(result, bins)
     for name, counts in result.series_counts.items():
         series[name] = counts.astype(float).tolist()
     for name, averages in result.series_averages.items():

@@ -14,6 +14,7 @@ from asyncsim.sim.backend import BackendSpec, Fault
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
 from asyncsim.sim.workload.arrivals import ArrivalSpec, Stage
 from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
+from asyncsim.sim.workload.contention import ContentionWorkload
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
 from asyncsim.sim.workload.load import ClosedLoad, LoadModel, OpenLoad
@@ -42,7 +43,7 @@ def backend_spec(name: str, cfg: BackendConfig) -> BackendSpec:
         error_latency=cfg.errors.latency.to_sim() if cfg.errors.latency else None,
         faults=tuple(Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0)
                      for f in cfg.faults),
-        drop_expired=cfg.drop_expired)
+        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after)
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:
@@ -86,5 +87,7 @@ def workload_spec(cfg: WorkloadConfig) -> Workload:
                             feed.pages, feed.read_time.to_sim(), feed.refocus, feed.offset_cost)
     if cfg.arrivals is not None:
         return OpenWorkload(arrival_spec(cfg.arrivals), cfg.target, cfg.users, keys)
+    if cfg.contention is not None:
+        return ContentionWorkload(cfg.users, cfg.contention.network.to_sim(), cfg.target)
     assert cfg.closed is not None
     return ClosedWorkload(cfg.users, cfg.closed.think_time.to_sim(), cfg.target, keys)

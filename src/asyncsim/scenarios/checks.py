@@ -46,6 +46,8 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 problems.append((("backends", name, "faults", index, "at"),
                                  f"the fault starts at {fault.at:g}s, after the run ends "
                                  f"({scenario.duration:g}s)"))
+    problems.extend(_layer_problems(scenario))
+    problems.extend(_contention_problems(scenario))
     if workload.arrivals is not None and scenario.warmup < scenario.duration:
         expected = _expected_arrivals(scenario)
         if expected < 1:
@@ -54,6 +56,41 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                              "would record nothing (raise the rate or the duration)"))
     problems.extend(layer_problems(scenario))
     problems.extend(threshold_problems(scenario))
+    return problems
+
+
+def _layer_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Each layer config's own contradictions (``problems()``), and misplaced deadlines."""
+    problems: list[tuple[Loc, str]] = []
+    for name, items in scenario.strategies.items():
+        kinds = [item.chosen()[0] for item in items]
+        for index, item in enumerate(items):
+            kind, config = item.chosen()
+            where: Loc = ("strategies", name, index, kind)
+            check = getattr(config, "problems", None)
+            if check is not None:
+                problems.extend(((*where, *loc), message) for loc, message in check())
+            if kind == "deadline" and "retry" in kinds[:index]:
+                problems.append((where, "a deadline spans attempts: put it above the retry "
+                                        "layer (below it, it limits each attempt: use "
+                                        "timeout there)"))
+    return problems
+
+
+def _contention_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    if scenario.workload.contention is None:
+        return []
+    problems: list[tuple[Loc, str]] = []
+    if scenario.warmup > 0:
+        problems.append((("warmup",), "the contention workload starts every user at 0s, so "
+                                      "a warm-up would discard them all (set warmup: 0s)"))
+    if scenario.workload.keys.count != 1:
+        problems.append((("workload", "keys"), "the contention workload writes one shared "
+                                               "record; keys do not apply"))
+    behaviour = scenario.workload.behaviour
+    if behaviour is not None:
+        problems.append((("workload", behaviour), f"the contention workload's unit is one "
+                                                  f"conditional write: remove {behaviour}"))
     return problems
 
 

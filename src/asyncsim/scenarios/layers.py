@@ -26,9 +26,11 @@ from asyncsim.scenarios.breaker_layers import (
     FallbackConfig,
     RateLimitConfig,
 )
+from asyncsim.scenarios.hedge import HedgeConfig
 from asyncsim.scenarios.pages import PageLoadConfig
 from asyncsim.scenarios.pagination import PaginationConfig
 from asyncsim.scenarios.prefetch import PrefetchConfig
+from asyncsim.scenarios.retry import RetryConfig
 from asyncsim.scenarios.units import Duration
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
@@ -39,6 +41,10 @@ class TimeoutConfig(Model):
 
     after: Duration = Field(gt=0, description="how long the client waits for one attempt")
     scope: Literal["client", "shared"] = "shared"
+    propagate_deadline: bool = Field(
+        default=True, description="send the deadline with the call (gRPC does; a plain HTTP "
+                                  "client does not), so a backend with drop_expired can "
+                                  "skip it once expired")
 
     @model_validator(mode="before")
     @classmethod
@@ -46,7 +52,26 @@ class TimeoutConfig(Model):
         return {"after": value} if isinstance(value, str | int | float) else value
 
     def to_spec(self) -> LayerSpec:
-        return TimeoutSpec(self.after, self.scope)
+        return TimeoutSpec(self.after, self.scope, propagate=self.propagate_deadline)
+
+
+class DeadlineConfig(Model):
+    """An overall deadline across attempts: put it above a retry layer.
+
+    The same mechanism as a timeout, but it says what it is for: the request, retries and
+    backoff included, must finish by then; the retry layer below stops retrying when a
+    retry could no longer start in time.
+    """
+
+    after: Duration = Field(gt=0, description="how long the whole request may take")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"after": value} if isinstance(value, str | int | float) else value
+
+    def to_spec(self) -> LayerSpec:
+        return TimeoutSpec(self.after, "shared", kind="deadline")
 
 
 BEHAVIOUR_ITEMS = {"page_load": "pages", "prefetch": "navigation", "pagination": "feed"}
@@ -59,6 +84,9 @@ class LayerItem(OneOf):
     bulkhead: BulkheadConfig | None = None
     ratelimit: RateLimitConfig | None = None
     fallback: FallbackConfig | None = None
+    deadline: DeadlineConfig | None = None
+    retry: RetryConfig | None = None
+    hedge: HedgeConfig | None = None
     page_load: PageLoadConfig | None = Field(
         default=None, description="how pages load: mode and Suspense boundaries")
     prefetch: PrefetchConfig | None = Field(

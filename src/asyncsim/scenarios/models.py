@@ -46,6 +46,9 @@ class ErrorsConfig(Model):
     rate: float = Field(default=0.0, ge=0, le=1, description="probability a call fails")
     latency: DistributionConfig | None = Field(
         default=None, description="how long a failing call takes (default: as a success)")
+    retry_after: Duration | None = Field(
+        default=None, ge=0, description="pushback sent with error and rejected answers "
+                                        "(Retry-After, grpc-retry-pushback-ms)")
 
 
 class BackendConfig(Model):
@@ -83,6 +86,17 @@ class ClosedConfig(Model):
     think_time: DistributionConfig = Field(description="pause between a reply and the next request")
 
 
+class ContentionConfig(Model):
+    """Each user completes one conditional write to one shared record (read the version,
+    write if unchanged, retry on conflict), all starting at 0s: the AWS 'Exponential
+    Backoff And Jitter' experiment."""
+
+    network: DistributionConfig = Field(
+        default_factory=lambda: DistributionConfig.model_validate(
+            {"normal": {"mean": "10ms", "sd": "2ms"}}),
+        description="one-way network delay of every message (AWS: |N(10ms, 2ms)|)")
+
+
 class HotSetConfig(Model):
     keys: float = Field(gt=0, lt=1, description="fraction of keys that are hot")
     share: float = Field(gt=0, lt=1, description="fraction of requests that go to hot keys")
@@ -118,6 +132,8 @@ class WorkloadConfig(Model):
         default=None, description="open model: requests, page views, hovers or reading "
         "sessions arriving on their own schedule")
     closed: ClosedConfig | None = Field(default=None, description="closed model: users loop")
+    contention: ContentionConfig | None = Field(
+        default=None, description="contention: each user makes one conditional write")
     keys: KeysConfig = Field(default_factory=KeysConfig)
     pages: PagesConfig | None = Field(default=None, description="units are page views")
     navigation: NavigationConfig | None = Field(
@@ -127,8 +143,9 @@ class WorkloadConfig(Model):
 
     @model_validator(mode="after")
     def _one_model(self) -> WorkloadConfig:
-        if (self.arrivals is None) == (self.closed is None):
-            raise ValueError("choose one load model: arrivals (open) or closed")
+        chosen = [m for m in (self.arrivals, self.closed, self.contention) if m is not None]
+        if len(chosen) != 1:
+            raise ValueError("choose one load model: arrivals (open), closed or contention")
         behaviours = [name for name in BEHAVIOURS if getattr(self, name) is not None]
         if len(behaviours) > 1:
             raise ValueError(f"choose at most one of: {', '.join(BEHAVIOURS)} "

@@ -9,6 +9,8 @@ cancel the work: an abandoned call keeps its worker until its service ends, unle
 ``drop_expired`` is set and its deadline passed before it reached a worker. A request's
 ``work_s`` (what it asks costs more, e.g. the rows an offset query skips) is added to the
 drawn service time, before a slowdown multiplies it.
+With ``retry_after_s`` set, error and rejected answers carry that pushback hint (HTTP
+``Retry-After``, gRPC ``grpc-retry-pushback-ms``), which a retry layer may honour.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class BackendSpec:
     faults: tuple[Fault, ...] = field(default_factory=tuple)
     drop_expired: bool = False
     data: DataSpec | None = None
+    retry_after_s: float | None = None
 
 
 class BackendStats:
@@ -126,7 +129,7 @@ class Backend:
             delay = self._error_latency() if self._error_latency is not None else 0.0
             if delay > 0:
                 yield Timeout(env, delay)
-            return Outcome(Status.ERROR, attempts=1)
+            return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
         if self.busy < self.capacity:
             self.busy += 1
             self.busy_gauge.set(now, self.busy)
@@ -135,7 +138,8 @@ class Backend:
             limit = self.spec.queue_limit
             if limit is not None and len(queue) >= limit:
                 stats.rejected += 1
-                return Outcome(Status.REJECTED, attempts=1)
+                return Outcome(Status.REJECTED, attempts=1,
+                               retry_after_s=self.spec.retry_after_s)
             ticket = Event(env)
             queue.append((ticket, request, now))
             stats.queued += 1
@@ -159,7 +163,7 @@ class Backend:
             yield Timeout(env, service)
             self._release()
             stats.errors += 1
-            return Outcome(Status.ERROR, attempts=1)
+            return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
         yield Timeout(env, service)
         self._release()
         key = request.key

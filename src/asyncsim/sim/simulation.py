@@ -29,7 +29,7 @@ from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import RequestLog, TimeSeries
-from asyncsim.sim.workload.context import Workload, WorkloadContext
+from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 
 SERIES_BINS = 200
 
@@ -132,14 +132,15 @@ class Simulation:
         self._warm_areas: dict[str, tuple[float, float]] = {}
         self._stop: tuple[float, str] | None = None
 
-    def call_for(self, backend: str) -> Call:
-        """The strategy's layer stack over one backend, built once."""
+    def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
+        """The strategy's layer stack over one backend (adapted by the workload), built once."""
         if backend not in self._chains:
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
                                target=backend)
+            bottom = self.backends[backend].call
             self._chains[backend] = build_chain(self.strategy.layers, ctx,
-                                                self.backends[backend].call)
+                                                adapt(bottom) if adapt else bottom)
         return self._chains[backend][0]
 
     def run(self) -> RunResult:

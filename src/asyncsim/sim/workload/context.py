@@ -1,5 +1,6 @@
 """What a workload gets to start its processes: the clock, streams, the driver, the
-strategy's call chain for each backend it targets, and the strategy's client behaviours.
+strategy's call chain for each backend it targets (over the backend's call, or over a
+workload's adaptation of it), and the strategy's client behaviours.
 
 Client behaviours (how a page loads its resources, when links are prefetched, how a feed
 is paginated) are part of a strategy, like its layers, but they shape what the workload
@@ -22,13 +23,22 @@ from asyncsim.sim.layers.base import Call
 
 B = TypeVar("B")
 
+Adapter = Callable[[Call], Call]
+"""Turns a backend's call into the unit the strategy's layers wrap (e.g. a transaction)."""
+
+
+class ChainFactory(Protocol):
+    def __call__(self, backend: str, adapt: Adapter | None = None) -> Call:
+        """The strategy's layer stack over ``backend``; with ``adapt``, over the adapted call
+        (the layers then retry, time out or hedge the workload's unit of work)."""
+
 
 @dataclass
 class WorkloadContext:
     env: simpy.Environment
     streams: RandomStreams
     driver: RequestDriver
-    call_for: Callable[[str], Call]
+    call_for: ChainFactory
     warmup_s: float
     duration_s: float
     behaviours: tuple[object, ...] = ()
