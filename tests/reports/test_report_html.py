@@ -12,6 +12,7 @@ import pytest
 from asyncsim import app
 from asyncsim.reports.charts import ChartBuilder
 from asyncsim.reports.distributions import LATENCY_EDGES_S
+from asyncsim.reports.outputs import OutputOptions
 from asyncsim.reports.report_data import FaultWindow, ReportMeta, StrategyData
 from asyncsim.reports.report_html import plan_report, render_run_report
 from asyncsim.sim.outcome import Source, Status
@@ -152,3 +153,18 @@ def test_inline_and_cdn_plotly(tmp_path: Path) -> None:
     assert re.search(r'<script charset="utf-8" src="https://cdn\.plot\.ly/plotly-[\d.]+\.min\.js" '
                      r'integrity="sha256-[A-Za-z0-9+/=]+" crossorigin="anonymous">', cdn)
     assert len(cdn) < 200_000
+
+
+def test_verdict_box_lists_thresholds(tmp_path: Path) -> None:
+    loaded = app.load(scenarios.write(tmp_path), ["replications=2", "duration=30s",
+                                                  "backends.api.faults=[]"])
+    gates = app.run_gates(loaded, ["error_rate: rate < 0.5", "latency: p(99) < 1ms"])
+    run = app.run(loaded, tmp_path / "out", jobs=1, gates=gates,
+                  outputs=OutputOptions(plotly_js="cdn"))
+    assert not run.verdict.ok
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    box = page.split('id="verdict"', 1)[1].split("</div>", 1)[0]
+    assert "✗ 2 of 4 thresholds failed" in box       # each threshold on both strategies
+    assert box.count('<li class="pass">error_rate: rate &lt; 0.5 (') == 2
+    assert box.count('<li class="fail">latency: p(99) &lt; 1ms (') == 2
+    assert page.count('class="verdict fail"') == 1
