@@ -35,11 +35,6 @@ def log_histogram(values: np.ndarray, edges: np.ndarray) -> list[float]:
     return counts
 
 
-def bin_upper_edges(edges: np.ndarray) -> np.ndarray:
-    """The upper edge of each histogram bin; the overflow bin's is infinite."""
-    return np.append(edges, np.inf)
-
-
 def run_distributions(latency_s: np.ndarray, stale_s: np.ndarray, attempts: np.ndarray,
                       status: np.ndarray, source: np.ndarray) -> dict[str, list[float]]:
     """The histograms of one run's measured requests.

@@ -112,10 +112,6 @@ def series_frame(runs: Sequence[RunSummary]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def documented(column: str, docs: dict[str, str]) -> bool:
-    return column in docs or f"{column.split(':', 1)[0]}:<backend>" in docs or "<other>" in docs
-
-
 def columns_markdown() -> str:
     lines = ["# Raw data columns", "", "## requests", ""]
     lines += [f"- `{name}`: {text}" for name, text in REQUEST_COLUMNS.items()]
