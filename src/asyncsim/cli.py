@@ -223,7 +223,9 @@ def compare(
         "--strategies", help="compare two strategies of one run: --strategies A,B "
         "(B against A)")] = None,
     html: Annotated[Path | None, typer.Option(
-        "--html", help="also write a comparison report to this HTML file")] = None,
+        "--html", help="also write a report of every metric to this HTML file")] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="list every metric, not only the significant changes")] = False,
     plotly_js: PlotlyJsOpt = "inline",
 ) -> None:
     """Compare two runs (or two strategies) metric by metric: delta, 95% CI, verdict.
@@ -243,9 +245,15 @@ def compare(
     elif b is None:
         raise app.UsageError("compare needs two summary.json files, or one and --strategies A,B")
     result = app.compare(a, b, pair, html, plotly_js)
-    out.print(comparison_table(result.rows, result.a_label, result.b_label))
+    out.print(f"a: {escape(result.a_label)}\nb: {escape(result.b_label)}", highlight=False)
+    shown = result.rows if show_all else [r for r in result.rows if r.significant]
+    if shown:
+        # Off a terminal (a CI log, a file) nothing limits the width: keep lines whole.
+        (out if out.is_terminal else Console(width=200)).print(comparison_table(shown))
     out.print(f"\n[bold]{summary_line(result.rows)}[/bold] (b against a; 95% intervals, "
-              "Holm-adjusted verdicts)", highlight=False)
+              "Holm-adjusted verdicts)" + ("" if show_all or len(shown) == len(result.rows)
+                                           else "; --all lists every metric"),
+              highlight=False)
     if html is not None:
         out.print(f"[dim]wrote {html}[/dim]", highlight=False)
 

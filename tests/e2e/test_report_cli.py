@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -54,7 +55,11 @@ def test_cdn_report_is_small(tmp_path: Path) -> None:
 def test_compare_different_seeds_reports_no_significant_change(runs: dict[str, Path]) -> None:
     code, text = invoke("compare", runs["seed3"], runs["seed4"])
     assert code == 0, text
-    assert "better" not in text.replace("better, ", "") and " worse" not in text
+    assert "error_rate" not in text                # only significant changes are listed
+    assert re.search(r"\n(\d+) no significant change \(b against a", text)
+    code, text = invoke("compare", runs["seed3"], runs["seed4"], "--all")
+    assert code == 0 and "error_rate" in text and "█ timeout-150ms" in text
+    assert "better" not in text and "worse" not in text
     rows = _rows(runs["seed3"], runs["seed4"])
     assert rows and {r.verdict for r in rows} == {"no significant change"}
 

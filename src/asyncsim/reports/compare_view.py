@@ -49,18 +49,24 @@ def summary_line(rows: Sequence[MetricComparison]) -> str:
     return ", ".join(parts) if parts else "nothing to compare"
 
 
-def comparison_table(rows: Sequence[MetricComparison], a_label: str, b_label: str) -> Table:
+def comparison_table(rows: Sequence[MetricComparison], a_label: str = "a",
+                     b_label: str = "b") -> Table:
+    """Strategies as headings, one line per metric; the verdict stays in the last column."""
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name, justify in (("strategy", "left"), ("metric", "left"), (a_label, "right"),
-                          (b_label, "right"), ("delta", "right"), ("rel.", "right"),
-                          ("95% CI of delta", "right"), ("verdict", "left")):
-        table.add_column(name, justify=justify, no_wrap=name != "verdict",  # type: ignore[arg-type]
-                         overflow="fold")
+    for name, justify in (("metric", "left"), (a_label, "right"), (b_label, "right"),
+                          ("delta", "right"), ("rel.", "right"), ("95% CI of delta", "right"),
+                          ("verdict", "left")):
+        table.add_column(name, justify=justify,  # type: ignore[arg-type]
+                         overflow="fold", no_wrap=name not in ("metric", "verdict"))
+    strategy = None
     for row in ordered(rows):
-        table.add_row(Text(row.strategy), Text(row.key, style="cyan"),
-                      format_value(row.a, row.unit), format_value(row.b, row.unit),
-                      signed(row.delta, row.unit), relative_text(row.relative),
-                      interval_text(row), Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
+        if row.strategy != strategy:
+            strategy = row.strategy
+            table.add_row(Text(f"█ {strategy}", style="bold"))
+        table.add_row(Text(row.key, style="cyan"), format_value(row.a, row.unit),
+                      format_value(row.b, row.unit), signed(row.delta, row.unit),
+                      relative_text(row.relative), interval_text(row),
+                      Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
     return table
 
 
