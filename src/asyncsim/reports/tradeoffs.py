@@ -106,12 +106,11 @@ class _Run:
 
 
 def _cache_clause(run: _Run, strategy: str) -> str | None:
+    """'serves 76% of requests from cache with 15% of answers stale', when it has hits."""
     hit = run.mean(strategy, "hit_rate")
-    if not math.isfinite(hit):
+    if not math.isfinite(hit) or hit == 0:
         return None
     clause = f"serves {prose_value(hit, '1')} of requests from cache"
-    if hit == 0:
-        return clause
     stale = run.mean(strategy, "stale_rate")
     median = run.mean(strategy, "staleness.med")
     if stale == 0:
@@ -119,7 +118,7 @@ def _cache_clause(run: _Run, strategy: str) -> str | None:
     if math.isfinite(median) and median > 0:
         return clause + f" at a median staleness of {prose_value(median, 's')}"
     if math.isfinite(stale):
-        return clause + f", {prose_value(stale, '1')} of answers stale"
+        return clause + f" with {prose_value(stale, '1')} of answers stale"
     return clause
 
 
@@ -157,16 +156,16 @@ def tradeoff_sentences(summary: Mapping[str, Any], order: Sequence[str]) -> list
                           "ratio": ratio_text(ratio)}
                 bads.append(aspect.bad.format(**fields))
                 bads_alone.append((aspect.bad_alone or aspect.bad).format(**fields))
-        head = [c for c in (_cache_clause(run, name),) if c]
+        cache = _cache_clause(run, name)
         if goods:
-            head.append("has " + _join(goods))
-        if not head and not bads:
-            sentences.append(f"{name} is within noise of the best on p99 latency, failures "
-                             "and backend load.")
-            continue
-        if head:
+            head = ([cache] if cache else []) + ["has " + _join(goods)]
             text = f"{name} {_join(head)}" + (f", but {_join(bads)}" if bads else "")
-        else:
+        elif cache:
+            text = f"{name} {cache}" + (f", but {_join(bads_alone)}" if bads else "")
+        elif bads:
             text = f"{name} {_join(bads_alone)}"
+        else:
+            text = (f"{name} is within noise of the best on p99 latency, failures and "
+                    "backend load")
         sentences.append(text + ".")
     return sentences
