@@ -6,6 +6,7 @@ language, the runner and the reports, so it can be called from Python and tests 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -14,13 +15,30 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from asyncsim.reports.abort import stop_check
 from asyncsim.reports.baseline import parse_compare_fail
-from asyncsim.reports.gates import Gates, Verdict, judge
+from asyncsim.reports.compare import MetricComparison, compare_strategies, compare_summaries
+from asyncsim.reports.compare_view import render_compare_html
+from asyncsim.reports.gates import Gates, Verdict, change_text, judge, observed_text
+from asyncsim.reports.html import PlotlyJs
 from asyncsim.reports.junit import junit_xml
 from asyncsim.reports.markdown import markdown_summary
+from asyncsim.reports.outputs import OutputOptions, check_outputs, write_run_outputs
+from asyncsim.reports.raw import encode_table, raw_format_problem
+from asyncsim.reports.report_data import Check, ReportMeta, fault_windows
 from asyncsim.reports.summary import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.summary_json import build_summary, read_summary
+from asyncsim.reports.sweep import (
+    Param,
+    Point,
+    grid,
+    parse_param,
+    sweep_table,
+    swept_strategies,
+)
+from asyncsim.reports.sweep_html import render_sweep_report
 from asyncsim.reports.thresholds import (
     Stop,
     Threshold,
@@ -29,12 +47,17 @@ from asyncsim.reports.thresholds import (
     split_cli_threshold,
 )
 from asyncsim.reports.writers import dumps, write_atomic
-from asyncsim.runner import Executor, Progress, run_experiment
+from asyncsim.runner import Executor, Progress, run_experiment, run_points
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.load import LoadedScenario, load_scenario
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.thresholds import known_tag_values, scenario_thresholds
 from asyncsim.scenarios.yaml_io import Problem, ScenarioError
+from asyncsim.sim.simulation import StrategySpec
+
+
+class UsageError(ValueError):
+    """A command used wrongly (exit 2): unknown strategy, missing argument."""
 
 
 @dataclass
@@ -45,6 +68,8 @@ class RunOutput:
     wall_s: float
     out_dir: Path | None
     verdict: Verdict = field(default_factory=Verdict)
+    written: list[Path] = field(default_factory=list)
+    """Files written, summary.json first."""
 
     @property
     def performance(self) -> list[RunPerformance]:
@@ -70,15 +95,46 @@ def load(path: Path, overrides: Sequence[str] = ()) -> LoadedScenario:
     return load_scenario(path, overrides)
 
 
+def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMeta:
+    """What a report shows besides the summary: layers, workers, faults, the date."""
+    return ReportMeta(
+        strategies={name: tuple(item.chosen()[0] for item in items)
+                    for name, items in scenario.strategies.items()},
+        backends={name: b.workers for name, b in scenario.backends.items()},
+        faults=fault_windows(scenario.backends),
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        checks=verdict_checks(verdict) if verdict is not None else ())
+
+
+def verdict_checks(verdict: Verdict) -> tuple[Check, ...]:
+    """The thresholds and baseline gates of a verdict as the report's pass/fail lines."""
+    checks = []
+    if verdict.thresholds is not None:
+        for result in verdict.thresholds.results:
+            detail = observed_text(result) + (f"; {result.note}" if result.note else "")
+            checks.append(Check(f"{result.threshold.text} ({result.strategy})", result.ok,
+                                detail))
+    if verdict.baseline is not None:
+        for c in verdict.baseline.comparisons:
+            if not c.skipped:
+                checks.append(Check(f"{c.gate.text} vs baseline ({c.strategy})",
+                                    not c.regressed, change_text(c)))
+    return tuple(checks)
+
+
 def run(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
         executor: Executor = "local", scheduler: str | None = None,
         progress: Progress | None = None,
         on_progress_start: Callable[[int], None] | None = None,
-        gates: Gates | None = None) -> RunOutput:
+        gates: Gates | None = None, outputs: OutputOptions | None = None) -> RunOutput:
     """Run every strategy and replication, judge the gates (default: the scenario's
-    thresholds); write summary.json, with the verdict, when ``out_dir`` is given."""
+    thresholds); when ``out_dir`` is given write summary.json, with the verdict, and
+    report.html beside it (plus raw data and PNGs when ``outputs`` asks)."""
     scenario = loaded.scenario
     gates = run_gates(loaded) if gates is None else gates
+    options = outputs or OutputOptions()
+    if out_dir is not None:
+        check_outputs(options)
     strategies = strategy_specs(scenario)
     if on_progress_start:
         on_progress_start(len(strategies) * scenario.replications)
@@ -87,7 +143,8 @@ def run(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
                                                spec.warmup_s))
     started = time.perf_counter()
     runs = run_experiment(spec, strategies, scenario.replications,
-                          partial(reduce_run, extra_percentiles=gates.extra_percentiles),
+                          partial(reduce_run, extra_percentiles=gates.extra_percentiles,
+                                  keep_raw=out_dir is not None and options.raw is not None),
                           jobs=jobs, executor=executor, scheduler=scheduler,
                           progress=progress)
     wall_s = time.perf_counter() - started
@@ -96,9 +153,13 @@ def run(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
              for r in runs if r.stopped_at_s is not None]
     verdict = judge(gates, summary, stops)
     summary.update(verdict.sections())
+    written: list[Path] = []
     if out_dir is not None:
         write_atomic(out_dir / "summary.json", dumps(summary))
-    return RunOutput(scenario, summary, runs, wall_s, out_dir, verdict)
+        written = [out_dir / "summary.json"]
+        written += write_run_outputs(out_dir, summary, runs, report_meta(scenario, verdict),
+                                     options)
+    return RunOutput(scenario, summary, runs, wall_s, out_dir, verdict, written)
 
 
 # ----------------------------------------------------------------------------- gates
@@ -165,3 +226,119 @@ def write_ci_reports(verdict: Verdict, summary: Mapping[str, Any], junit: Path |
         write_atomic(junit, junit_xml(verdict, summary["scenario"]))
     if markdown is not None:
         write_atomic(markdown, markdown_summary(verdict, summary))
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@dataclass
+class CompareOutput:
+    rows: list[MetricComparison]
+    a_label: str
+    b_label: str
+    title: str
+
+
+def compare(a: Path, b: Path | None = None, strategies: tuple[str, str] | None = None,
+            html: Path | None = None, plotly_js: PlotlyJs = "inline") -> CompareOutput:
+    """Two summary.json files (b against a), or two strategies of one (``strategies``)."""
+    first = read_summary(a)
+    if strategies is not None:
+        base, other = strategies
+        try:
+            rows = compare_strategies(first, base, other)
+        except KeyError as err:
+            raise UsageError(f"{a}: {err.args[0]}") from None
+        out = CompareOutput(rows, base, other, str(first.get("scenario", {}).get("name", "")))
+    else:
+        if b is None:
+            raise UsageError("compare needs two summary files, or --strategies A,B")
+        second = read_summary(b)
+        rows = compare_summaries(first, second)
+        names = {str(s.get("scenario", {}).get("name", "")) for s in (first, second)}
+        out = CompareOutput(rows, str(a), str(b), " vs ".join(sorted(names)))
+    if html is not None:
+        write_atomic(html, render_compare_html(out.rows, out.a_label, out.b_label, out.title,
+                                               plotly_js))
+    return out
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+@dataclass
+class SweepOutput:
+    params: list[Param]
+    points: list[Point]
+    table: pd.DataFrame
+    written: list[Path]
+    wall_s: float
+
+
+def sweep_points(path: Path, params: Sequence[Param], overrides: Sequence[str] = ()
+                 ) -> tuple[list[Point], list[Scenario]]:
+    """Every grid point as a validated scenario; all problems of all points at once."""
+    points = grid(params)
+    scenarios, problems = [], []
+    for point in points:
+        try:
+            scenarios.append(load_scenario(path, [*overrides, *point.assignments]).scenario)
+        except ScenarioError as err:
+            problems += [Problem(p.source, p.line, p.col, p.path,
+                                 f"{p.message} (sweep point {point.label})")
+                         for p in err.problems]
+    if problems:
+        raise ScenarioError(problems)
+    return points, scenarios
+
+
+def _selected(scenario: Scenario, names: Sequence[str] | None) -> list[StrategySpec]:
+    specs = strategy_specs(scenario)
+    if not names:
+        return specs
+    unknown = sorted(set(names) - {s.name for s in specs})
+    if unknown:
+        raise UsageError(f"no strategy {', '.join(map(repr, unknown))} in the scenario "
+                         f"(have: {', '.join(s.name for s in specs)})")
+    return [s for s in specs if s.name in names]
+
+
+def sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int = 8,
+          log: bool = False, overrides: Sequence[str] = (), strategies: Sequence[str] | None = None,
+          jobs: int | None = None, plotly_js: PlotlyJs = "inline",
+          progress: Progress | None = None,
+          on_progress_start: Callable[[int], None] | None = None) -> SweepOutput:
+    """Run every point of the grid and write sweep.csv (and .parquet), sweep.html.
+
+    Strategies the parameters do not address are simulated at the first point only and
+    reused at the others (their numbers cannot change: same seed, same configuration).
+    """
+    params = [parse_param(text, steps, log) for text in param_texts]
+    points, scenarios = sweep_points(path, params, overrides)
+    selected = [_selected(s, strategies) for s in scenarios]
+    swept = swept_strategies(params, [s.name for s in selected[0]])
+    to_run = [sel if i == 0 else [s for s in sel if s.name in swept]
+              for i, sel in enumerate(selected)]
+    if on_progress_start:
+        on_progress_start(sum(len(sel) * s.replications
+                              for sel, s in zip(to_run, scenarios, strict=True)))
+    started = time.perf_counter()
+    results = run_points([(simulation_spec(s), sel, s.replications)
+                          for s, sel in zip(scenarios, to_run, strict=True)],
+                         reduce_run, jobs=jobs, progress=progress)
+    wall_s = time.perf_counter() - started
+    reference = [r for r in results[0] if r.strategy not in swept]
+    summaries = [build_summary(scenario_meta(s), runs if i == 0 else [*runs, *reference])
+                 for i, (s, runs) in enumerate(zip(scenarios, results, strict=True))]
+    table = sweep_table(params, points, summaries, swept)
+    written = [out_dir / "sweep.csv"]
+    write_atomic(written[0], encode_table(table, "csv"))
+    if raw_format_problem("parquet") is None:
+        written.append(out_dir / "sweep.parquet")
+        write_atomic(written[-1], encode_table(table, "parquet"))
+    order = [s.name for s in selected[0]]
+    written.append(out_dir / "sweep.html")
+    write_atomic(written[-1], render_sweep_report(table, params, order,
+                                                  scenario_meta(scenarios[0]), summaries[0],
+                                                  plotly_js))
+    return SweepOutput(params, points, table, written, wall_s)

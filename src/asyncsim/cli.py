@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from asyncsim import __version__, app
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.compare_view import comparison_table, summary_line
 from asyncsim.reports.gate_terminal import gates_block
 from asyncsim.reports.gates import Verdict
 from asyncsim.reports.metrics import metrics_markdown
+from asyncsim.reports.outputs import OutputOptions, OutputUnavailable
 from asyncsim.reports.summary_json import SummaryFormatError
+from asyncsim.reports.sweep import SweepError
 from asyncsim.reports.terminal import print_summary
 from asyncsim.runner import Executor
 from asyncsim.scenarios.schema import scenario_json_schema
@@ -53,6 +58,9 @@ JunitOpt = Annotated[Path | None, typer.Option(
 MarkdownOpt = Annotated[Path | None, typer.Option(
     help="write a Markdown summary (for a GitHub step summary or a merge-request comment)",
     rich_help_panel="Output")]
+PlotlyJsOpt = Annotated[Literal["inline", "cdn"], typer.Option(
+    "--plotly-js", help="inline: plotly.js inside the HTML (opens offline, ~5 MB); "
+    "cdn: loaded from cdn.plot.ly (small file, needs a network)", rich_help_panel="Output")]
 
 
 def handle_errors(command: F) -> F:
@@ -72,8 +80,12 @@ def handle_errors(command: F) -> F:
             err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
         except SummaryFormatError as error:
-            err.print(f"[red]✗ {error}[/red]", highlight=False)
+            err.print(f"[red]✗ {escape(str(error))}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except (OutputUnavailable, SweepError, app.UsageError) as error:
+            for line in str(error).splitlines():
+                err.print(f"[red]✗ {escape(line)}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.USAGE) from None
         except KeyboardInterrupt:
             err.print("[yellow]interrupted: no report written[/yellow]")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -157,6 +169,13 @@ def run(
     compare_fail: CompareFailOpt = None,
     junit: JunitOpt = None,
     markdown: MarkdownOpt = None,
+    plotly_js: PlotlyJsOpt = "inline",
+    raw: Annotated[Literal["csv", "parquet"] | None, typer.Option(
+        help="also write every request and the time series (raw/; parquet needs pyarrow)",
+        rich_help_panel="Output")] = None,
+    png: Annotated[bool, typer.Option(
+        "--png", help="also write each chart as PNG (png/; needs the static extra and a "
+        "Chrome or Chromium)", rich_help_panel="Output")] = False,
 ) -> None:
     """Run every strategy of a scenario and report them side by side.
 
@@ -166,21 +185,122 @@ def run(
     loaded = app.load(scenario, _overrides(sets, replications=replications, seed=seed))
     gates = app.run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or app.default_out_dir(loaded.scenario)
-    show = not quiet and err.is_terminal
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  disable=not show, transient=True) as bar:
-        task = bar.add_task("simulating", total=None)
+    options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
+    with _progress(quiet) as (on_start, on_progress):
         result = app.run(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
-                         on_progress_start=lambda n: bar.update(task, total=n),
-                         progress=lambda done, total: bar.update(task, completed=done),
-                         gates=gates)
+                         on_progress_start=on_start, progress=on_progress, gates=gates,
+                         outputs=options)
     verdict = result.verdict
     shown = verdict.thresholds is not None or verdict.baseline is not None
     print_summary(out, result.summary, result.strategy_order, result.performance,
                   result.wall_s, thresholds=gates_block(verdict) if shown else None,
                   out_dir=str(target))
+    for path in result.written[1:]:
+        out.print(f"[dim]wrote {path}[/dim]", highlight=False)
     _finish_gates(verdict, result.summary, junit, markdown)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int, int], None]]]:
+    """A progress bar on stderr (when it is a terminal and not --quiet): (start, advance)."""
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=quiet or not err.is_terminal, transient=True) as bar:
+        task = bar.add_task("simulating", total=None)
+        yield (lambda n: bar.update(task, total=n),
+               lambda done, _total: bar.update(task, completed=done))
+
+
+@cli.command()
+@handle_errors
+def compare(
+    a: Annotated[Path, typer.Argument(help="summary.json of the reference (before)",
+                                      show_default=False)],
+    b: Annotated[Path | None, typer.Argument(
+        help="summary.json to compare with it (after); omit with --strategies",
+        show_default=False)] = None,
+    strategies: Annotated[str | None, typer.Option(
+        "--strategies", help="compare two strategies of one run: --strategies A,B "
+        "(B against A)")] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="also write a report of every metric to this HTML file")] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="list every metric, not only the significant changes")] = False,
+    plotly_js: PlotlyJsOpt = "inline",
+) -> None:
+    """Compare two runs (or two strategies) metric by metric: delta, 95% CI, verdict.
+
+    Verdicts use each metric's better direction; a change is significant when the paired
+    difference over replications is, after Holm's correction over all metrics. Exit 0
+    whatever the verdicts (gating is `asyncsim check`'s job).
+    """
+    pair = None
+    if strategies is not None:
+        names = [n.strip() for n in strategies.split(",")]
+        if len(names) != 2 or not all(names):
+            raise app.UsageError(f"--strategies {strategies!r}: expected two names, A,B")
+        if b is not None:
+            raise app.UsageError("give one summary with --strategies, or two summaries")
+        pair = (names[0], names[1])
+    elif b is None:
+        raise app.UsageError("compare needs two summary.json files, or one and --strategies A,B")
+    result = app.compare(a, b, pair, html, plotly_js)
+    out.print(f"a: {escape(result.a_label)}\nb: {escape(result.b_label)}", highlight=False)
+    shown = result.rows if show_all else [r for r in result.rows if r.significant]
+    if shown:
+        # Off a terminal (a CI log, a file) nothing limits the width: keep lines whole.
+        (out if out.is_terminal else Console(width=200)).print(comparison_table(shown))
+    out.print(f"\n[bold]{summary_line(result.rows)}[/bold] (b against a; 95% intervals, "
+              "Holm-adjusted verdicts)" + ("" if show_all or len(shown) == len(result.rows)
+                                           else "; --all lists every metric"),
+              highlight=False)
+    if html is not None:
+        out.print(f"[dim]wrote {html}[/dim]", highlight=False)
+
+
+@cli.command()
+@handle_errors
+def sweep(
+    scenario: ScenarioArg,
+    params: Annotated[list[str], typer.Option(
+        "--param", "-p", help="PATH=LOW..HIGH (cut into --steps values) or PATH=A,B,C; "
+        "repeat for a grid, e.g. --param strategies.swr.0.cache.fresh_for=1s..60s",
+        show_default=False)],
+    steps: Annotated[int, typer.Option(min=1, help="values per LOW..HIGH range")] = 8,
+    log: Annotated[bool, typer.Option("--log", help="space range values geometrically")
+                   ] = False,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-sweep]",
+        rich_help_panel="Output")] = None,
+    sets: SetOpt = None,
+    replications: Annotated[int | None, typer.Option(
+        min=1, help="replications per strategy and point", rich_help_panel="Scenario")] = None,
+    strategies: Annotated[str | None, typer.Option(
+        "--strategies", help="run only these strategies: --strategies a,b")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="worker processes [default: all cores]",
+        rich_help_panel="Parallelism")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
+                                        rich_help_panel="Output")] = False,
+    plotly_js: PlotlyJsOpt = "inline",
+) -> None:
+    """Run a scenario over a grid of parameter values: a table of every metric by point
+    (sweep.csv, and sweep.parquet with pyarrow) and a report with tradeoff curves and
+    the Pareto front (sweep.html)."""
+    overrides = _overrides(sets, replications=replications)
+    first = app.load(scenario, overrides).scenario
+    target = out_dir or app.default_out_dir(first).with_name(
+        app.default_out_dir(first).name + "-sweep")
+    names = [n.strip() for n in strategies.split(",")] if strategies else None
+    with _progress(quiet) as (on_start, on_progress):
+        result = app.sweep(scenario, params, target, steps=steps, log=log, overrides=overrides,
+                           strategies=names, jobs=jobs, plotly_js=plotly_js,
+                           progress=on_progress, on_progress_start=on_start)
+    out.print(f"[bold]█ SWEEP[/bold] {len(result.points)} point(s) x "
+              f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
+              highlight=False)
+    for path in result.written:
+        out.print(f"[dim]wrote {path}[/dim]", highlight=False)
 
 
 @cli.command()

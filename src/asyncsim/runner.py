@@ -43,9 +43,35 @@ def run_experiment(spec: SimulationSpec, strategies: Sequence[StrategySpec], rep
                    executor: Executor = "local", scheduler: str | None = None,
                    progress: Progress | None = None) -> list[T]:
     """Run every (strategy, replication); results ordered by strategy name, then replication."""
-    ordered = sorted(strategies, key=lambda s: s.name)
-    tasks = [Task(spec, strategy, rep, reduce) for strategy in ordered
-             for rep in range(replications)]
+    return run_points([(spec, strategies, replications)], reduce, jobs, executor, scheduler,
+                      progress)[0]
+
+
+def run_points(points: Sequence[tuple[SimulationSpec, Sequence[StrategySpec], int]],
+               reduce: Callable[[RunResult], T], jobs: int | None = None,
+               executor: Executor = "local", scheduler: str | None = None,
+               progress: Progress | None = None) -> list[list[T]]:
+    """Several experiments (a sweep's points) in one pool, so every core stays busy.
+
+    Returns one list per point, each ordered by strategy name, then replication.
+    """
+    tasks: list[Task[T]] = []
+    sizes = []
+    for spec, strategies, replications in points:
+        ordered = sorted(strategies, key=lambda s: s.name)
+        tasks += [Task(spec, strategy, rep, reduce) for strategy in ordered
+                  for rep in range(replications)]
+        sizes.append(len(ordered) * replications)
+    results = _execute(tasks, jobs, executor, scheduler, progress)
+    out, start = [], 0
+    for size in sizes:
+        out.append(results[start:start + size])
+        start += size
+    return out
+
+
+def _execute(tasks: list[Task[T]], jobs: int | None, executor: Executor,
+             scheduler: str | None, progress: Progress | None) -> list[T]:
     jobs = max(1, min(jobs or default_jobs(), len(tasks)))
     if executor == "dask":
         return _run_dask(tasks, scheduler, progress)

@@ -11,7 +11,7 @@ from typing import Any
 
 from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.gates import Verdict, change_text, show, significance_text
-from asyncsim.reports.terminal import _cell, _row_order
+from asyncsim.reports.terminal import _cell, row_order
 
 
 def _escape(text: str) -> str:
@@ -67,7 +67,7 @@ def markdown_summary(verdict: Verdict, summary: Mapping[str, Any]) -> str:
 def _metrics_table(summary: Mapping[str, Any]) -> list[str]:
     strategies = summary["strategies"]
     order = list(strategies)
-    keys = sorted({k for s in strategies.values() for k in s["values"]}, key=_row_order)
+    keys = sorted({k for s in strategies.values() for k in s["values"]}, key=row_order)
     scenario = summary["scenario"]
     lines = [f"<details><summary>All metrics: {scenario['replications']} replication(s), "
              "mean ±95% CI</summary>", "",

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.distributions import run_distributions
 from asyncsim.reports.metrics import RunView
 from asyncsim.reports.retry_metrics import goodput_series
 from asyncsim.reports.stats import mean_ci95
+from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
 
 
@@ -39,6 +41,8 @@ class RunSummary:
     raw: dict[str, np.ndarray] | None = None
     stopped_at_s: float | None = None   # simulated time an early stop ended the run at
     stop_reason: str | None = None
+    distributions: dict[str, list[float]] = field(default_factory=dict)
+    """Fixed-bin histograms of the measured requests (see reports/distributions.py)."""
 
 
 def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
@@ -47,9 +51,12 @@ def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
     values = metric_values(view, extra_percentiles)
     performance = RunPerformance(len(result.requests["t_start_s"]), result.events,
                                  result.wall_s, result.cpu_s)
+    columns = view.columns
+    distributions = run_distributions(columns["latency_s"], columns["stale_s"],
+                                      columns["attempts"], columns["status"], columns["source"])
     return RunSummary(result.strategy, result.replication, values, performance,
                       _series(result), result.requests if keep_raw else None,
-                      result.stopped_at_s, result.stop_reason)
+                      result.stopped_at_s, result.stop_reason, distributions)
 
 
 def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
@@ -70,7 +77,11 @@ def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
 
 
 def _series(result: RunResult) -> dict[str, list[float]]:
-    """Small per-bin series for plots: requests, latency percentiles, backend gauges."""
+    """Small per-bin series for plots: requests, successes, latency percentiles, backend gauges.
+
+    Bins cover the whole run, warm-up included (a report shades it); a request counts in
+    the bin it started in.
+    """
     bins = len(next(iter(result.series_averages.values()), []))
     if bins == 0:
         return {}
@@ -80,13 +91,15 @@ def _series(result: RunResult) -> dict[str, list[float]]:
     series: dict[str, list[float]] = {
         "time_s": ((np.arange(bins) + 0.5) * result.series_bin_s).tolist(),
         "requests": np.bincount(index, minlength=bins).astype(float).tolist()}
-    p50, p99 = [], []
+    ok = result.requests["status"] == int(Status.OK)
+    series["ok"] = np.bincount(index[ok], minlength=bins).astype(float).tolist()
+    percentiles: list[list[float]] = [[], [], []]
     for bin_index in range(bins):  # a mask per bin: slower than a sort, but no 2x memory
         part = latency[index == bin_index]
-        low, high = np.percentile(part, (50, 99)) if len(part) else (math.nan, math.nan)
-        p50.append(float(low))
-        p99.append(float(high))
-    series["latency_p50_s"], series["latency_p99_s"] = p50, p99
+        values = np.percentile(part, (50, 90, 99)) if len(part) else (math.nan,) * 3
+        for column, value in zip(percentiles, values, strict=True):
+            column.append(float(value))
+    series["latency_p50_s"], series["latency_p90_s"], series["latency_p99_s"] = percentiles
     series["goodput"] = goodput_series(result, bins)
     for name, counts in result.series_counts.items():
         series[name] = counts.astype(float).tolist()

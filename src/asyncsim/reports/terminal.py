@@ -47,7 +47,7 @@ def results_table(summary: dict[str, Any], order: Sequence[str]) -> Table:
     for name in order:
         table.add_column(name, justify="right")
     strategies = summary["strategies"]
-    keys = sorted({k for s in strategies.values() for k in s["values"]}, key=_row_order)
+    keys = sorted({k for s in strategies.values() for k in s["values"]}, key=row_order)
     for key in keys:
         metric = REGISTRY.get(key.split("{")[0].split(".")[0])
         unit = metric.unit if metric else ""
@@ -55,12 +55,22 @@ def results_table(summary: dict[str, Any], order: Sequence[str]) -> Table:
     return table
 
 
-def _row_order(key: str) -> tuple[int, str, int]:
+def split_key(key: str) -> tuple[str, str, str]:
+    """``name{tag}.stat`` -> (name, tag, stat); a tag may hold dots (``backend:api.v2``),
+    a statistic too (``p(99.9)``)."""
     name = key.split("{")[0].split(".")[0]
+    rest = key[len(name):]
+    tag = rest[1:rest.index("}")] if rest.startswith("{") and "}" in rest else ""
+    rest = rest[len(tag) + 2:] if tag or rest.startswith("{}") else rest
+    return name, tag, rest[1:] if rest.startswith(".") else ""
+
+
+def row_order(key: str) -> tuple[int, str, int, str]:
+    """Registry order of metrics, then tag, then trend statistics in their usual order."""
+    name, tag, stat = split_key(key)
     names = list(REGISTRY)
-    stat = key.rsplit(".", 1)[1] if "." in key and key.index(".") > key.find("}") else ""
     stat_rank = TREND_STATS.index(stat) if stat in TREND_STATS else len(TREND_STATS)
-    return (names.index(name) if name in names else len(names), key.split(".")[0], stat_rank)
+    return (names.index(name) if name in names else len(names), tag, stat_rank, stat)
 
 
 def performance_line(runs: Sequence[RunPerformance], wall_s: float) -> Text:
