@@ -150,6 +150,9 @@ def test_run_report_in_chromium(browser: Any, pages: dict[str, Path], tmp_path: 
 
     assert chart_problems(page) == []
     assert page.locator("figure.chart").count() == 9
+    # A chart laid out before the grid settled would keep a plot area wider than its card.
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every("
+                           "p => p._fullLayout.width <= p.offsetWidth + 1)", timeout=5000)
 
     cells = page.eval_on_selector_all(
         "table[data-table=summary] td[data-key]",

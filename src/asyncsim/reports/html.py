@@ -26,6 +26,12 @@ from asyncsim import __version__
 from asyncsim.reports.charts import Chart
 
 PlotlyJs = Literal["inline", "cdn"]
+RELAYOUT_ON_LOAD = ("window.addEventListener('load', function () {"
+                    " document.querySelectorAll('.js-plotly-plot').forEach(function (el) {"
+                    " Plotly.Plots.resize(el); }); });")
+"""A chart drawn before the page's grid settled keeps the default 700 px plot area and
+overflows its card; laying every chart out again once the page has loaded fixes that."""
+
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
@@ -98,6 +104,7 @@ def render_page(title: str, header: str, sections: Sequence[Section], plotly_js:
 <nav class="toc">{nav}</nav>
 <main>{lead}{body}</main>
 <footer>{footer or f"Made with asyncsim {esc(__version__)}."}</footer>
+<script>{RELAYOUT_ON_LOAD}</script>
 </body>
 </html>
 """
