@@ -48,6 +48,7 @@ SERIES_COLUMNS = {
     "latency_p50_s": "median latency of the requests started in the bin (s)",
     "latency_p90_s": "90th percentile latency of the requests started in the bin (s)",
     "latency_p99_s": "99th percentile latency of the requests started in the bin (s)",
+    "goodput": "successful answers per second, binned by when the answer arrived",
     "backend_calls:<backend>": "calls that reached the backend in the bin",
     "busy:<backend>": "time-average number of busy workers of the backend in the bin",
     "queue:<backend>": "time-average number of calls waiting for a worker in the bin",
