@@ -12,8 +12,11 @@ Ages count from when the fetch that filled an entry *completed*. A served entry 
   joins the one in flight for the key).
 
 Independently, an entry is removed ``ttl_s`` after insertion, or after the last request
-that used it when ``sliding`` (TanStack's gcTime, idle expiry). A hit returns without
-yielding, so it costs no SimPy event; only misses and revalidations touch the engine.
+that used it when ``sliding`` (TanStack's gcTime, idle expiry). An entry that can no
+longer be served (past its ttl, or past ``stale_for_s`` with no revalidation in flight) is
+removed then by a timer (sim/layers/expiry.py), so ``entries`` (the gauge behind
+``cache_size``) counts what the cache really holds. A hit returns without yielding, so it
+costs no SimPy event; only misses, revalidations and expiries touch the engine.
 
 XFetch (Vattani, Chierichetti, Lowenstein 2015; library-defaults.md §1.13): a fresh hit
 refreshes early, as a miss of its own while everyone else keeps hitting, when
@@ -33,8 +36,9 @@ from simpy.events import Event, Process
 
 from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
-from asyncsim.sim.layers.cache_store import EVICTIONS, Eviction, make_store
+from asyncsim.sim.layers.cache_store import EVICTIONS, Eviction, Store, make_store
 from asyncsim.sim.layers.dedup import Flight, coalesced
+from asyncsim.sim.layers.expiry import Expiry
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 
@@ -88,6 +92,11 @@ class Entry:
         self.expires = expires
         self.fetch_s = fetch_s
 
+    @property
+    def dies_at(self) -> float:
+        """When it can no longer be served: past its ttl, or past its stale window."""
+        return min(self.expires, self.stale_until)
+
 
 class CacheLayer:
     def __init__(self, ctx: BuildContext, spec: CacheSpec, next_call: Call) -> None:
@@ -96,11 +105,12 @@ class CacheLayer:
         self.next = next_call
         self.counters: Counter[str] = Counter()
         uniform = BlockSampler(lambda rng, n: rng.random(n), ctx.generator("evict"))
-        self.store = make_store(spec.max_entries, spec.eviction, uniform)
+        self.store: Store[Entry] = make_store(spec.max_entries, spec.eviction, uniform)
         self.entries: dict[int, Entry] = self.store.entries
         self.inflight: dict[int, Flight] = {}
         self.size = ctx.gauge("entries")
         self._slide_s = spec.ttl_s if spec.sliding else None
+        self._expiry: Expiry[Entry] = Expiry(ctx.env, self._due)
         self._early = (BlockSampler(lambda rng, n: rng.exponential(1.0, n), ctx.generator("xfetch"))
                        if spec.xfetch_beta is not None else None)
 
@@ -109,9 +119,10 @@ class CacheLayer:
         now = self.env._now
         entry = self.entries.get(key)
         if entry is not None:
-            if now < entry.expires:
-                if now < entry.fresh_until and (self._early is None
-                                                or not self._refresh_early(key, entry, now)):
+            if now >= entry.expires:
+                self._remove(key, now)
+            elif now < entry.fresh_until:
+                if self._early is None or not self._refresh_early(key, entry, now):
                     touch = self.store.touch
                     if touch is not None:
                         touch(key)
@@ -122,9 +133,9 @@ class CacheLayer:
                     else:
                         self.counters["negative_hits"] += 1
                     return Outcome(entry.status, Source.FRESH_HIT, entry.version, 0)
-                if now < entry.stale_until or key in self.inflight:
-                    return self._stale_hit(request, key, entry, now)
-            if now >= entry.fresh_until or now >= entry.expires:
+            elif now < entry.stale_until or key in self.inflight:
+                return self._stale_hit(request, key, entry, now)
+            else:
                 self._remove(key, now)
         self.counters["misses"] += 1
         if self.spec.coalesce:
@@ -180,8 +191,11 @@ class CacheLayer:
         flight.land(outcome)
         if outcome.status == Status.OK:
             self._store(key, outcome, request.t_start)
-        else:
-            self.counters["revalidation_failures"] += 1
+            return
+        self.counters["revalidation_failures"] += 1
+        entry = self.entries.get(key)
+        if entry is not None and entry.dies_at <= self.env._now:
+            self._remove(key, self.env._now)  # it was kept only while being revalidated
 
     def _store(self, key: int, outcome: Outcome, start: float) -> None:
         """Keep a successful answer; remember a failure only with negative caching, and
@@ -201,12 +215,34 @@ class CacheLayer:
             entry = Entry(outcome.status, -1, until, until, until, now - start)
         else:
             return
+        dies_at = entry.dies_at
+        if dies_at <= now:
+            if key in self.entries:
+                self._remove(key, now)
+            return
         before = len(self.entries)
         evicted = self.store.put(key, entry)
         if evicted:
             self.counters["evictions"] += evicted
         if len(self.entries) != before:
             self.size.set(now, self.size.value + len(self.entries) - before)
+        if dies_at < math.inf:
+            self._expiry.schedule(dies_at, key, entry)
+
+    def _due(self, key: int, entry: Entry) -> float | None:
+        """The expiry timer reached ``entry``: remove it, unless it moved on or lives longer.
+
+        An entry a sliding ttl kept alive is due again later; one being revalidated stays
+        (the revalidation replaces it, or removes it if it fails).
+        """
+        if self.entries.get(key) is not entry or key in self.inflight:
+            return None
+        now = self.env._now
+        if entry.dies_at > now:
+            return entry.dies_at
+        self._remove(key, now)
+        self.counters["expirations"] += 1
+        return None
 
     def _remove(self, key: int, now: float) -> None:
         self.store.remove(key)
