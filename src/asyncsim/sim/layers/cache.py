@@ -110,6 +110,7 @@ class CacheLayer:
         self.inflight: dict[int, Flight] = {}
         self.size = ctx.gauge("entries")
         self._slide_s = spec.ttl_s if spec.sliding else None
+        self._coalesce = spec.coalesce
         self._expiry: Expiry[Entry] = Expiry(ctx.env, self._due)
         self._early = (BlockSampler(lambda rng, n: rng.exponential(1.0, n), ctx.generator("xfetch"))
                        if spec.xfetch_beta is not None else None)
@@ -138,23 +139,20 @@ class CacheLayer:
             else:
                 self._remove(key, now)
         self.counters["misses"] += 1
-        if self.spec.coalesce:
+        flight = None
+        if self._coalesce:
             flight = self.inflight.get(key)
             if flight is not None:
                 self.counters["coalesced"] += 1
                 shared: Outcome = yield flight.join(self.env)
                 return coalesced(shared)
             flight = self.inflight[key] = Flight()
-            outcome = yield from self._fetch(request, key, now)
+        outcome = yield from self.next(request)
+        self._store(key, outcome, now)
+        if flight is not None:
             if self.inflight.get(key) is flight:
                 del self.inflight[key]
             flight.land(outcome)
-            return outcome
-        return (yield from self._fetch(request, key, now))
-
-    def _fetch(self, request: Request, key: int, start: float) -> Generator[Event, Any, Outcome]:
-        outcome = yield from self.next(request)
-        self._store(key, outcome, start)
         return outcome
 
     def _refresh_early(self, key: int, entry: Entry, now: float) -> bool:
@@ -215,17 +213,17 @@ class CacheLayer:
             entry = Entry(outcome.status, -1, until, until, until, now - start)
         else:
             return
-        dies_at = entry.dies_at
+        dies_at = entry.expires if entry.expires < entry.stale_until else entry.stale_until
+        entries = self.entries
         if dies_at <= now:
-            if key in self.entries:
+            if key in entries:
                 self._remove(key, now)
             return
-        before = len(self.entries)
-        evicted = self.store.put(key, entry)
-        if evicted:
-            self.counters["evictions"] += evicted
-        if len(self.entries) != before:
-            self.size.set(now, self.size.value + len(self.entries) - before)
+        new = key not in entries
+        if self.store.put(key, entry):
+            self.counters["evictions"] += 1
+        elif new:
+            self.size.set(now, self.size.value + 1)
         if dies_at < math.inf:
             self._expiry.schedule(dies_at, key, entry)
 
