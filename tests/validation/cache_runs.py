@@ -23,10 +23,10 @@ class Measured:
     columns: dict[str, np.ndarray]  # requests started after warm-up, in start order
     window_s: float
 
-    def share(self, *sources: Source) -> tuple[float, float]:
+    def share(self, *sources: Source, batches: int = 30) -> tuple[float, float]:
         """(share of requests served from these sources, batch-means SE)."""
         chosen = np.isin(self.columns["source"], [int(s) for s in sources]).astype(float)
-        return theory.batch_means_se(chosen, batches=30)
+        return theory.batch_means_se(chosen, batches=batches)
 
     def mean_latency(self) -> tuple[float, float]:
         return theory.batch_means_se(self.columns["latency_s"], batches=30)
@@ -38,12 +38,12 @@ class Measured:
         per_bin = result.series_counts[name][first:] / result.series_bin_s
         return theory.batch_means_se(per_bin, batches=20)
 
-    def series_average(self, name: str) -> tuple[float, float]:
+    def series_average(self, name: str, batches: int = 20) -> tuple[float, float]:
         """(time average of a gauge series over the window, batch-means SE over bins)."""
         result = self.result
         first = int(np.ceil(result.warmup_s / result.series_bin_s - 1e-9))
         averages = result.series_averages[name][first:]
-        return theory.batch_means_se(averages[np.isfinite(averages)], batches=20)
+        return theory.batch_means_se(averages[np.isfinite(averages)], batches=batches)
 
 
 def run_strategy(text: str, strategy: str, replication: int = 0) -> Measured:
