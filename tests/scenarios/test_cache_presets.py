@@ -16,7 +16,7 @@ from asyncsim.scenarios.cache_presets import PRESETS
 from asyncsim.sim.layers.cache import CacheSpec
 from asyncsim.sim.outcome import Source
 from tests.helpers import run_yaml, value
-from tests.sim.layer_harness import Harness
+from tests.sim.cache_harness import Harness
 
 INF = math.inf
 
