@@ -3,7 +3,7 @@
 ``start`` runs the chain's generator synchronously up to its first event: a request that
 completes without yielding (a cache hit) is recorded on the spot and costs no SimPy
 event or process. A request that has to wait is resumed by a callback on each event it
-waits for (:class:`_Flight`), not by a ``simpy.Process``: a Process would add two events
+waits for (:class:`_Waiting`), not by a ``simpy.Process``: a Process would add two events
 per request (its start and its end) that nothing waits on. Event order is unchanged, since
 neither of those events had anything to do; nobody can interrupt a driven request, which
 no layer needs (layers that must be interruptible run their work as their own process).
@@ -76,7 +76,7 @@ class RequestDriver:
                 then(request, stop.value)
             return
         self.in_flight += 1
-        _Flight(self, request, generator, then).wait(first)
+        _Waiting(self, request, generator, then).wait(first)
 
     def run(self, call: Call, request: Request) -> Generator[Event, Any, Outcome]:
         """Run inline in the caller's process (closed workloads) and record."""
@@ -120,7 +120,7 @@ class RequestDriver:
             self.drained.succeed()
 
 
-class _Flight:
+class _Waiting:
     """One started request between its events: what SimPy's Process does, minus its own
     start and end events (see the module docstring)."""
 
