@@ -32,15 +32,18 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from simpy.events import Event, Process
+from simpy.events import Event
 
 from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
+from asyncsim.sim.layers.cache_revalidate import Revalidator
 from asyncsim.sim.layers.cache_store import EVICTIONS, Eviction, Store, make_store
 from asyncsim.sim.layers.dedup import Flight, coalesced
 from asyncsim.sim.layers.expiry import Expiry
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
+
+_HIT_COUNTER = ("negative_hits", "fresh_hits")  # indexed by "the entry holds data"
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,14 @@ class CacheSpec:
 
 
 class Entry:
-    """One cached answer: a version (``status`` OK) or a remembered failure."""
+    """One cached answer: a version (``status`` OK) or a remembered failure.
 
-    __slots__ = ("expires", "fetch_s", "fresh_until", "stale_until", "status", "version")
+    ``hit`` is the outcome every fresh hit on this entry returns, built on the first one:
+    outcomes are never modified once returned, so one object serves them all.
+    """
+
+    __slots__ = ("expires", "fetch_s", "fresh_until", "hit", "stale_until", "status",
+                 "version")
 
     def __init__(self, status: Status, version: int, fresh_until: float, stale_until: float,
                  expires: float, fetch_s: float) -> None:
@@ -91,6 +99,7 @@ class Entry:
         self.stale_until = stale_until
         self.expires = expires
         self.fetch_s = fetch_s
+        self.hit: Outcome | None = None
 
     @property
     def dies_at(self) -> float:
@@ -111,7 +120,12 @@ class CacheLayer:
         self.size = ctx.gauge("entries")
         self._slide_s = spec.ttl_s if spec.sliding else None
         self._coalesce = spec.coalesce
+        self._fresh_for_s, self._stale_for_s, self._ttl_s = (spec.fresh_for_s, spec.stale_for_s,
+                                                            spec.ttl_s)
+        self._keeps_nothing = spec.ttl_s <= 0
         self._expiry: Expiry[Entry] = Expiry(ctx.env, self._due)
+        self._revalidator = Revalidator(ctx.env, next_call, self.inflight, self.counters,
+                                        self._store, self._revalidation_failed)
         self._early = (BlockSampler(lambda rng, n: rng.exponential(1.0, n), ctx.generator("xfetch"))
                        if spec.xfetch_beta is not None else None)
 
@@ -129,11 +143,11 @@ class CacheLayer:
                         touch(key)
                     if self._slide_s is not None:
                         entry.expires = now + self._slide_s
-                    if entry.status == Status.OK:
-                        self.counters["fresh_hits"] += 1
-                    else:
-                        self.counters["negative_hits"] += 1
-                    return Outcome(entry.status, Source.FRESH_HIT, entry.version, 0)
+                    hit = entry.hit
+                    if hit is None:
+                        hit = entry.hit = Outcome(entry.status, Source.FRESH_HIT, entry.version, 0)
+                    self.counters[_HIT_COUNTER[hit.status == Status.OK]] += 1
+                    return hit
             elif now < entry.stale_until or key in self.inflight:
                 return self._stale_hit(request, key, entry, now)
             else:
@@ -173,27 +187,15 @@ class CacheLayer:
         if self._slide_s is not None:
             entry.expires = now + self._slide_s
         self.counters["stale_hits"] += 1
-        if key not in self.inflight:
-            flight = self.inflight[key] = Flight()
-            self.counters["revalidations"] += 1
-            background = Request(request.id, key, request.client, now, request.target)
-            Process(self.env, self._revalidate(background, flight))
+        self._revalidator.start(request)
         return Outcome(Status.OK, Source.STALE_HIT, entry.version, 0)
 
-    def _revalidate(self, request: Request, flight: Flight) -> Generator[Event, Any, None]:
-        """The background fetch behind a stale hit; nobody waits for it but joiners."""
-        key = request.key
-        outcome = yield from self.next(request)
-        if self.inflight.get(key) is flight:
-            del self.inflight[key]
-        flight.land(outcome)
-        if outcome.status == Status.OK:
-            self._store(key, outcome, request.t_start)
-            return
-        self.counters["revalidation_failures"] += 1
+    def _revalidation_failed(self, key: int) -> None:
+        """The stale entry stays for the next stale hit to retry, unless it was kept only
+        because it was being revalidated."""
         entry = self.entries.get(key)
         if entry is not None and entry.dies_at <= self.env._now:
-            self._remove(key, self.env._now)  # it was kept only while being revalidated
+            self._remove(key, self.env._now)
 
     def _store(self, key: int, outcome: Outcome, start: float) -> None:
         """Keep a successful answer; remember a failure only with negative caching, and
@@ -201,10 +203,10 @@ class CacheLayer:
         spec = self.spec
         now = self.env._now
         if outcome.status == Status.OK:
-            if spec.ttl_s <= 0:
+            if self._keeps_nothing:
                 return
-            entry = Entry(Status.OK, outcome.version, now + spec.fresh_for_s,
-                          now + spec.stale_for_s, now + spec.ttl_s, now - start)
+            entry = Entry(Status.OK, outcome.version, now + self._fresh_for_s,
+                          now + self._stale_for_s, now + self._ttl_s, now - start)
         elif spec.error_ttl_s > 0 and outcome.status != Status.FALLBACK:
             current = self.entries.get(key)
             if current is not None and current.status == Status.OK and now < current.expires:
