@@ -8,6 +8,8 @@ import math
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asyncsim.sim.layers.cache import CacheSpec
 from asyncsim.sim.layers.dedup import DedupSpec
@@ -204,3 +206,54 @@ def test_spec_rejects_nonsense() -> None:
         CacheSpec(max_entries=0)
     with pytest.raises(ValueError, match="eviction"):
         CacheSpec(max_entries=3, eviction="mru")  # type: ignore[arg-type]
+
+
+def test_a_run_of_hits_costs_only_its_arrivals_in_events() -> None:
+    """Through the whole engine: one key, one miss, then hits; every event is an arrival,
+    the miss's fetch, warm-up or the series sampler."""
+    from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
+    from asyncsim.sim.distributions import Constant
+    from asyncsim.sim.workload.arrivals import ArrivalSpec
+    from asyncsim.sim.workload.basic import OpenWorkload
+
+    spec = SimulationSpec(seed=1, duration_s=1000.0, warmup_s=0.0,
+                          backends=(BackendSpec("api", 1, Constant(0.01)),),
+                          workload=OpenWorkload(ArrivalSpec(10.0), "api"))
+    result = Simulation(spec, StrategySpec("c", (CacheSpec(),)), 0).run()
+    arrivals = len(result.requests["t_start_s"])
+    assert result.layers["api:0:cache"]["misses"] == 1
+    assert result.events <= arrivals + 1 + 210  # + the miss's fetch + warm-up and 200 bins
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.0, 50.0), st.integers(0, 4)), min_size=1, max_size=80),
+       st.sampled_from([None, 1, 2, 3]), st.floats(0.0, 5.0), st.floats(0.0, 10.0),
+       st.booleans(), st.booleans())
+def test_served_ages_and_sizes_respect_the_settings(
+        trace: list[tuple[float, int]], max_entries: int | None, fresh_for_s: float,
+        window_s: float, sliding: bool, coalesce: bool) -> None:
+    """Whatever the trace: a fresh hit is younger than fresh_for, a stale hit younger than
+    stale_for unless its key was being revalidated, the cache never holds more than
+    max_entries, and the size gauge equals what it holds."""
+    spec = CacheSpec(ttl_s=20.0, sliding=sliding, fresh_for_s=fresh_for_s,
+                     stale_for_s=fresh_for_s + window_s, max_entries=max_entries,
+                     coalesce=coalesce)
+    h = Harness(spec, latency_s=0.5)
+    for t, key in trace:
+        h.at(t, key)
+    answers = h.run(until=100.0)
+    landed = {}  # version -> when its fetch completed (the fake backend takes 0.5 s)
+    for version, (start, _) in enumerate(h.backend.calls, start=1):
+        landed[version] = start + 0.5
+    for a in answers:
+        if a.source in (FRESH, STALE):
+            age = a.t_start - landed[a.outcome.version]
+            assert age >= 0.0
+            if a.source == FRESH:
+                assert age < spec.fresh_for_s
+            elif age >= spec.stale_for_s:  # only while a revalidation of the key ran
+                assert any(start <= a.t_start < start + 0.5
+                           for start, key in h.backend.calls if key == a.key)
+    layer = h.layers[0]
+    assert max_entries is None or len(layer.entries) <= max_entries
+    assert h.ctx.gauges[0, "entries"].value == len(layer.entries)
