@@ -122,7 +122,8 @@ class CacheLayer:
         self._coalesce = spec.coalesce
         self._fresh_for_s, self._stale_for_s, self._ttl_s = (spec.fresh_for_s, spec.stale_for_s,
                                                             spec.ttl_s)
-        self._keeps_nothing = spec.ttl_s <= 0
+        self._life_s = min(spec.ttl_s, spec.stale_for_s)  # until a new entry can't be served
+        self._error_ttl_s = spec.error_ttl_s
         self._expiry: Expiry[Entry] = Expiry(ctx.env, self._due)
         self._revalidator = Revalidator(ctx.env, next_call, self.inflight, self.counters,
                                         self._store, self._revalidation_failed)
@@ -200,34 +201,32 @@ class CacheLayer:
     def _store(self, key: int, outcome: Outcome, start: float) -> None:
         """Keep a successful answer; remember a failure only with negative caching, and
         never over a live good entry."""
-        spec = self.spec
         now = self.env._now
+        entries = self.entries
         if outcome.status == Status.OK:
-            if self._keeps_nothing:
+            life_s = self._life_s
+            if life_s <= 0:  # dead on arrival: keep nothing, and drop what it would replace
+                if key in entries:
+                    self._remove(key, now)
                 return
             entry = Entry(Status.OK, outcome.version, now + self._fresh_for_s,
                           now + self._stale_for_s, now + self._ttl_s, now - start)
-        elif spec.error_ttl_s > 0 and outcome.status != Status.FALLBACK:
-            current = self.entries.get(key)
+        elif self._error_ttl_s > 0 and outcome.status != Status.FALLBACK:
+            current = entries.get(key)
             if current is not None and current.status == Status.OK and now < current.expires:
                 return
-            until = now + spec.error_ttl_s
+            life_s = self._error_ttl_s
+            until = now + life_s
             entry = Entry(outcome.status, -1, until, until, until, now - start)
         else:
-            return
-        dies_at = entry.expires if entry.expires < entry.stale_until else entry.stale_until
-        entries = self.entries
-        if dies_at <= now:
-            if key in entries:
-                self._remove(key, now)
             return
         new = key not in entries
         if self.store.put(key, entry):
             self.counters["evictions"] += 1
         elif new:
             self.size.set(now, self.size.value + 1)
-        if dies_at < math.inf:
-            self._expiry.schedule(dies_at, key, entry)
+        if life_s < math.inf:
+            self._expiry.schedule(now + life_s, key, entry)
 
     def _due(self, key: int, entry: Entry) -> float | None:
         """The expiry timer reached ``entry``: remove it, unless it moved on or lives longer.
