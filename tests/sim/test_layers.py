@@ -73,8 +73,8 @@ def test_immediate_answers_create_no_simpy_events() -> None:
     assert (answered.requests["source"] == Source.FRESH_HIT).all()
     arrivals = len(answered.requests["t_start_s"])
     assert answered.events <= arrivals + 300
-    backend_run = _run_backend_only()
-    assert backend_run.events > 3 * len(backend_run.requests["t_start_s"])
+    backend_run = _run_backend_only()  # each request: its arrival and its service timeout
+    assert backend_run.events >= 2 * len(backend_run.requests["t_start_s"])
 
 
 def _run_backend_only() -> Any:

@@ -11,6 +11,7 @@ from asyncsim.scenarios.models import (
 )
 from asyncsim.scenarios.pages import boundaries_spec
 from asyncsim.sim.backend import BackendSpec, Fault
+from asyncsim.sim.data import PoissonChanges
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
 from asyncsim.sim.workload.arrivals import ArrivalSpec, Stage
 from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
@@ -43,7 +44,8 @@ def backend_spec(name: str, cfg: BackendConfig) -> BackendSpec:
         error_latency=cfg.errors.latency.to_sim() if cfg.errors.latency else None,
         faults=tuple(Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0)
                      for f in cfg.faults),
-        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after)
+        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after,
+        data=PoissonChanges(cfg.data.change_rate) if cfg.data is not None else None)
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from asyncsim.reports.thresholds import ThresholdError, parse_threshold
 from asyncsim.scenarios.breaker_checks import layer_problems
 from asyncsim.scenarios.build import arrival_spec
+from asyncsim.scenarios.cache_config import cache_problems
 from asyncsim.scenarios.client_checks import named_backends, strategy_problems, workload_problems
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.thresholds import ThresholdConfig, known_tag_values, long_form
@@ -46,6 +47,11 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 problems.append((("backends", name, "faults", index, "at"),
                                  f"the fault starts at {fault.at:g}s, after the run ends "
                                  f"({scenario.duration:g}s)"))
+    for strategy, items in scenario.strategies.items():
+        for index, item in enumerate(items):
+            if item.cache is not None:
+                problems.extend((("strategies", strategy, index, "cache", field), message)
+                                for field, message in cache_problems(item.cache))
     problems.extend(_layer_problems(scenario))
     problems.extend(_contention_problems(scenario))
     if workload.arrivals is not None and scenario.warmup < scenario.duration:

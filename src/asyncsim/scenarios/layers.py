@@ -26,6 +26,7 @@ from asyncsim.scenarios.breaker_layers import (
     FallbackConfig,
     RateLimitConfig,
 )
+from asyncsim.scenarios.cache_config import CacheConfig, DedupConfig
 from asyncsim.scenarios.hedge import HedgeConfig
 from asyncsim.scenarios.pages import PageLoadConfig
 from asyncsim.scenarios.pagination import PaginationConfig
@@ -84,6 +85,8 @@ class LayerItem(OneOf):
     bulkhead: BulkheadConfig | None = None
     ratelimit: RateLimitConfig | None = None
     fallback: FallbackConfig | None = None
+    cache: CacheConfig | None = None
+    dedup: DedupConfig | None = None
     deadline: DeadlineConfig | None = None
     retry: RetryConfig | None = None
     hedge: HedgeConfig | None = None

@@ -51,6 +51,14 @@ class ErrorsConfig(Model):
                                         "(Retry-After, grpc-retry-pushback-ms)")
 
 
+class DataConfig(Model):
+    """How the backend's values change, so a delivery can be judged stale and by how much."""
+
+    change_rate: Rate = Field(
+        gt=0, description="each key changes at the times of its own Poisson process of this "
+                          "rate, e.g. 1/min")
+
+
 class BackendConfig(Model):
     workers: PositiveInt = Field(default=1, description="calls served at once")
     queue_limit: NonNegativeInt | None = Field(
@@ -60,6 +68,8 @@ class BackendConfig(Model):
     faults: list[FaultConfig] = Field(default_factory=list)
     drop_expired: bool = Field(
         default=False, description="skip queued calls whose client deadline has passed")
+    data: DataConfig | None = Field(
+        default=None, description="data versions for staleness (default: values never change)")
 
 
 class StageConfig(Model):

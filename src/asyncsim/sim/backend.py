@@ -171,7 +171,7 @@ class Backend:
 
     def _release(self) -> None:
         """A worker finished: hand it to the next waiter, or free it."""
-        if self.busy <= self.capacity and self._hand_over():
+        if self.queue and self.busy <= self.capacity and self._hand_over():
             return
         self.busy -= 1
         self.busy_gauge.set(self.env._now, self.busy)

@@ -2,7 +2,11 @@
 
 ``start`` runs the chain's generator synchronously up to its first event: a request that
 completes without yielding (a cache hit) is recorded on the spot and costs no SimPy
-event or process. Only a request that has to wait becomes a process.
+event or process. A request that has to wait is resumed by a callback on each event it
+waits for (:class:`_Waiting`), not by a ``simpy.Process``: a Process would add two events
+per request (its start and its end) that nothing waits on. Event order is unchanged, since
+neither of those events had anything to do; nobody can interrupt a driven request, which
+no layer needs (layers that must be interruptible run their work as their own process).
 
 A workload that must react to an outcome (a page view starting the resources that waited
 for this one) passes ``then``: it is called with the request and its outcome right after
@@ -19,7 +23,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
-from simpy.events import Event, Process
+from simpy.events import Event
 
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.layers.base import Call
@@ -72,7 +76,7 @@ class RequestDriver:
                 then(request, stop.value)
             return
         self.in_flight += 1
-        Process(self.env, self._drive(request, generator, first, then))
+        _Waiting(self, request, generator, then).wait(first)
 
     def run(self, call: Call, request: Request) -> Generator[Event, Any, Outcome]:
         """Run inline in the caller's process (closed workloads) and record."""
@@ -82,23 +86,16 @@ class RequestDriver:
         self.finish(request, outcome)
         return outcome
 
-    def _drive(self, request: Request, generator: Generator[Event, Any, Outcome],
-               event: Event, then: Then | None) -> Generator[Event, Any, None]:
-        send = generator.send
-        while True:
-            value = yield event
-            try:
-                event = send(value)
-            except StopIteration as stop:
-                if then is None:
-                    self.in_flight -= 1
-                    self.finish(request, stop.value)
-                    return
-                self.finish(request, stop.value)
-                then(request, stop.value)
-                self.in_flight -= 1
-                self._check_drained()
-                return
+    def done(self, request: Request, outcome: Outcome, then: Then | None) -> None:
+        """A started request that had to wait has its outcome."""
+        if then is None:
+            self.in_flight -= 1
+            self.finish(request, outcome)
+            return
+        self.finish(request, outcome)
+        then(request, outcome)
+        self.in_flight -= 1
+        self._check_drained()
 
     def finish(self, request: Request, outcome: Outcome) -> None:
         now = self.env._now
@@ -121,3 +118,39 @@ class RequestDriver:
     def _check_drained(self) -> None:
         if self.drained is not None and self.in_flight == 0 and not self.drained.triggered:
             self.drained.succeed()
+
+
+class _Waiting:
+    """One started request between its events: what SimPy's Process does, minus its own
+    start and end events (see the module docstring)."""
+
+    __slots__ = ("driver", "generator", "request", "then")
+
+    def __init__(self, driver: RequestDriver, request: Request,
+                 generator: Generator[Event, Any, Outcome], then: Then | None) -> None:
+        self.driver = driver
+        self.request = request
+        self.generator = generator
+        self.then = then
+
+    def wait(self, event: Event) -> None:
+        if event.callbacks is not None:
+            event.callbacks.append(self.resume)
+        else:  # already processed: carry on at once, as a Process would
+            self.resume(event)
+
+    def resume(self, event: Event) -> None:
+        generator = self.generator
+        while True:
+            try:
+                if event._ok:
+                    event = generator.send(event._value)
+                else:
+                    event._defused = True
+                    event = generator.throw(event._value)
+            except StopIteration as stop:
+                self.driver.done(self.request, stop.value, self.then)
+                return
+            if event.callbacks is not None:
+                event.callbacks.append(self.resume)
+                return

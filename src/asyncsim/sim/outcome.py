@@ -32,6 +32,9 @@ class Outcome:
     ``version`` is the data version delivered (``-1`` when unknown or nothing delivered);
     ``attempts`` counts the backend calls this call caused; ``retry_after_s`` carries a
     server's pushback hint (``None`` when the server gave none).
+
+    An outcome is never modified once returned: a layer that needs a different one makes
+    a new one. That lets a cache hand the same object to every hit on an entry.
     """
 
     __slots__ = ("attempts", "retry_after_s", "source", "status", "version")

@@ -28,7 +28,7 @@ from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
-from asyncsim.sim.record import RequestLog, TimeSeries
+from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 
 SERIES_BINS = 200
@@ -131,13 +131,16 @@ class Simulation:
         self._chains: dict[str, tuple[Call, list[Any]]] = {}
         self._warm_areas: dict[str, tuple[float, float]] = {}
         self._stop: tuple[float, str] | None = None
+        self._gauges: dict[str, dict[tuple[int, str], Gauge]] = {}
+        self._gauge_warm_areas: dict[tuple[str, int, str], float] = {}
 
     def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
         """The strategy's layer stack over one backend (adapted by the workload), built once."""
         if backend not in self._chains:
+            gauges = self._gauges[backend] = {}
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
-                               target=backend)
+                               target=backend, gauges=gauges)
             bottom = self.backends[backend].call
             self._chains[backend] = build_chain(self.strategy.layers, ctx,
                                                 adapt(bottom) if adapt else bottom)
@@ -156,6 +159,7 @@ class Simulation:
         env.run(until=spec.duration_s)
         end_of_window = env.now
         areas = self._areas_at(end_of_window)
+        gauge_areas = self._gauge_areas_at(end_of_window)
         if self.driver.in_flight and self._stop is None:
             drained = self.driver.drained = Event(env)
             waits: list[Event] = [drained]
@@ -163,11 +167,17 @@ class Simulation:
                 waits.append(Timeout(env, spec.drain_s))
             env.run(until=AnyOf(env, waits))
         self._close_layers(end_of_window)
-        return self._result(areas, end_of_window, wall0, cpu0)
+        return self._result(areas, gauge_areas, end_of_window, wall0, cpu0)
 
     def _areas_at(self, now: float) -> dict[str, tuple[float, float]]:
         return {name: (b.busy_gauge.area_at(now), b.queue_gauge.area_at(now))
                 for name, b in self.backends.items()}
+
+    def _gauge_areas_at(self, now: float) -> dict[tuple[str, int, str], float]:
+        """Integrals of the layers' gauges, by (backend, layer position, gauge name)."""
+        return {(target, position, name): gauge.area_at(now)
+                for target, gauges in self._gauges.items()
+                for (position, name), gauge in gauges.items()}
 
     def _watch(self, check: StopCheck) -> Generator[Event, Any, None]:
         """Ask ``check`` at warm-up + k * every_s; on a reason, stop ``env.run`` right now."""
@@ -179,7 +189,8 @@ class Simulation:
             now = env.now
             if now >= self.spec.duration_s:
                 return
-            reason = check.should_stop(self._result(self._areas_at(now), now, 0.0, 0.0))
+            reason = check.should_stop(self._result(self._areas_at(now),
+                                                    self._gauge_areas_at(now), now, 0.0, 0.0))
             if reason is not None:
                 self._stop = (now, reason)
                 stop = Event(env)
@@ -198,6 +209,7 @@ class Simulation:
             for layer in layers:
                 for part in _parts(layer):
                     part.counters.clear()
+        self._gauge_warm_areas = self._gauge_areas_at(now)
 
     def _close_layers(self, end_of_window: float) -> None:
         """Layers that account time (a breaker's open time) close their books at the end
@@ -212,6 +224,7 @@ class Simulation:
     def _sample_series(self) -> Generator[Event, Any, None]:
         series = self.series
         previous = {name: (0.0, 0.0) for name in self.backends}
+        previous_layers: dict[tuple[str, int, str], float] = {}
         for index in range(series.bins):
             yield Timeout(self.env, series.bin_s)
             now = self.env.now
@@ -221,8 +234,14 @@ class Simulation:
                 series.gauge_series(f"busy:{name}")[index] = (busy - busy0) / series.bin_s
                 series.gauge_series(f"queue:{name}")[index] = (queued - queued0) / series.bin_s
                 previous[name] = (busy, queued)
+            for (target, position, name), area in self._gauge_areas_at(now).items():
+                before = previous_layers.get((target, position, name), 0.0)
+                series.gauge_series(f"{name}:{target}:{position}")[index] = (
+                    (area - before) / series.bin_s)
+                previous_layers[target, position, name] = area
 
-    def _result(self, areas: dict[str, tuple[float, float]], end_of_window: float,
+    def _result(self, areas: dict[str, tuple[float, float]],
+                gauge_areas: dict[tuple[str, int, str], float], end_of_window: float,
                 wall0: float, cpu0: float) -> RunResult:
         span = end_of_window - self.spec.warmup_s
         backends = {}
@@ -241,6 +260,11 @@ class Simulation:
         for target, (_, built) in sorted(self._chains.items()):
             for position, layer in enumerate(built):
                 counters = _layer_counters(layer)
+                for at, name in self._gauges.get(target, {}):
+                    if at == position:
+                        area = (gauge_areas[target, position, name]
+                                - self._gauge_warm_areas.get((target, position, name), 0.0))
+                        counters[f"{name}_avg"] = area / span
                 if counters:
                     layers[f"{target}:{position}:{self.strategy.layers[position].kind}"] = counters
         return RunResult(
@@ -251,7 +275,9 @@ class Simulation:
             duration_s=end_of_window, sim_time_s=self.env.now,
             events=next(self.env._eid), wall_s=time.perf_counter() - wall0,
             cpu_s=time.process_time() - cpu0,
-            extra={**self.extra, "faults": self._fault_windows()},
+            extra={**self.extra, "faults": self._fault_windows(),
+                   "changing_data": any(not isinstance(model, StaticData)
+                                        for model in self.data.values())},
             stopped_at_s=self._stop[0] if self._stop else None,
             stop_reason=self._stop[1] if self._stop else None)
 

@@ -12,7 +12,7 @@ SDK's breaker); a ``"shared"`` layer has one per strategy run (a CDN, a sidecar 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -22,7 +22,7 @@ from simpy.events import Event
 from asyncsim.sim.data import DataModel
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.outcome import Outcome
-from asyncsim.sim.record import TimeSeries
+from asyncsim.sim.record import Gauge, TimeSeries
 from asyncsim.sim.request import Request
 
 Scope = Literal["client", "shared"]
@@ -39,7 +39,10 @@ class BuildContext:
 
     ``target`` is the backend the chain leads to (layers name their time series after it);
     ``client`` is set for a per-client instance, so each client draws from its own stream
-    (clients that shared one stream would jitter in lockstep).
+    (clients that shared one stream would jitter in lockstep). ``gauges`` holds the
+    time-integrated quantities layers register (cache entries), keyed by (layer position,
+    name) and shared by a layer's per-client instances; the simulation averages them over
+    the measured window and samples them for the time series.
     """
 
     env: simpy.Environment
@@ -52,12 +55,17 @@ class BuildContext:
     position: int = 0
     target: str = ""
     client: int | None = None
+    gauges: dict[tuple[int, str], Gauge] = field(default_factory=dict)
 
     def generator(self, purpose: str) -> np.random.Generator:
         name = f"strategy:{self.strategy}:layer{self.position}:{purpose}"
         if self.client is not None:
             name += f":client{self.client}"
         return self.streams.generator(name)
+
+    def gauge(self, name: str) -> Gauge:
+        """The gauge ``name`` of this layer position, shared by its per-client instances."""
+        return self.gauges.setdefault((self.position, name), Gauge())
 
 
 class LayerSpec(Protocol):
@@ -111,4 +119,4 @@ def build_chain(specs: tuple[LayerSpec, ...], ctx: BuildContext,
 
 def _frozen(ctx: BuildContext) -> BuildContext:
     """A copy that keeps this layer's position after the loop moves on."""
-    return replace(ctx)
+    return replace(ctx)  # shallow: the copy shares ``gauges``
