@@ -33,9 +33,10 @@ workload:
 
 
 def run_asyncsim() -> dict[str, float]:
+    from tests.helpers import scenario_from_yaml
+
     from asyncsim import app
     from asyncsim.scenarios.load import LoadedScenario
-    from tests.helpers import scenario_from_yaml
 
     loaded = LoadedScenario(scenario_from_yaml(SCENARIO), "benchmark")
     started = time.perf_counter()
@@ -43,7 +44,8 @@ def run_asyncsim() -> dict[str, float]:
     elapsed = time.perf_counter() - started
     values = output.summary["strategies"]["baseline"]["values"]
     requests = output.runs[0].performance.requests_simulated
-    return {"requests": requests, "seconds": elapsed, "mean_response_s": values["latency.avg"]["mean"]}
+    return {"requests": requests, "seconds": elapsed,
+            "mean_response_s": values["latency.avg"]["mean"]}
 
 
 def run_simpy() -> dict[str, float]:
