@@ -38,7 +38,7 @@ def coalesced_rate(view: RunView) -> Values:
 
 @metric("miss_rate", "rate", "1", "lower",
         "share of requests that waited for calls of their own, whatever they returned: "
-        "1 − hit_rate − coalesced_rate", family=FAMILY)
+        "1 − hit_rate − coalesced_rate", family=FAMILY, idle=1.0)
 def miss_rate(view: RunView) -> Values:
     return {"miss_rate": 1.0 - view.source_share(Source.FRESH_HIT, Source.STALE_HIT,
                                                  Source.COALESCED)}

@@ -10,6 +10,9 @@ from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
 
+GOODPUT_END_SHARE = 0.1
+"""goodput_end looks at the requests started in this last share of the run."""
+
 
 @metric("latency", "trend", "s", "lower",
         "user-perceived time from request start to outcome delivered (queueing, retries, "
@@ -124,3 +127,20 @@ def dropped(view: RunView) -> Values:
 def attempts(view: RunView) -> Values:
     values = view.columns["attempts"]
     return {"attempts": float(np.mean(values)) if len(values) else float("nan")}
+
+
+@metric("goodput", "gauge", "req/s", "higher",
+        "successful requests per second of measured time")
+def goodput(view: RunView) -> Values:
+    ok = int(np.count_nonzero(view.columns["status"] == Status.OK))
+    return {"goodput": ok / view.window_s}
+
+
+@metric("goodput_end", "gauge", "req/s", "higher",
+        "successful requests per second among those started in the last 10% of the run: "
+        "whether goodput recovered after a fault")
+def goodput_end(view: RunView) -> Values:
+    span = view.window_s * GOODPUT_END_SHARE
+    late = view.columns["t_start_s"] >= view.result.duration_s - span
+    ok = int(np.count_nonzero(view.columns["status"][late] == Status.OK))
+    return {"goodput_end": ok / span}

@@ -11,6 +11,7 @@ time average or a ratio.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -83,6 +84,14 @@ class Metric:
     compute: Callable[[RunView], Values] = field(repr=False, compare=False)
     family: str = "core"
     tags: tuple[str, ...] = ()  # tag names this metric can be filtered by (e.g. "backend")
+    idle: float = 0.0           # its value when the pattern it measures is absent
+
+    def says_nothing(self, values: Iterable[float | None]) -> bool:
+        """A pattern metric whose every value is idle (or missing) says nothing about this
+        scenario: hit_rate without a cache, breaker metrics without a breaker. Core
+        metrics always speak."""
+        return self.family != "core" and all(
+            v is None or math.isnan(v) or v == self.idle for v in values)
 
 
 REGISTRY: dict[str, Metric] = {}
@@ -96,11 +105,11 @@ def register(metric: Metric) -> Metric:
 
 
 def metric(name: str, kind: Kind, unit: str, better: Better, meaning: str,
-           family: str = "core", tags: tuple[str, ...] = ()
+           family: str = "core", tags: tuple[str, ...] = (), idle: float = 0.0
            ) -> Callable[[Callable[[RunView], Values]], Callable[[RunView], Values]]:
     """Decorator: register ``compute`` as the one definition of ``name``."""
     def wrap(compute: Callable[[RunView], Values]) -> Callable[[RunView], Values]:
-        register(Metric(name, kind, unit, better, meaning, compute, family, tags))
+        register(Metric(name, kind, unit, better, meaning, compute, family, tags, idle))
         return compute
     return wrap
 

@@ -27,7 +27,6 @@ CACHE_METRICS = frozenset({"hit_rate", "fresh_hit_rate", "stale_hit_rate", "coal
                            "miss_rate", "evictions", "revalidations", "cache_size"})
 CACHE_FAMILIES = frozenset({"caching", "cache"})
 STALENESS_METRICS = frozenset({"stale_rate", "staleness"})
-IDLE_NOT_ZERO = frozenset({"miss_rate"})
 STALENESS_FAMILIES = frozenset({"staleness"})
 RESILIENCE_LAYERS = frozenset({"retry", "timeout", "breaker", "hedge", "bulkhead",
                                "ratelimit", "rate_limit", "fallback"})
@@ -170,16 +169,17 @@ def in_family(name: str, names: frozenset[str], families: frozenset[str]) -> boo
 
 
 def _lit(summary: Mapping[str, Any], names: frozenset[str], families: frozenset[str]) -> bool:
-    """Some strategy has a non-zero value of a metric of the family (a metric that is zero
-    everywhere, like fallback_rate without a fallback, shows nothing worth a section).
-    Metrics whose idle value is not zero (miss_rate is 1 without a cache) light nothing."""
+    """Some strategy has a pattern metric of the family away from its idle value (a metric
+    idle everywhere, like fallback_rate without a fallback or miss_rate 1 without a cache,
+    shows nothing worth a section; core metrics such as goodput light nothing)."""
     for strategy in summary["strategies"].values():
         for key, entry in strategy["values"].items():
             name = split_key(key)[0]
-            if name not in IDLE_NOT_ZERO and in_family(name, names, families):
-                value = finite(entry.get("mean"))
-                if math.isfinite(value) and value != 0:
-                    return True
+            metric = REGISTRY.get(name)
+            if (metric is not None and metric.family != "core"
+                    and in_family(name, names, families)
+                    and not metric.says_nothing([entry.get("mean")])):
+                return True
     return False
 
 

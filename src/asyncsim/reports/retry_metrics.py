@@ -15,9 +15,6 @@ from asyncsim.reports.metrics import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
 
-GOODPUT_END_SHARE = 0.1
-"""goodput_end covers the last 10% of the measured window: did the run recover?"""
-
 
 def _layer_total(view: RunView, kind: str, counter: str) -> float:
     return sum(counters.get(counter, 0.0) for key, counters in view.result.layers.items()
@@ -55,23 +52,6 @@ def retry_share(view: RunView) -> Values:
     calls = sum(b.calls for b in view.result.backends.values())
     made = _layer_total(view, "retry", "retry_calls")
     return {"retry_share": made / calls if calls else math.nan}
-
-
-@metric("goodput", "gauge", "req/s", "higher",
-        "successful requests per second of measured time", family="retry")
-def goodput(view: RunView) -> Values:
-    ok = int(np.count_nonzero(view.columns["status"] == Status.OK))
-    return {"goodput": ok / view.window_s}
-
-
-@metric("goodput_end", "gauge", "req/s", "higher",
-        "successful requests per second among those started in the last 10% of the run: "
-        "whether goodput recovered after a fault", family="retry")
-def goodput_end(view: RunView) -> Values:
-    span = view.window_s * GOODPUT_END_SHARE
-    late = view.columns["t_start_s"] >= view.result.duration_s - span
-    ok = int(np.count_nonzero(view.columns["status"][late] == Status.OK))
-    return {"goodput_end": ok / span}
 
 
 @metric("hedge_rate", "gauge", "1", "lower",

@@ -49,7 +49,10 @@ def results_table(summary: dict[str, Any], order: Sequence[str]) -> Table:
     strategies = summary["strategies"]
     keys = sorted({k for s in strategies.values() for k in s["values"]}, key=row_order)
     for key in keys:
-        metric = REGISTRY.get(key.split("{")[0].split(".")[0])
+        metric = REGISTRY.get(split_key(key)[0])
+        if metric is not None and metric.says_nothing(
+                strategies[n]["values"].get(key, {}).get("mean") for n in order):
+            continue
         unit = metric.unit if metric else ""
         table.add_row(key, *(_cell(strategies[n]["values"], key, unit) for n in order))
     return table
