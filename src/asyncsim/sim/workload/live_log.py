@@ -1,0 +1,80 @@
+"""Columnar records of live views, kept beside the request log and handed to the reports
+through ``RunResult.extra``.
+
+The request log has one row per fetch; what only the live workload knows (how long each
+display was outdated while visible, which changes were taken back) is one row per display,
+per user or per change here. Typed arrays as in sim/record.py; reports read numpy arrays.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any, ClassVar
+
+import numpy as np
+
+
+class ColumnLog:
+    """Subclasses name their columns and typecodes in ``COLUMNS``; one array per column."""
+
+    COLUMNS: ClassVar[dict[str, str]] = {}
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, array[Any]] = {
+            name: array(code) for name, code in self.COLUMNS.items()}
+
+    def __len__(self) -> int:
+        return len(next(iter(self.arrays.values())))
+
+    def add(self, *row: float) -> None:
+        """Append one row, values in ``COLUMNS`` order."""
+        for values, value in zip(self.arrays.values(), row, strict=True):
+            values.append(value)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: np.array(values, dtype=values.typecode)
+                for name, values in self.arrays.items()}
+
+
+class DisplayLog(ColumnLog):
+    """One row per displayed key of a user, over the measured window (see display.Display).
+
+    Areas are time integrals in s·s (age) or version·s (behind); ``pushes`` counts push
+    messages applied to the display in the window.
+    """
+
+    COLUMNS: ClassVar[dict[str, str]] = {
+        "client": "i", "key": "i", "visible_s": "d", "stale_s": "d", "stale_age_area": "d",
+        "age_area": "d", "behind_area": "d", "versions": "i", "versions_seen": "i",
+        "pushes": "i"}
+
+
+class UserLog(ColumnLog):
+    """One row per user over the measured window: time visible, time online."""
+
+    COLUMNS: ClassVar[dict[str, str]] = {"client": "i", "visible_s": "d", "online_s": "d"}
+
+
+class SwitchLog(ColumnLog):
+    """One row per switch of a tab (``network`` 0: shown or hidden) or of the network
+    (``network`` 1: online or offline); ``on`` is the new state (visible, online)."""
+
+    COLUMNS: ClassVar[dict[str, str]] = {"t_s": "d", "client": "i", "network": "b", "on": "b"}
+
+
+class ChangeLog(ColumnLog):
+    """One row per change a user made (a mutation), once its outcome is known.
+
+    ``ok``: the server kept the write; ``conflict``: refused because the key had changed
+    since the version the user changed (conflicts: reject); ``lost``: other users' changes a
+    last-write-wins commit overwrote unseen; ``write_s``: server response time;
+    ``perceived_s``: from the action until the change showed (0 optimistic, NaN never);
+    ``unconfirmed_s``: time the change showed before the server's answer confirmed it or it
+    was taken back; ``rolled_back``: shown, then taken back because the write failed;
+    ``flickers``: times it vanished under a server value before its write settled.
+    """
+
+    COLUMNS: ClassVar[dict[str, str]] = {
+        "t_start_s": "d", "client": "i", "key": "i", "optimistic": "b", "ok": "b",
+        "conflict": "b", "lost": "i", "write_s": "d", "perceived_s": "d",
+        "unconfirmed_s": "d", "rolled_back": "b", "flickers": "i"}
