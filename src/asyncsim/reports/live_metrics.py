@@ -66,15 +66,15 @@ def versions_behind(view: RunView) -> Values:
 
 
 @metric("versions_unseen", "rate", "1", "lower",
-        "share of the versions born in the window (of the keys users watched) that a user "
-        "never saw on a visible tab", family=FAMILY)
+        "share of the versions of watched keys that a user never saw on a visible tab "
+        "(versions superseded in the window, each judged over its whole life)", family=FAMILY)
 def versions_unseen(view: RunView) -> Values:
     displays = log_columns(view, "live_displays")
     if displays is None:
         return {}
-    born = float(displays["versions"].sum())
+    ended = float(displays["versions"].sum())
     seen = float(displays["versions_seen"].sum())
-    return {"versions_unseen": 1.0 - seen / born if born else float("nan")}
+    return {"versions_unseen": 1.0 - seen / ended if ended else float("nan")}
 
 
 @metric("requests_per_user_hour", "gauge", "req/user/h", "lower",

@@ -24,10 +24,11 @@ class Display:
     ``visible_s``; ``stale_s`` (the shown version had been superseded);
     ``stale_age_area`` (∫ time since it was superseded, 0 while current);
     ``age_area`` (∫ time since the value was obtained); ``behind_area`` (∫ versions behind).
-    ``versions_seen`` counts the versions *born* in the window that were shown while
-    visible (a version counts once, when it is newer than every version seen before). The
-    version already current when the window opens is left out: it is more likely to have
-    been seen than a typical one (it was chosen for being current, so it lives longer).
+    ``versions_seen`` counts, of the versions *superseded* in the window, those that were
+    shown while visible at some time (before the window too). Counting versions by the time
+    they end, and judging each over its whole life, makes the share an unbiased estimate of
+    the share of all versions never seen: counting versions born in the window would judge
+    the last one on a cut life, and leave out long-lived ones unevenly at the edges.
     """
 
     __slots__ = ("age_area", "behind_area", "data", "first_version", "got_at", "key",
@@ -67,18 +68,24 @@ class Display:
         """Start measuring at ``now``."""
         self._advance(now)
         self.measuring = True
-        self.first_version = self.max_seen = self.data.version(self.key, now)
+        self.first_version = self.data.version(self.key, now)
+        self.versions_seen = int(self.max_seen >= self.first_version)
 
     def end_window(self, now: float) -> int:
-        """Stop measuring; returns how many versions of the key were born in the window."""
+        """Stop measuring; returns how many versions of the key were superseded in the
+        window (``versions_seen`` then counts the seen ones among them)."""
         self._advance(now)
         self.measuring = False
-        return self.data.version(self.key, now) - self.first_version
+        last = self.data.version(self.key, now)
+        if self.max_seen >= last:
+            self.versions_seen -= 1  # the version current at the end is not judged
+        return last - self.first_version
 
     def _see(self) -> None:
-        if self.measuring and self.visible and self.version > self.max_seen:
+        if self.visible and self.version > self.max_seen:
             self.max_seen = self.version
-            self.versions_seen += 1
+            if self.measuring and self.version >= self.first_version:
+                self.versions_seen += 1
 
     def _advance(self, now: float) -> None:
         """Add the segment [last_t, now) to the integrals."""

@@ -39,8 +39,9 @@ class ColumnLog:
 class DisplayLog(ColumnLog):
     """One row per displayed key of a user, over the measured window (see display.Display).
 
-    Areas are time integrals in s·s (age) or version·s (behind); ``pushes`` counts push
-    messages applied to the display in the window.
+    Areas are time integrals in s·s (age) or version·s (behind); ``versions``: versions of
+    the key superseded in the window, ``versions_seen`` those of them the user saw;
+    ``pushes`` counts push messages delivered in the window.
     """
 
     COLUMNS: ClassVar[dict[str, str]] = {
@@ -71,7 +72,8 @@ class ChangeLog(ColumnLog):
     ``perceived_s``: from the action until the change showed (0 optimistic, NaN never);
     ``unconfirmed_s``: time the change showed before the server's answer confirmed it or it
     was taken back; ``rolled_back``: shown, then taken back because the write failed;
-    ``flickers``: times it vanished under a server value before its write settled.
+    ``flickers``: times it vanished under a server value that did not have it (a fetch
+    answer racing the write, or a settled change of the user's own).
     """
 
     COLUMNS: ClassVar[dict[str, str]] = {

@@ -205,7 +205,13 @@ class Mutations:
         change.write_s = now - change.t_start
         if outcome.status == Status.OK:
             current = self.data.version(query.key, now)
-            others = current - change.base - (pending.own_commits - change.own_at_start)
+            if self.spec.conflicts == "reject":
+                # changed by someone else since the version the change was made to
+                others = current - change.base - (pending.own_commits - change.own_at_start)
+            else:
+                # others' changes this write overwrites: those since the user's version or
+                # its latest commit (an earlier commit of its own overwrote the rest)
+                others = current - max(change.base, pending.last_own_version)
             if others > 0 and self.spec.conflicts == "reject":
                 change.conflict = True
             else:

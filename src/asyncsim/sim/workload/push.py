@@ -171,6 +171,8 @@ class Channel:
             query.pushes += 1
         if version > query.display.version:
             query.show_server(now, version)
+        else:
+            fetcher.counters["pushes_not_newer"] += 1
 
 
 class Hub:
