@@ -13,6 +13,7 @@ change before now is final and the versions anybody has already seen keep their 
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,18 +56,23 @@ class WritableData:
         """The (version+1)-th change of the merged sequence (0-based ``version``).
 
         If ``j`` of the first ``version + 1`` changes are writes, they are the writes
-        ``0..j-1`` and the background changes ``0..version-j``: ``j`` grows while the next
-        write comes before the last background change counted.
+        ``0..j-1`` and the background changes ``0..version-j``; ``j`` is the first count for
+        which the next write does not come before the last background change counted (a
+        condition that only turns true as ``j`` grows), found by bisection.
         """
         writes = self._writes.get(key)
         if not writes:
             return self._base.superseded_at(key, version)
         base = self._base.superseded_at
-        j = 0
-        while j < len(writes) and j <= version and writes[j] < base(key, version - j):
-            j += 1
-        last_write = writes[j - 1] if j > 0 else float("-inf")
-        last_base = base(key, version - j) if version - j >= 0 else float("-inf")
+        low, high = 0, min(len(writes), version + 1)
+        while low < high:
+            j = (low + high) // 2
+            if writes[j] < base(key, version - j):
+                low = j + 1
+            else:
+                high = j
+        last_write = writes[low - 1] if low > 0 else -math.inf
+        last_base = base(key, version - low) if version - low >= 0 else -math.inf
         return max(last_write, last_base)
 
     def write(self, key: int, now: float, writer: int) -> int:
