@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from itertools import pairwise
 
 import numpy as np
 from hypothesis import given, settings
@@ -36,7 +37,7 @@ def reference(times: list[float], events: list[tuple[float, str, float]], start:
                    *[t for t, _, _ in events if start < t < end]})
     totals = dict.fromkeys(("visible_s", "stale_s", "stale_age_area", "age_area",
                             "behind_area"), 0.0)
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         mid = (a + b) / 2
         version, got_at, visible = -1, math.nan, True
         for t, kind, value in events:  # the state at mid: replay the events before it

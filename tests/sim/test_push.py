@@ -41,6 +41,7 @@ def test_a_constant_delay_leaves_each_version_stale_for_exactly_that_delay() -> 
     simulation, result = simulate_live([PushSpec(Constant(0.25))], duration_s=300.0,
                                        change_rate_per_s=0.2)
     model = simulation.data["api"]
+    assert isinstance(model, PoissonChangeModel)
     times = np.array(model.change_times(0, 300.0))
     gaps = np.diff(np.concatenate([times, [300.0]]))
     expected = float(np.minimum(gaps, 0.25).sum())  # the next change may come first

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from asyncsim.reports.summary import reduce_run
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim.simulation import RunResult, Simulation
