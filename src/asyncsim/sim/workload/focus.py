@@ -39,6 +39,8 @@ class FocusRevalidation:
     def on_visibility(self, user: LiveUser, visible: bool) -> None:
         if not (visible and self.spec.on_focus):
             return
+        if self.spec.active_only and not user.online:
+            return  # SWR: not "active", and the throttle is left as it was
         now = self.fetcher.env._now
         counters = self.fetcher.counters
         for view in user.views:

@@ -96,7 +96,7 @@ class Query:
     """One user's data for one key."""
 
     __slots__ = ("abandoned", "data_at", "display", "error", "fetcher", "flight",
-                 "flight_request", "flight_started_s", "key", "overlay", "pushes", "user")
+                 "flight_request", "key", "overlay", "pushes", "user")
 
     def __init__(self, fetcher: Fetcher, user: LiveUser, key: int, now: float) -> None:
         self.fetcher = fetcher
@@ -107,7 +107,6 @@ class Query:
             self.display.start_window(now)
         self.flight: Flight | None = None
         self.flight_request = -1
-        self.flight_started_s = 0.0
         self.abandoned: list[tuple[int, Flight]] = []
         self.error = False
         self.data_at = -math.inf
@@ -134,7 +133,6 @@ class Query:
         driver = fetcher.driver
         request = driver.new_request(self.key, self.user.client, fetcher.target)
         self.flight_request = request.id
-        self.flight_started_s = request.t_start
         fetcher.counters["fetches"] += 1
         driver.start(fetcher.call, request, self._answered)
         return flight if self.flight is flight else None
@@ -161,8 +159,8 @@ class Query:
         now = self.fetcher.env._now
         if outcome.status == Status.OK:
             self.error = False
-            self.data_at = now
             if self.overlay is None or self.overlay.accepts(self, request.t_start):
+                self.data_at = now
                 self.show_server(now, outcome.version)
             else:
                 self.fetcher.counters["discarded"] += 1
