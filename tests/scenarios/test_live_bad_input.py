@@ -83,12 +83,12 @@ CASES = {
     "a mutation mode without mutations": (item("mutation: {mode: optimistic_rollback}"), 16,
                                           "{mode", "needs workload.live.mutations"),
     "two polling items": (LIVE + "    - polling: 5s\n    - polling: 10s\n", 17, "10s",
-                          "a strategy has one polling (this is the second)"),
+                          "polling is set twice in strategy 's'"),
     "polling without a live workload": (
         LIVE.replace("  live:\n    visibility: {visible: {exponential: 1m}, hidden: "
                      "{exponential: 2m}}\n    network: {online: {exponential: 1h}, offline: "
                      "{exponential: 10s}}\n", "  arrivals: {poisson: 10/s}\n")
-        + "    - polling: 5s\n", 14, "5s", "polling is a behaviour of live views"),
+        + "    - polling: 5s\n", 14, "5s", "polling applies to a workload with live"),
     "live and arrivals together": (
         edit("  users: 10\n", "  users: 10\n  arrivals: {poisson: 1/s}\n"), 9, "target",
         "choose one load model: arrivals (open), closed, or live"),

@@ -19,17 +19,18 @@ from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
 from asyncsim.sim.workload.contention import ContentionWorkload
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
+from asyncsim.sim.workload.live import LiveWorkload
 from asyncsim.sim.workload.load import ClosedLoad, LoadModel, OpenLoad
 from asyncsim.sim.workload.pages import PagesWorkload
 from asyncsim.sim.workload.pagination import FeedWorkload
 from asyncsim.sim.workload.prefetch import NavigationWorkload
-from asyncsim.sim.workload.live import LiveWorkload
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:
+    written = written_backends(scenario.workload)
     return SimulationSpec(
         seed=scenario.seed, duration_s=scenario.duration, warmup_s=scenario.warmup,
-        backends=tuple(backend_spec(name, cfg, name in written_backends(scenario.workload))
+        backends=tuple(backend_spec(name, cfg, name in written)
                        for name, cfg in scenario.backends.items()),
         workload=workload_spec(scenario.workload), drain_s=scenario.drain)
 
