@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from asyncsim.reports.metrics import RunView, Values, metric
-from asyncsim.sim.workload.live_log import ColumnLog
+from asyncsim.sim.client_log import ColumnLog
 
 FAMILY = "live"
 HOUR_S = 3600.0

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.live_metrics import log_columns
+from asyncsim.reports.client_logs import window_columns
 from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
 
 FAMILY = "mutations"
 
 
 def _changes(view: RunView) -> dict[str, np.ndarray] | None:
-    columns = log_columns(view, "live_changes")
-    if columns is None:
-        return None
-    keep = columns["t_start_s"] >= view.result.warmup_s
-    return {name: values[keep] for name, values in columns.items()}
+    return window_columns(view, "live_changes")
 
 
 @metric("perceived_latency", "trend", "s", "lower",

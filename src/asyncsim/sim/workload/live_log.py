@@ -1,5 +1,5 @@
-"""Columnar records of live views, kept beside the request log and handed to the reports
-through ``RunResult.extra``.
+"""Columnar records of live views (sim/client_log.py), kept beside the request log and
+handed to the reports through ``RunResult.extra``.
 
 The request log has one row per fetch; what only the live workload knows (how long each
 display was outdated while visible, which changes were taken back) is one row per display,
@@ -8,35 +8,20 @@ per user or per change here. Typed arrays as in sim/record.py; reports read nump
 
 from __future__ import annotations
 
-from array import array
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import numpy as np
+from asyncsim.sim.client_log import ColumnLog
 
 
-class ColumnLog:
-    """Subclasses name their columns and typecodes in ``COLUMNS``; one array per column."""
-
-    COLUMNS: ClassVar[dict[str, str]] = {}
-
-    def __init__(self) -> None:
-        self.arrays: dict[str, array[Any]] = {
-            name: array(code) for name, code in self.COLUMNS.items()}
+class LiveLog(ColumnLog):
+    """A :class:`ColumnLog` whose rows need not have a start time (a display's or a user's
+    totals over the window): its length is that of its first column."""
 
     def __len__(self) -> int:
         return len(next(iter(self.arrays.values())))
 
-    def add(self, *row: float) -> None:
-        """Append one row, values in ``COLUMNS`` order."""
-        for values, value in zip(self.arrays.values(), row, strict=True):
-            values.append(value)
 
-    def columns(self) -> dict[str, np.ndarray]:
-        return {name: np.array(values, dtype=values.typecode)
-                for name, values in self.arrays.items()}
-
-
-class DisplayLog(ColumnLog):
+class DisplayLog(LiveLog):
     """One row per displayed key of a user, over the measured window (see display.Display).
 
     Areas are time integrals in s·s (age) or version·s (behind); ``versions``: versions of
@@ -50,20 +35,20 @@ class DisplayLog(ColumnLog):
         "pushes": "i"}
 
 
-class UserLog(ColumnLog):
+class UserLog(LiveLog):
     """One row per user over the measured window: time visible, time online."""
 
     COLUMNS: ClassVar[dict[str, str]] = {"client": "i", "visible_s": "d", "online_s": "d"}
 
 
-class SwitchLog(ColumnLog):
+class SwitchLog(LiveLog):
     """One row per switch of a tab (``network`` 0: shown or hidden) or of the network
     (``network`` 1: online or offline); ``on`` is the new state (visible, online)."""
 
     COLUMNS: ClassVar[dict[str, str]] = {"t_s": "d", "client": "i", "network": "b", "on": "b"}
 
 
-class ChangeLog(ColumnLog):
+class ChangeLog(LiveLog):
     """One row per change a user made (a mutation), once its outcome is known.
 
     ``ok``: the server kept the write; ``conflict``: refused because the key had changed
