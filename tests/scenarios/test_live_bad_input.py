@@ -89,6 +89,9 @@ CASES = {
                      "{exponential: 2m}}\n    network: {online: {exponential: 1h}, offline: "
                      "{exponential: 10s}}\n", "  arrivals: {poisson: 10/s}\n")
         + "    - polling: 5s\n", 14, "5s", "polling applies to a workload with live"),
+    "live views and page views together": (
+        edit("  users: 10\n", "  users: 10\n  pages: {resources: {a: {backend: api}}}\n"), 9,
+        "target", "live views are a workload of their own: remove pages"),
     "live and arrivals together": (
         edit("  users: 10\n", "  users: 10\n  arrivals: {poisson: 1/s}\n"), 9, "target",
         "choose one load model: arrivals (open), closed, or live"),

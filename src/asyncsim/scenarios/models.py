@@ -125,7 +125,7 @@ class KeysConfig(Model):
         return self
 
 
-BEHAVIOURS = ("pages", "navigation", "feed", "live")
+BEHAVIOURS = ("pages", "navigation", "feed")
 """What a unit of work can be besides a plain request (at most one per workload)."""
 
 LOAD_MODELS = ("arrivals", "closed", "contention", "live")
@@ -171,11 +171,16 @@ class WorkloadConfig(Model):
         if len(behaviours) > 1:
             raise ValueError(f"choose at most one of: {', '.join(BEHAVIOURS)} "
                              f"(got {', '.join(behaviours)})")
+        if self.live is not None and behaviours:
+            raise ValueError(f"live views are a workload of their own: remove {behaviours[0]} "
+                             "(or live)")
         return self
 
     @property
     def behaviour(self) -> str | None:
         """Which client behaviour the workload runs (None: plain requests)."""
+        if self.live is not None:
+            return "live"
         return next((name for name in BEHAVIOURS if getattr(self, name) is not None), None)
 
 
