@@ -94,7 +94,7 @@ CASES = {
         "target", "live views are a workload of their own: remove pages"),
     "live and arrivals together": (
         edit("  users: 10\n", "  users: 10\n  arrivals: {poisson: 1/s}\n"), 9, "target",
-        "choose one load model: arrivals (open), closed, or live"),
+        "choose one load model: arrivals (open), closed or contention, or live"),
 }
 
 
