@@ -6,7 +6,10 @@ they share one entry in a TanStack QueryClient or the SWR cache: one fetch in fl
 time (anyone who asks meanwhile joins it), one error state, one displayed value.
 
 Every fetch goes down the strategy's layer stack through the request driver, so caches,
-dedup and retries apply and each fetch is one row of the request log. An answer updates the
+dedup and retries apply and each fetch is one row of the request log. A stale-serving cache
+there answers a refetch with what it holds (and refreshes in the background, for the next
+fetch to see), as a CDN would; a library's refetch skips its cache, which is why the live
+presets pair with ``dedup`` rather than with a ``cache``. An answer updates the
 display unless a newer fetch replaced the one it belongs to, or the optimistic-update
 overlay says to discard it (see sim/workload/mutations.py).
 """
