@@ -1,4 +1,4 @@
-"""Mutations family: how a user's change felt (perceived latency, flicker, time unconfirmed),
+"""Live family, changes: how a user's change felt (perceived latency, flicker, time unconfirmed),
 how often it had to be taken back, and what concurrent writers did to each other.
 
 One row per change started in the measured window (``live_changes`` in RunResult.extra).
@@ -11,7 +11,7 @@ import numpy as np
 from asyncsim.reports.client_logs import window_columns
 from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
 
-FAMILY = "mutations"
+FAMILY = "live"
 
 
 def _changes(view: RunView) -> dict[str, np.ndarray] | None:
