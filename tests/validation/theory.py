@@ -658,6 +658,19 @@ def push_p_stale(u: float, delta: float) -> float:
     return -math.expm1(-u * delta)
 
 
+def push_versions_behind(u: float, delta: float) -> float:
+    """Push with constant delay δ: mean versions not yet delivered, uδ (Little's law: changes
+    arrive at rate u and each waits δ). Derived here; not in validation.md."""
+    return u * delta
+
+
+def push_mean_staleness(u: float, delta: float) -> float:
+    """Push with constant delay δ: mean time since the shown value became outdated (0 if
+    fresh) = δ − P_stale/u. At a random time the shown value is outdated by s or more iff a
+    change fell in (t−δ, t−s]: ∫₀^δ (1 − e^{−u(δ−s)}) ds. Derived here; not in validation.md."""
+    return delta - push_p_stale(u, delta) / u
+
+
 # ---------------------------------------------------------------------------------------
 # §11  Stale-while-revalidate (TanStack-like): fresh for S after fetch COMPLETION; a request at
 # age ≥ S is served stale and triggers one deduplicated background fetch of duration D;

@@ -3,6 +3,8 @@
 from asyncsim.reports import (  # noqa: F401
     cache_metrics,
     core_metrics,
+    live_metrics,
+    mutation_metrics,
     pages_metrics,
     pagination_metrics,
     prefetch_metrics,

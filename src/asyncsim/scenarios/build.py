@@ -11,13 +11,15 @@ from asyncsim.scenarios.models import (
 )
 from asyncsim.scenarios.pages import boundaries_spec
 from asyncsim.sim.backend import BackendSpec, Fault
-from asyncsim.sim.data import PoissonChanges
+from asyncsim.sim.data import DataSpec, PoissonChanges
+from asyncsim.sim.data_writes import WritableSpec
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
 from asyncsim.sim.workload.arrivals import ArrivalSpec, Stage
 from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
 from asyncsim.sim.workload.contention import ContentionWorkload
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
+from asyncsim.sim.workload.live import LiveWorkload
 from asyncsim.sim.workload.load import ClosedLoad, LoadModel, OpenLoad
 from asyncsim.sim.workload.pages import PagesWorkload
 from asyncsim.sim.workload.pagination import FeedWorkload
@@ -25,9 +27,11 @@ from asyncsim.sim.workload.prefetch import NavigationWorkload
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:
+    written = written_backends(scenario.workload)
     return SimulationSpec(
         seed=scenario.seed, duration_s=scenario.duration, warmup_s=scenario.warmup,
-        backends=tuple(backend_spec(name, cfg) for name, cfg in scenario.backends.items()),
+        backends=tuple(backend_spec(name, cfg, name in written)
+                       for name, cfg in scenario.backends.items()),
         workload=workload_spec(scenario.workload), drain_s=scenario.drain)
 
 
@@ -37,15 +41,24 @@ def strategy_specs(scenario: Scenario) -> list[StrategySpec]:
             for name, items in scenario.strategies.items()]
 
 
-def backend_spec(name: str, cfg: BackendConfig) -> BackendSpec:
+def written_backends(cfg: WorkloadConfig) -> set[str]:
+    """Backends whose data the workload's users write (their keys change on writes too)."""
+    if cfg.live is None or cfg.live.mutations is None or cfg.target is None:
+        return set()
+    return {cfg.target}
+
+
+def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> BackendSpec:
+    data: DataSpec | None = PoissonChanges(cfg.data.change_rate) if cfg.data is not None else None
+    if written:
+        data = WritableSpec(data)
     return BackendSpec(
         name=name, workers=cfg.workers, latency=cfg.latency.to_sim(),
         queue_limit=cfg.queue_limit, error_rate=cfg.errors.rate,
         error_latency=cfg.errors.latency.to_sim() if cfg.errors.latency else None,
         faults=tuple(Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0)
                      for f in cfg.faults),
-        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after,
-        data=PoissonChanges(cfg.data.change_rate) if cfg.data is not None else None)
+        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data)
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:
@@ -87,6 +100,13 @@ def workload_spec(cfg: WorkloadConfig) -> Workload:
         feed = cfg.feed
         return FeedWorkload(load_model(cfg), cfg.target, feed.to_sim(), feed.page_size,
                             feed.pages, feed.read_time.to_sim(), feed.refocus, feed.offset_cost)
+    if cfg.live is not None:
+        live = cfg.live
+        return LiveWorkload(
+            cfg.target, cfg.users, keys, live.views, live.key_assignment,
+            live.visibility.to_sim() if live.visibility is not None else None,
+            live.network.to_sim() if live.network is not None else None,
+            live.mutations.to_sim(cfg.target) if live.mutations is not None else None)
     if cfg.arrivals is not None:
         return OpenWorkload(arrival_spec(cfg.arrivals), cfg.target, cfg.users, keys)
     if cfg.contention is not None:

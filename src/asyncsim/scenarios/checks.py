@@ -11,6 +11,7 @@ from asyncsim.scenarios.breaker_checks import layer_problems
 from asyncsim.scenarios.build import arrival_spec
 from asyncsim.scenarios.cache_config import cache_problems
 from asyncsim.scenarios.client_checks import named_backends, strategy_problems, workload_problems
+from asyncsim.scenarios.live_checks import live_problems, live_targets
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.thresholds import ThresholdConfig, known_tag_values, long_form
 from asyncsim.sim.workload.arrivals import RateProfile
@@ -31,7 +32,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         if target not in scenario.backends:
             problems.append((loc, f"unknown backend {target!r} "
                                   f"(allowed: {', '.join(sorted(scenario.backends))})"))
-    targeted = {target for _, target in named}
+    targeted = {target for _, target in named} | live_targets(workload)
     if named and targeted <= set(scenario.backends):
         described = ", ".join(repr(t) for t in sorted(targeted))
         for name in scenario.backends:
@@ -54,6 +55,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                                 for field, message in cache_problems(item.cache))
     problems.extend(_layer_problems(scenario))
     problems.extend(_contention_problems(scenario))
+    problems.extend(live_problems(scenario))
     if workload.arrivals is not None and scenario.warmup < scenario.duration:
         expected = _expected_arrivals(scenario)
         if expected < 1:

@@ -8,9 +8,10 @@ strategies:
 Each policy adds one optional field to :class:`LayerItem` and a ``to_spec`` branch: the
 rest of the pipeline (validation messages, JSON Schema, building) follows from that.
 
-Client behaviours (``page_load``, ``prefetch``, ``pagination``) are written in the same
-list, because they are what a strategy compares too, but they are not layers: they tell the
-workload how to ask, and ``to_behaviour`` gives them to it (see ``sim.workload.context``).
+Client behaviours (``page_load``, ``prefetch``, ``pagination``; ``polling``, ``focus``,
+``push``, ``mutation`` for live views) are written in the same list, because they are what a
+strategy compares too, but they are not layers: they tell the workload how and when to ask,
+and ``to_behaviour`` gives them to it (see ``sim.workload.context``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from asyncsim.scenarios.breaker_layers import (
 )
 from asyncsim.scenarios.cache_config import CacheConfig, DedupConfig
 from asyncsim.scenarios.hedge import HedgeConfig
+from asyncsim.scenarios.live_behaviours import (
+    FocusConfig,
+    MutationConfig,
+    PollingConfig,
+    PushConfig,
+)
 from asyncsim.scenarios.pages import PageLoadConfig
 from asyncsim.scenarios.pagination import PaginationConfig
 from asyncsim.scenarios.prefetch import PrefetchConfig
@@ -75,7 +82,8 @@ class DeadlineConfig(Model):
         return TimeoutSpec(self.after, "shared", kind="deadline")
 
 
-BEHAVIOUR_ITEMS = {"page_load": "pages", "prefetch": "navigation", "pagination": "feed"}
+BEHAVIOUR_ITEMS = {"page_load": "pages", "prefetch": "navigation", "pagination": "feed",
+                   "polling": "live", "focus": "live", "push": "live", "mutation": "live"}
 """Strategy items that configure the workload, with the workload behaviour each needs."""
 
 
@@ -96,6 +104,14 @@ class LayerItem(OneOf):
         default=None, description="when links are prefetched and how long the data is kept")
     pagination: PaginationConfig | None = Field(
         default=None, description="offset or cursor pages, infinite scroll, refetch policy")
+    polling: PollingConfig | None = Field(
+        default=None, description="live views refetch on a timer")
+    focus: FocusConfig | None = Field(
+        default=None, description="live views refetch when the tab is shown or back online")
+    push: PushConfig | None = Field(
+        default=None, description="live views get every change over a push channel")
+    mutation: MutationConfig | None = Field(
+        default=None, description="how a user's change shows: pessimistic or optimistic")
 
     @property
     def kind(self) -> str:

@@ -13,6 +13,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.layers import LayerItem
+from asyncsim.scenarios.live import LiveConfig
 from asyncsim.scenarios.pages import PagesConfig
 from asyncsim.scenarios.pagination import FeedConfig
 from asyncsim.scenarios.prefetch import NavigationConfig
@@ -127,12 +128,18 @@ class KeysConfig(Model):
 BEHAVIOURS = ("pages", "navigation", "feed")
 """What a unit of work can be besides a plain request (at most one per workload)."""
 
+LOAD_MODELS = ("arrivals", "closed", "contention", "live")
+"""How units of work come: arriving, looping users, one write per user, or users keeping
+live views open."""
+
 
 class WorkloadConfig(Model):
     """Who does what, when: a load model (arrivals or closed) and what each unit of work is.
 
     A unit is one request to ``target`` by default; with ``pages`` a page view, with
     ``navigation`` a hover over a link (maybe a click), with ``feed`` a reading session.
+    ``live`` is a load model of its own: every user keeps a tab of views open for the whole
+    run, and the strategy's polling, focus revalidation or push decides when they fetch.
     """
 
     target: str | None = Field(
@@ -144,6 +151,10 @@ class WorkloadConfig(Model):
     closed: ClosedConfig | None = Field(default=None, description="closed model: users loop")
     contention: ContentionConfig | None = Field(
         default=None, description="contention: each user makes one conditional write")
+    live: LiveConfig | None = Field(
+        default=None, description="live model: every user keeps a tab of views open for the "
+                                  "whole run, kept fresh by the strategy's polling, focus "
+                                  "revalidation or push")
     keys: KeysConfig = Field(default_factory=KeysConfig)
     pages: PagesConfig | None = Field(default=None, description="units are page views")
     navigation: NavigationConfig | None = Field(
@@ -153,18 +164,23 @@ class WorkloadConfig(Model):
 
     @model_validator(mode="after")
     def _one_model(self) -> WorkloadConfig:
-        chosen = [m for m in (self.arrivals, self.closed, self.contention) if m is not None]
-        if len(chosen) != 1:
-            raise ValueError("choose one load model: arrivals (open), closed or contention")
+        if sum(getattr(self, name) is not None for name in LOAD_MODELS) != 1:
+            raise ValueError("choose one load model: arrivals (open), closed or contention, or "
+                             "live (users keep views open)")
         behaviours = [name for name in BEHAVIOURS if getattr(self, name) is not None]
         if len(behaviours) > 1:
             raise ValueError(f"choose at most one of: {', '.join(BEHAVIOURS)} "
                              f"(got {', '.join(behaviours)})")
+        if self.live is not None and behaviours:
+            raise ValueError(f"live views are a workload of their own: remove {behaviours[0]} "
+                             "(or live)")
         return self
 
     @property
     def behaviour(self) -> str | None:
         """Which client behaviour the workload runs (None: plain requests)."""
+        if self.live is not None:
+            return "live"
         return next((name for name in BEHAVIOURS if getattr(self, name) is not None), None)
 
 

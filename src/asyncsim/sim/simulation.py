@@ -37,7 +37,8 @@ SERIES_BINS = 200
 @dataclass(frozen=True)
 class StrategySpec:
     """Layers wrap every request; behaviours tell the workload how to ask (page loading
-    mode, prefetching, pagination), read through ``WorkloadContext.behaviour``."""
+    mode, prefetching, pagination, keeping live views fresh), read through
+    ``WorkloadContext.behaviour``."""
 
     name: str
     layers: tuple[LayerSpec, ...] = ()
@@ -149,15 +150,18 @@ class Simulation:
     def run(self) -> RunResult:
         wall0, cpu0 = time.perf_counter(), time.process_time()
         env, spec = self.env, self.spec
-        spec.workload.start(WorkloadContext(env, self.streams, self.driver, self.call_for,
-                                            spec.warmup_s, spec.duration_s,
-                                            self.strategy.behaviours, self.extra))
+        context = WorkloadContext(env, self.streams, self.driver, self.call_for,
+                                  spec.warmup_s, spec.duration_s, self.strategy.behaviours,
+                                  self.extra, self.data, self._backend_call)
+        spec.workload.start(context)
         env.process(self._end_of_warmup())
         env.process(self._sample_series())
         if spec.stop_check is not None:
             env.process(self._watch(spec.stop_check))
         env.run(until=spec.duration_s)
         end_of_window = env.now
+        for hook in context.at_window_end:
+            hook(end_of_window)
         areas = self._areas_at(end_of_window)
         gauge_areas = self._gauge_areas_at(end_of_window)
         if self.driver.in_flight and self._stop is None:
@@ -167,7 +171,12 @@ class Simulation:
                 waits.append(Timeout(env, spec.drain_s))
             env.run(until=AnyOf(env, waits))
         self._close_layers(end_of_window)
+        for hook in context.at_run_end:
+            hook(env.now)
         return self._result(areas, gauge_areas, end_of_window, wall0, cpu0)
+
+    def _backend_call(self, backend: str) -> Call:
+        return self.backends[backend].call
 
     def _areas_at(self, now: float) -> dict[str, tuple[float, float]]:
         return {name: (b.busy_gauge.area_at(now), b.queue_gauge.area_at(now))

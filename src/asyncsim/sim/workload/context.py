@@ -3,20 +3,23 @@ strategy's call chain for each backend it targets (over the backend's call, or o
 workload's adaptation of it), and the strategy's client behaviours.
 
 Client behaviours (how a page loads its resources, when links are prefetched, how a feed
-is paginated) are part of a strategy, like its layers, but they shape what the workload
-asks rather than how a request travels: the workload looks its own kind up with
-:meth:`WorkloadContext.behaviour`. Records a workload keeps besides the request log (page
-views, clicks, reading sessions) go into ``extra`` and reach ``RunResult.extra``.
+is paginated, how live views are kept fresh) are part of a strategy, like its layers, but
+they shape what the workload asks rather than how a request travels: the workload looks its
+own kind up with :meth:`WorkloadContext.behaviour`. Records a workload keeps besides the
+request log (page views, clicks, reading sessions, live displays) go into ``extra`` and
+reach ``RunResult.extra``; ``at_window_end`` hooks run when the measured window closes (at
+``duration``, before the drain) and ``at_run_end`` hooks once the drain is over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import simpy
 
+from asyncsim.sim.data import DataModel
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import Call
@@ -33,6 +36,10 @@ class ChainFactory(Protocol):
         (the layers then retry, time out or hedge the workload's unit of work)."""
 
 
+def _no_backends(name: str) -> Call:
+    raise KeyError(name)
+
+
 @dataclass
 class WorkloadContext:
     env: simpy.Environment
@@ -43,6 +50,11 @@ class WorkloadContext:
     duration_s: float
     behaviours: tuple[object, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, DataModel] = field(default_factory=dict)
+    backend_call: Callable[[str], Call] = _no_backends
+    """A backend's own call, past the strategy's layers (writes must not meet a cache)."""
+    at_window_end: list[Callable[[float], None]] = field(default_factory=list)
+    at_run_end: list[Callable[[float], None]] = field(default_factory=list)
 
     def behaviour(self, kind: type[B]) -> B | None:
         """The strategy's behaviour of this type, or None when the strategy sets none."""
