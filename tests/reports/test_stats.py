@@ -45,3 +45,10 @@ def test_holm_by_hand() -> None:
     assert math.isnan(adjusted[2])
     assert adjusted[3] == pytest.approx(0.04)
     assert holm_adjust([0.5, 0.9]) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("t", [8e-9, 1e-12, 1e-6])
+def test_tiny_t_keeps_its_digits(t: float) -> None:
+    """x = df/(df+t²) is within 1e-16 of 1 here: 1 - x must not be computed by subtraction."""
+    assert t_two_sided_p(t, 1) == pytest.approx(1 - 2 / math.pi * math.atan(t), abs=1e-12)
+    assert t_two_sided_p(t, 2) == pytest.approx(1 - t / math.sqrt(t * t + 2), abs=1e-12)

@@ -56,17 +56,22 @@ def _betacf(a: float, b: float, x: float) -> float:
     return h
 
 
-def regularized_beta(a: float, b: float, x: float) -> float:
-    """I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1."""
+def regularized_beta(a: float, b: float, x: float, one_minus_x: float | None = None) -> float:
+    """I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1.
+
+    Pass ``one_minus_x`` when the caller knows it exactly: for x near 1, ``1 - x`` would
+    lose most of its digits (a t statistic near 0 gives x = df / (df + t²) ≈ 1).
+    """
+    y = 1.0 - x if one_minus_x is None else one_minus_x
     if x <= 0.0:
         return 0.0
-    if x >= 1.0:
+    if y <= 0.0:
         return 1.0
     log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                 + a * math.log(x) + b * math.log1p(-x))
+                 + a * math.log(x) + b * math.log(y))
     if x < (a + 1.0) / (a + b + 2.0):
         return math.exp(log_front) * _betacf(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _betacf(b, a, 1.0 - x) / b
+    return 1.0 - math.exp(log_front) * _betacf(b, a, y) / b
 
 
 def t_two_sided_p(t: float, df: float) -> float:
@@ -75,7 +80,7 @@ def t_two_sided_p(t: float, df: float) -> float:
         return math.nan
     if math.isinf(t):
         return 0.0
-    return regularized_beta(df / 2.0, 0.5, df / (df + t * t))
+    return regularized_beta(df / 2.0, 0.5, df / (df + t * t), t * t / (df + t * t))
 
 
 def holm_adjust(p_values: Sequence[float]) -> list[float]:
