@@ -11,9 +11,10 @@ from simpy.events import Event, Timeout
 
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler
-from asyncsim.sim.workload.arrivals import ArrivalSpec, arrival_gaps
+from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
+from asyncsim.sim.workload.load import OpenLoad, start_load
 
 
 @dataclass(frozen=True)
@@ -30,24 +31,13 @@ class OpenWorkload:
         return (self.target,)
 
     def start(self, ctx: WorkloadContext) -> None:
-        ctx.env.process(self._arrivals(ctx))
-
-    def _arrivals(self, ctx: WorkloadContext) -> Generator[Event, Any, None]:
-        env = ctx.env
-        driver = ctx.driver
-        call = ctx.call_for(self.target)
+        driver, call, target = ctx.driver, ctx.call_for(self.target), self.target
         next_key = KeySampler(self.keys, ctx.streams.generator("workload:keys"))
-        users = self.users
-        next_client = (BlockSampler(lambda g, n: g.integers(0, users, n).astype(float),
-                                    ctx.streams.generator("workload:clients"))
-                       if users > 1 else None)
-        end = ctx.duration_s
-        for gap in arrival_gaps(self.arrivals, ctx.streams.generator("workload:arrivals")):
-            if env._now + gap >= end:
-                return
-            yield Timeout(env, gap)
-            client = int(next_client()) if next_client is not None else 0
-            driver.start(call, driver.new_request(next_key(), client, self.target))
+
+        def one_request(client: int) -> None:
+            driver.start(call, driver.new_request(next_key(), client, target))
+
+        start_load(ctx, OpenLoad(self.arrivals, self.users), one_request)
 
 
 @dataclass(frozen=True)
