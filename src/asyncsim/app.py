@@ -13,32 +13,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from asyncsim.reports.abort import stop_check
 from asyncsim.reports.baseline import parse_compare_fail
 from asyncsim.reports.compare import MetricComparison, compare_strategies, compare_summaries
-from asyncsim.reports.compare_view import render_compare_html
 from asyncsim.reports.gates import Gates, Verdict, change_text, judge, observed_text
-from asyncsim.reports.html import PlotlyJs
 from asyncsim.reports.junit import junit_xml
 from asyncsim.reports.markdown import markdown_summary
 from asyncsim.reports.outputs import OutputOptions, check_outputs, write_run_outputs
-from asyncsim.reports.raw import encode_table, raw_format_problem
 from asyncsim.reports.report_data import Check, ReportMeta, fault_windows
 from asyncsim.reports.summary import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.summary_json import build_summary, read_summary
-from asyncsim.reports.sweep import (
-    Param,
-    Point,
-    grid,
-    parse_param,
-    sweep_table,
-    swept_strategies,
-)
-from asyncsim.reports.sweep_html import render_sweep_report
 from asyncsim.reports.thresholds import (
     Stop,
     Threshold,
@@ -54,6 +40,12 @@ from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.thresholds import known_tag_values, scenario_thresholds
 from asyncsim.scenarios.yaml_io import Problem, ScenarioError
 from asyncsim.sim.simulation import StrategySpec
+
+if TYPE_CHECKING:  # plotting, pandas and the sweep load only for the commands using them
+    import pandas as pd
+
+    from asyncsim.reports.html import PlotlyJs
+    from asyncsim.reports.sweep import Param, Point
 
 
 class UsageError(ValueError):
@@ -258,6 +250,8 @@ def compare(a: Path, b: Path | None = None, strategies: tuple[str, str] | None =
         names = {str(s.get("scenario", {}).get("name", "")) for s in (first, second)}
         out = CompareOutput(rows, str(a), str(b), " vs ".join(sorted(names)))
     if html is not None:
+        from asyncsim.reports.compare_view import render_compare_html
+
         write_atomic(html, render_compare_html(out.rows, out.a_label, out.b_label, out.title,
                                                plotly_js))
     return out
@@ -278,6 +272,8 @@ class SweepOutput:
 def sweep_points(path: Path, params: Sequence[Param], overrides: Sequence[str] = ()
                  ) -> tuple[list[Point], list[Scenario]]:
     """Every grid point as a validated scenario; all problems of all points at once."""
+    from asyncsim.reports.sweep import grid
+
     points = grid(params)
     scenarios, problems = [], []
     for point in points:
@@ -313,6 +309,10 @@ def sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int = 8,
     Strategies the parameters do not address are simulated at the first point only and
     reused at the others (their numbers cannot change: same seed, same configuration).
     """
+    from asyncsim.reports.raw import encode_table, raw_format_problem
+    from asyncsim.reports.sweep import parse_param, sweep_table, swept_strategies
+    from asyncsim.reports.sweep_html import render_sweep_report
+
     params = [parse_param(text, steps, log) for text in param_texts]
     points, scenarios = sweep_points(path, params, overrides)
     selected = [_selected(s, strategies) for s in scenarios]

@@ -1,4 +1,4 @@
-"""How a comparison is shown: a rich table for the terminal, a page for ``--html``."""
+"""A comparison as a page (``--html``); the terminal table is in compare_terminal."""
 
 from __future__ import annotations
 
@@ -6,68 +6,22 @@ import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
-from rich.table import Table
-from rich.text import Text
 
 from asyncsim.reports.charts import Chart, base_figure, plot_text
 from asyncsim.reports.compare import MetricComparison, verdict_counts
+from asyncsim.reports.compare_terminal import (
+    interval_text,
+    ordered,
+    relative_text,
+    signed,
+    summary_line,
+)
 from asyncsim.reports.html import PlotlyJs, Section, charts_grid, esc, render_page
-from asyncsim.reports.terminal import format_value, row_order
+from asyncsim.reports.terminal import format_value
 
-VERDICT_STYLE = {"better": "green", "worse": "red", "changed": "yellow",
-                 "no significant change": "dim", "inconclusive": "dim"}
 VERDICT_CSS = {"better": "better", "worse": "worse"}
 VERDICT_COLOR = {"better": "#19a979", "worse": "#d6336c", "changed": "#b58900",
                  "no significant change": "#8a94a6", "inconclusive": "#c7ccd4"}
-
-
-def signed(value: float, unit: str) -> str:
-    if not math.isfinite(value):
-        return "-"
-    return ("+" if value > 0 else "-" if value < 0 else "±") + format_value(abs(value), unit)
-
-
-def relative_text(value: float) -> str:
-    return f"{value * 100:+.1f}%" if math.isfinite(value) else "-"
-
-
-def interval_text(row: MetricComparison) -> str:
-    if not (math.isfinite(row.ci_low) and math.isfinite(row.ci_high)):
-        return "-"
-    return f"[{signed(row.ci_low, row.unit)}, {signed(row.ci_high, row.unit)}]"
-
-
-def ordered(rows: Sequence[MetricComparison]) -> list[MetricComparison]:
-    return sorted(rows, key=lambda r: (r.strategy, row_order(r.key)))
-
-
-def summary_line(rows: Sequence[MetricComparison]) -> str:
-    counts = verdict_counts(rows)
-    parts = [f"{counts[v]} {v}" for v in ("better", "worse", "changed",
-                                          "no significant change", "inconclusive")
-             if counts.get(v)]
-    return ", ".join(parts) if parts else "nothing to compare"
-
-
-def comparison_table(rows: Sequence[MetricComparison], a_label: str = "a",
-                     b_label: str = "b") -> Table:
-    """Strategies as headings, one line per metric; the verdict stays in the last column."""
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name, justify in (("metric", "left"), (a_label, "right"), (b_label, "right"),
-                          ("delta", "right"), ("rel.", "right"), ("95% CI of delta", "right"),
-                          ("verdict", "left")):
-        table.add_column(name, justify=justify,  # type: ignore[arg-type]
-                         overflow="fold", no_wrap=name not in ("metric", "verdict"))
-    strategy = None
-    for row in ordered(rows):
-        if row.strategy != strategy:
-            strategy = row.strategy
-            table.add_row(Text(f"█ {strategy}", style="bold"))
-        table.add_row(Text(row.key, style="cyan"), format_value(row.a, row.unit),
-                      format_value(row.b, row.unit), signed(row.delta, row.unit),
-                      relative_text(row.relative), interval_text(row),
-                      Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
-    return table
 
 
 def relative_chart(rows: Sequence[MetricComparison]) -> Chart | None:

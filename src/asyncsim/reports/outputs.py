@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asyncsim.reports.html import PlotlyJs
-from asyncsim.reports.raw import RawFormat, raw_format_problem, write_raw
-from asyncsim.reports.report_data import ReportMeta, combine_runs
-from asyncsim.reports.report_html import render_run_report, report_figures
-from asyncsim.reports.static import export_png, png_problem
-from asyncsim.reports.summary import RunSummary
 from asyncsim.reports.writers import write_atomic
+
+if TYPE_CHECKING:  # plotting and pandas load when files are written, not to run a simulation
+    from asyncsim.reports.html import PlotlyJs
+    from asyncsim.reports.raw import RawFormat
+    from asyncsim.reports.report_data import ReportMeta
+    from asyncsim.reports.summary import RunSummary
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class OutputUnavailable(RuntimeError):
 
 
 def output_problems(options: OutputOptions) -> list[str]:
+    from asyncsim.reports.raw import raw_format_problem
+    from asyncsim.reports.static import png_problem
+
     problems = []
     if options.raw is not None and (problem := raw_format_problem(options.raw)):
         problems.append(problem)
@@ -50,6 +53,11 @@ def check_outputs(options: OutputOptions) -> None:
 def write_run_outputs(out_dir: Path, summary: dict[str, Any], runs: Sequence[RunSummary],
                       meta: ReportMeta, options: OutputOptions) -> list[Path]:
     """Write what ``options`` asks into ``out_dir``; returns the paths written."""
+    from asyncsim.reports.raw import write_raw
+    from asyncsim.reports.report_data import combine_runs
+    from asyncsim.reports.report_html import render_run_report, report_figures
+    from asyncsim.reports.static import export_png
+
     written: list[Path] = []
     data = combine_runs(runs)
     if options.html:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from asyncsim.reports.summary import RunSummary
 from asyncsim.reports.writers import write_atomic
 from asyncsim.sim.outcome import Source, Status
+
+if TYPE_CHECKING:  # pandas is imported when raw data is written, not to run a simulation
+    import pandas as pd
 
 RawFormat = Literal["csv", "parquet"]
 
@@ -72,6 +74,8 @@ def raw_format_problem(fmt: RawFormat) -> str | None:
 
 
 def requests_frame(runs: Sequence[RunSummary], warmup_s: float) -> pd.DataFrame:
+    import pandas as pd
+
     frames = []
     for run in runs:
         if run.raw is None:
@@ -95,6 +99,8 @@ def requests_frame(runs: Sequence[RunSummary], warmup_s: float) -> pd.DataFrame:
 
 
 def series_frame(runs: Sequence[RunSummary]) -> pd.DataFrame:
+    import pandas as pd
+
     frames = []
     for run in runs:
         if not run.series:

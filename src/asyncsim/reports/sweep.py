@@ -14,12 +14,13 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from asyncsim.reports.report_data import finite
 from asyncsim.scenarios.units import format_duration, parse_duration_s, parse_rate_per_s
+
+if TYPE_CHECKING:  # pandas loads when a sweep writes its table
+    import pandas as pd
 
 Direction = Literal["lower", "higher"]
 MAX_POINTS = 10_000
@@ -189,6 +190,8 @@ def sweep_table(params: Sequence[Param], points: Sequence[Point],
     """One row per (point, strategy): parameter values, whether the strategy changes with
     them (``swept``), every value key's mean, then its 95% interval
     (``<key>:ci95_low``, ``<key>:ci95_high``)."""
+    import pandas as pd
+
     rows = []
     keys: dict[str, None] = {}
     for point, summary in zip(points, summaries, strict=True):
