@@ -10,7 +10,6 @@ from asyncsim.scenarios.units import (
     format_duration,
     parse_duration_s,
     parse_rate_per_s,
-    parse_size_b,
 )
 
 
@@ -37,12 +36,6 @@ def test_ambiguous_or_wrong_durations_are_refused(bad: object) -> None:
 def test_bad_rates_are_refused(bad: object) -> None:
     with pytest.raises(ValueError):
         parse_rate_per_s(bad)
-
-
-def test_sizes() -> None:
-    assert parse_size_b("1KiB") == 1024 and parse_size_b("2MB") == 2_000_000
-    with pytest.raises(ValueError):
-        parse_size_b("12")
 
 
 @given(st.floats(min_value=1e-6, max_value=1e7, allow_nan=False))

@@ -13,15 +13,11 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 DURATION_UNITS_S = {"us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "min": 60.0,
                     "h": 3600.0, "d": 86400.0}
-SIZE_UNITS_B = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "KiB": 1024,
-                "MiB": 1024**2, "GiB": 1024**3}
 _NUMBER = r"[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?"
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-zµ]+)\s*$")
 _RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*({_NUMBER})?\s*([a-z]+)\s*$")
-_SIZE = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]+)\s*$")
 DURATION_HELP = "a number with a unit: us, ms, s, m (or min), h, d; e.g. 250ms, 1.5s, 5m"
 RATE_HELP = "a count per time unit, e.g. 50/s, 3000/min, 1/10s, 2/h"
-SIZE_HELP = "a number with a unit: B, KB, MB, GB, KiB, MiB, GiB"
 
 
 def parse_duration_s(value: object) -> float:
@@ -53,15 +49,6 @@ def parse_rate_per_s(value: object) -> float:
     return float(match.group(1)) / (per * DURATION_UNITS_S[match.group(3)])
 
 
-def parse_size_b(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, str):
-        raise ValueError(f"{value!r} has no unit (write {SIZE_HELP})")
-    match = _SIZE.match(value)
-    if match is None or match.group(2) not in SIZE_UNITS_B:
-        raise ValueError(f"{value!r} is not a size (write {SIZE_HELP})")
-    return float(match.group(1)) * SIZE_UNITS_B[match.group(2)]
-
-
 def _refuse_negative(value: str) -> None:
     if value.strip().startswith("-"):
         raise ValueError(f"{value!r} is negative (must be zero or more)")
@@ -91,8 +78,3 @@ Rate = Annotated[
     float, BeforeValidator(parse_rate_per_s), PlainSerializer(lambda r: f"{r:g}/s"),
     _schema(r"^\s*[0-9.eE+-]+\s*/\s*[0-9.]*\s*(us|ms|s|m|min|h|d)\s*$", RATE_HELP)]
 """Events per second, written as count/unit."""
-
-Size = Annotated[
-    float, BeforeValidator(parse_size_b), PlainSerializer(lambda b: f"{b:g}B"),
-    _schema(r"^\s*[0-9.]+\s*(B|KB|MB|GB|KiB|MiB|GiB)\s*$", SIZE_HELP)]
-"""Bytes, written with a unit."""
