@@ -41,3 +41,14 @@ def run_yaml(text: str, out_dir: Path | None = None, jobs: int = 1) -> app.RunOu
 def value(output: app.RunOutput, strategy: str, key: str) -> Any:
     """The mean over replications of one value key, e.g. ``latency.p(99)``."""
     return output.summary["strategies"][strategy]["values"][key]["mean"]
+
+
+def idle_everywhere(summary: dict[str, Any], key: str) -> bool:
+    """A pattern (non-core) metric at its idle value in every strategy: the report and the
+    terminal leave its row out (hit_rate without a cache, breaker rows without a breaker)."""
+    from asyncsim.reports.catalog import REGISTRY
+    from asyncsim.reports.terminal import split_key
+
+    metric = REGISTRY[split_key(key)[0]]
+    means = [entry["values"][key]["mean"] for entry in summary["strategies"].values()]
+    return metric.family != "core" and all(m is None or m == metric.idle for m in means)

@@ -17,7 +17,7 @@ from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.charts import Chart, ChartBuilder, strategy_colors
 from asyncsim.reports.html import PlotlyJs, Section, charts_grid, esc, render_page
 from asyncsim.reports.report_data import ReportMeta, StrategyData, finite
-from asyncsim.reports.terminal import format_value, row_order, split_key
+from asyncsim.reports.terminal import format_value, row_order, says_nothing, split_key
 from asyncsim.reports.tradeoffs import tradeoff_sentences
 from asyncsim.reports.writers import json_safe
 from asyncsim.sim.outcome import Source
@@ -77,7 +77,8 @@ def metrics_table(summary: Mapping[str, Any], order: Sequence[str],
     """Rows: value keys grouped by metric family; columns: strategies; best per row marked."""
     strategies = summary["strategies"]
     colors = strategy_colors(order)
-    keys = sorted({k for s in order for k in strategies[s]["values"] if keep(k)}, key=row_order)
+    keys = sorted({k for s in order for k in strategies[s]["values"]
+                   if keep(k) and not says_nothing(summary, k, order)}, key=row_order)
     head = "".join(f'<th data-strategy="{esc(s)}"><span class="swatch" '
                    f'style="background:{colors[s]}"></span>{esc(s)}</th>' for s in order)
     rows, family = [], None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console, Group
@@ -49,13 +49,19 @@ def results_table(summary: dict[str, Any], order: Sequence[str]) -> Table:
     strategies = summary["strategies"]
     keys = sorted({k for s in strategies.values() for k in s["values"]}, key=row_order)
     for key in keys:
-        metric = REGISTRY.get(split_key(key)[0])
-        if metric is not None and metric.says_nothing(
-                strategies[n]["values"].get(key, {}).get("mean") for n in order):
+        if says_nothing(summary, key, order):
             continue
+        metric = REGISTRY.get(split_key(key)[0])
         unit = metric.unit if metric else ""
         table.add_row(key, *(_cell(strategies[n]["values"], key, unit) for n in order))
     return table
+
+
+def says_nothing(summary: Mapping[str, Any], key: str, order: Sequence[str]) -> bool:
+    """A pattern metric idle in every strategy (hit_rate without a cache): not worth a row."""
+    metric = REGISTRY.get(split_key(key)[0])
+    return metric is not None and metric.says_nothing(
+        summary["strategies"][s]["values"].get(key, {}).get("mean") for s in order)
 
 
 def split_key(key: str) -> tuple[str, str, str]:
