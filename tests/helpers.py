@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from asyncsim import app
-from asyncsim.scenarios.load import validate_tree
+from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.terminal import split_key
+from asyncsim.scenarios.load import LoadedScenario, validate_tree
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.yaml_io import load_yaml_text
 
@@ -32,10 +34,7 @@ def scenario_from_yaml(text: str, source: str = "test.yaml") -> Scenario:
 
 def run_yaml(text: str, out_dir: Path | None = None, jobs: int = 1) -> app.RunOutput:
     """Validate and run a scenario given as YAML text; returns the in-memory output."""
-    scenario = scenario_from_yaml(text)
-    from asyncsim.scenarios.load import LoadedScenario
-
-    return app.run(LoadedScenario(scenario, "test.yaml"), out_dir, jobs=jobs)
+    return app.run(LoadedScenario(scenario_from_yaml(text), "test.yaml"), out_dir, jobs=jobs)
 
 
 def value(output: app.RunOutput, strategy: str, key: str) -> Any:
@@ -46,9 +45,6 @@ def value(output: app.RunOutput, strategy: str, key: str) -> Any:
 def idle_everywhere(summary: dict[str, Any], key: str) -> bool:
     """A pattern (non-core) metric at its idle value in every strategy: the report and the
     terminal leave its row out (hit_rate without a cache, breaker rows without a breaker)."""
-    from asyncsim.reports.catalog import REGISTRY
-    from asyncsim.reports.terminal import split_key
-
     metric = REGISTRY[split_key(key)[0]]
     means = [entry["values"][key]["mean"] for entry in summary["strategies"].values()]
     return metric.family != "core" and all(m is None or m == metric.idle for m in means)
