@@ -382,7 +382,7 @@ def examples() -> None:
     for name, path in sorted(bundled_examples().items()):
         first = next((line[2:].strip() for line in path.read_text().splitlines()
                       if line.startswith("# ") and "yaml-language-server" not in line), "")
-        out.print(f"[cyan]{name:<20}[/cyan] {first}", highlight=False)
+        out.print(f"[cyan]{name:<20}[/cyan] {first}", highlight=False, soft_wrap=True)
 
 
 @cli.command()
