@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +50,44 @@ def idle_everywhere(summary: dict[str, Any], key: str) -> bool:
     metric = REGISTRY[split_key(key)[0]]
     means = [entry["values"][key]["mean"] for entry in summary["strategies"].values()]
     return metric.family != "core" and all(m is None or m == metric.idle for m in means)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """How ``asyncsim validate`` refused a file: its first problem's position, all output."""
+
+    line: int
+    col: int
+    message: str
+    output: str
+
+
+def validate_rejects(tmp_path: Path, text: str) -> Rejection:
+    """Validate ``text`` through the CLI: exit 104, no traceback, a file:line:col problem."""
+    from typer.testing import CliRunner
+
+    from asyncsim.cli import cli
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 104, result.output
+    assert "Traceback" not in result.output
+    found = re.search(rf"{re.escape(str(path))}:(\d+):(\d+): (.*)", result.output)
+    assert found is not None, result.output
+    return Rejection(int(found.group(1)), int(found.group(2)), found.group(3), result.output)
+
+
+def summary_bytes(tmp_path: Path, name: str, text: str, jobs: int) -> bytes:
+    """Run a scenario through the CLI and return its summary.json as written."""
+    from typer.testing import CliRunner
+
+    from asyncsim.cli import cli
+
+    scenario = tmp_path / f"{name}.yaml"
+    scenario.write_text(text)
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--out", str(out), "--jobs",
+                                      str(jobs), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return (out / "summary.json").read_bytes()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from asyncsim.cli import cli
+from tests.helpers import summary_bytes
 
 runner = CliRunner()
 
@@ -39,13 +40,7 @@ STRATEGIES = {
 
 
 def _run(tmp_path: Path, name: str, order: list[str], jobs: int) -> bytes:
-    scenario = tmp_path / f"{name}.yaml"
-    scenario.write_text(SCENARIO + "".join(STRATEGIES[s] for s in order))
-    out = tmp_path / name
-    result = runner.invoke(cli, ["run", str(scenario), "--out", str(out), "--jobs", str(jobs),
-                                 "--quiet"])
-    assert result.exit_code == 0, result.output
-    return (out / "summary.json").read_bytes()
+    return summary_bytes(tmp_path, name, SCENARIO + "".join(STRATEGIES[s] for s in order), jobs)
 
 
 def test_summary_is_identical_across_jobs_and_strategy_order(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asyncsim.cli import cli
-from tests.helpers import MINIMAL
+from tests.helpers import MINIMAL, validate_rejects
 
 runner = CliRunner()
 
@@ -74,16 +74,11 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_invalid_scenario_is_reported_with_position(tmp_path: Path, name: str) -> None:
     text, line, col, fragment = CASES[name]
-    path = _write(tmp_path, text)
-    result = runner.invoke(cli, ["validate", str(path)])
-    assert result.exit_code == 104, result.output
-    assert "Traceback" not in result.output
-    position = re.search(rf"{re.escape(str(path))}:(\d+):(\d+): ", result.output)
-    assert position is not None, result.output
-    assert int(position.group(1)) == line, result.output
+    rejection = validate_rejects(tmp_path, textwrap.dedent(text))
+    assert rejection.line == line, rejection.output
     if col:
-        assert int(position.group(2)) == col, result.output
-    assert fragment in result.output
+        assert rejection.col == col, rejection.output
+    assert fragment in rejection.output
 
 
 def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:

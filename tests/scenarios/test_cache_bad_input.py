@@ -3,14 +3,13 @@ value to fix, with a message that says why."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from asyncsim.cli import cli
-from tests.helpers import MINIMAL
+from tests.helpers import MINIMAL, validate_rejects
 
 runner = CliRunner()
 
@@ -69,16 +68,10 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_cache_setting_is_reported_at_its_value(tmp_path: Path, name: str) -> None:
     text, line, value, fragment = CASES[name]
-    path = tmp_path / "bad.yaml"
-    path.write_text(text)
-    result = runner.invoke(cli, ["validate", str(path)])
-    assert result.exit_code == 104, result.output
-    assert "Traceback" not in result.output
-    found = re.search(rf"{re.escape(str(path))}:(\d+):(\d+): (\S+): (.*)", result.output)
-    assert found is not None, result.output
+    rejection = validate_rejects(tmp_path, text)
     expected_col = text.splitlines()[line - 1].index(value) + 1
-    assert (int(found.group(1)), int(found.group(2))) == (line, expected_col), result.output
-    assert fragment in found.group(4), result.output
+    assert (rejection.line, rejection.col) == (line, expected_col), rejection.output
+    assert fragment in rejection.message, rejection.output
 
 
 def test_every_bad_cache_setting_of_a_scenario_is_listed_at_once(tmp_path: Path) -> None:

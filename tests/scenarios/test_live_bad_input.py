@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from asyncsim.cli import cli
+from tests.helpers import validate_rejects
 
 runner = CliRunner()
 
@@ -101,16 +101,10 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_live_setting_is_reported_at_its_value(tmp_path: Path, name: str) -> None:
     text, line, value, fragment = CASES[name]
-    path = tmp_path / "bad.yaml"
-    path.write_text(text)
-    result = runner.invoke(cli, ["validate", str(path)])
-    assert result.exit_code == 104, result.output
-    assert "Traceback" not in result.output
-    found = re.search(rf"{re.escape(str(path))}:(\d+):(\d+): (\S+): (.*)", result.output)
-    assert found is not None, result.output
+    rejection = validate_rejects(tmp_path, text)
     expected_col = text.splitlines()[line - 1].index(value) + 1
-    assert (int(found.group(1)), int(found.group(2))) == (line, expected_col), result.output
-    assert fragment in result.output, result.output
+    assert (rejection.line, rejection.col) == (line, expected_col), rejection.output
+    assert fragment in rejection.output, rejection.output
 
 
 def test_the_base_scenario_is_valid(tmp_path: Path) -> None:

@@ -3,15 +3,13 @@ the field to fix and a message that says what is wrong."""
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from asyncsim.cli import cli
-from tests.helpers import MINIMAL
+from tests.helpers import MINIMAL, validate_rejects
 
 runner = CliRunner()
 
@@ -78,15 +76,9 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_invalid_setting_is_reported_at_its_field(tmp_path: Path, name: str) -> None:
     text, line, col, fragment = CASES[name]
-    path = tmp_path / "bad.yaml"
-    path.write_text(textwrap.dedent(text))
-    result = runner.invoke(cli, ["validate", str(path)])
-    assert result.exit_code == 104, result.output
-    assert "Traceback" not in result.output
-    position = re.search(rf"{re.escape(str(path))}:(\d+):(\d+): ", result.output)
-    assert position is not None, result.output
-    assert (int(position.group(1)), int(position.group(2))) == (line, col), result.output
-    assert fragment in result.output, result.output
+    rejection = validate_rejects(tmp_path, textwrap.dedent(text))
+    assert (rejection.line, rejection.col) == (line, col), rejection.output
+    assert fragment in rejection.output, rejection.output
 
 
 def test_valid_retry_hedge_and_deadline_layers_pass() -> None:
