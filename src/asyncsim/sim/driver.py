@@ -84,20 +84,19 @@ class RequestDriver:
         outcome: Outcome = yield from call(request)
         self.in_flight -= 1
         self.finish(request, outcome)
+        self._check_drained()
         return outcome
 
     def done(self, request: Request, outcome: Outcome, then: Then | None) -> None:
         """A started request that had to wait has its outcome."""
-        if then is None:
-            self.in_flight -= 1
-            self.finish(request, outcome)
-            return
         self.finish(request, outcome)
-        then(request, outcome)
+        if then is not None:
+            then(request, outcome)
         self.in_flight -= 1
         self._check_drained()
 
     def finish(self, request: Request, outcome: Outcome) -> None:
+        """Record one outcome; whoever changes ``in_flight`` checks whether the run drained."""
         now = self.env._now
         log = self.log
         log.t_start_s.append(request.t_start)
@@ -113,7 +112,6 @@ class RequestDriver:
         else:
             superseded = self.data[request.target].superseded_at(request.key, outcome.version)
             log.stale_s.append(now - superseded if superseded < now else 0.0)
-        self._check_drained()
 
     def _check_drained(self) -> None:
         if self.drained is not None and self.in_flight == 0 and not self.drained.triggered:
