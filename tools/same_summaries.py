@@ -1,7 +1,7 @@
 """Show that a change leaves every bundled example's summary.json byte-identical.
 
 Runs each ``examples/*.yaml`` twice, once with the source tree of a base commit (checked
-out in a temporary git worktree) and once with this working tree, both with ``--jobs 1``,
+out in a temporary git worktree) and once with this working tree, both with the default jobs,
 and compares the bytes. Prints one line per example; exits 1 when any differ.
 
     .venv/bin/python tools/same_summaries.py --base 6dda38c
@@ -30,7 +30,7 @@ def run_examples(src: Path, examples: list[Path], out: Path) -> dict[str, bytes]
         target = out / example.stem
         result = subprocess.run(
             [sys.executable, "-m", "asyncsim", "run", str(example), "--out", str(target),
-             "--jobs", "1", "-q"],
+             "-q"],
             env=env, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             found[example.stem] = f"exit {result.returncode}: {result.stderr[-400:]}".encode()
