@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from asyncsim.scenarios.yaml_io import Problem, ScenarioError
+from asyncsim.scenarios.problems import Problem, ScenarioError
 from asyncsim.sim.layers.breaker import BreakerSpec
 from asyncsim.sim.layers.fallback import FallbackSpec
 from asyncsim.sim.outcome import Status

@@ -11,8 +11,8 @@ import math
 
 import pytest
 
-from asyncsim.scenarios.cache_config import CacheConfig
-from asyncsim.scenarios.cache_presets import PRESETS
+from asyncsim.scenarios.items.layers.cache import CacheConfig
+from asyncsim.scenarios.presets.cache import CACHE_PRESETS as PRESETS
 from asyncsim.sim.layers.cache import CacheSpec
 from asyncsim.sim.outcome import Source
 from tests.helpers import run_yaml, value

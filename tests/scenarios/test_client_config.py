@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from asyncsim.scenarios.build import strategy_specs, workload_spec
-from asyncsim.scenarios.yaml_io import ScenarioError
+from asyncsim.scenarios.problems import ScenarioError
 from asyncsim.sim.workload.pages import PageLoadSpec, PagesWorkload
 from asyncsim.sim.workload.pagination import FeedWorkload, PaginationSpec
 from tests.helpers import scenario_from_yaml

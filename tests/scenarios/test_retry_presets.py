@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from asyncsim.scenarios.retry import RetryConfig
+from asyncsim.scenarios.items.layers.retry import RetryConfig
 from asyncsim.sim.layers.retry import RetrySpec
 from asyncsim.sim.layers.retry_budget import ConcurrencyBudgetSpec, RateBudgetSpec
 from asyncsim.sim.outcome import Status

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.scenarios.units import (
+from asyncsim.lang.units import (
     format_duration,
     parse_duration_s,
     parse_rate_per_s,

@@ -17,21 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 
-from asyncsim.scenarios import yaml_io
-from asyncsim.scenarios.yaml_io import (
+from asyncsim.lang.suggest import did_you_mean
+from asyncsim.scenarios.problems import Problem, ScenarioError
+from asyncsim.scenarios.yaml import reading
+from asyncsim.scenarios.yaml.messages import problems_from_validation_error
+from asyncsim.scenarios.yaml.overrides import apply_override
+from asyncsim.scenarios.yaml.plain import to_plain
+from asyncsim.scenarios.yaml.positions import position_of
+from asyncsim.scenarios.yaml.reading import (
     MAX_ALIASES,
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
-    Problem,
-    ScenarioError,
-    apply_override,
-    did_you_mean,
     load_yaml_file,
     load_yaml_text,
-    position_of,
-    problems_from_validation_error,
-    to_plain,
 )
 
 # --------------------------------------------------------------------------- toy schema
@@ -272,7 +271,7 @@ def test_too_large_file_is_rejected_before_reading(
     def no_open(*args: object, **kwargs: object) -> None:
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr(yaml_io, "open", no_open, raising=False)
+    monkeypatch.setattr(reading, "open", no_open, raising=False)
     with pytest.raises(ScenarioError) as exc:
         load_yaml_file(path)
     problem = only_problem(exc)
