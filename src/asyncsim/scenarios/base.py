@@ -57,6 +57,23 @@ class WithPreset(Model):
     """Fields that are not merged with the preset's values."""
     NULL_CLEARS: ClassVar[bool] = False
     """Whether a field written as null clears the preset's value (else it is ignored)."""
+    PRESETS_AS_INPUT: ClassVar[bool] = False
+    """Whether the preset entries are written as a scenario would write them and merged
+    into the input before validation (so they are validated like written fields and the
+    fields themselves hold the result), rather than merged as values by :meth:`settings`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset_as_input(cls, value: Any) -> Any:
+        if not cls.PRESETS_AS_INPUT or not isinstance(value, dict) \
+                or value.get("preset") not in cls.PRESETS:
+            return value
+        return cls.preset_input(value["preset"], value)
+
+    @classmethod
+    def preset_input(cls, name: str, written: dict[str, Any]) -> dict[str, Any]:
+        """The input with preset ``name`` filled in (``PRESETS_AS_INPUT`` only)."""
+        return {**cls.PRESETS[name], **written}
 
     def given(self) -> set[str]:
         """The fields written in the scenario (not from a preset or a default)."""

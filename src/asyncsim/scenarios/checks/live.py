@@ -27,7 +27,7 @@ def live_targets(workload: WorkloadConfig) -> set[str]:
 def live_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     live = scenario.workload.live
     if live is None:
-        return []  # live items on another workload are reported by client_checks
+        return []  # live items on another workload are reported by checks/workload.py
     problems: list[tuple[Loc, str]] = []
     for group, names in PERIODS.items():
         config = getattr(live, group)

@@ -1,5 +1,4 @@
-"""Prefetch presets: routers' documented preload behaviour, as ``prefetch`` field values.
-"""
+"""Prefetch presets: routers' documented preload behaviour, as ``prefetch`` field values."""
 
 from __future__ import annotations
 

@@ -5,10 +5,7 @@ See items/behaviours/pagination.py for the example.
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-    PositiveInt,
-)
+from pydantic import Field, PositiveInt
 
 from asyncsim.scenarios.base import Model
 from asyncsim.scenarios.distributions import DistributionConfig

@@ -5,9 +5,7 @@ See items/behaviours/prefetch.py for the example.
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model
 from asyncsim.scenarios.distributions import DistributionConfig

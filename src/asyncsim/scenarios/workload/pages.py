@@ -23,9 +23,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model
 from asyncsim.sim.workload.pages import Boundaries, Resource

@@ -1,5 +1,5 @@
 """Presets: the field values of each (checked against library-defaults.md by hand, cited in
-scenarios/cache_presets.py) and each library's documented behaviour, shown on a scenario.
+scenarios/presets/cache.py) and each library's documented behaviour, shown on a scenario.
 
 The behaviour scenarios use one key, evenly spaced requests and a constant 100 ms fetch,
 so every count below follows from the library's rule by arithmetic.

@@ -1,14 +1,11 @@
-"""The ``focus`` item of live views: refetch when the tab is shown or the network is back.
-"""
+"""The ``focus`` item of live views: refetch when the tab is shown or the network is back."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import WithPreset
 from asyncsim.scenarios.presets.live import FOCUS_PRESETS, LivePreset

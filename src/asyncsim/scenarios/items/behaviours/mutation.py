@@ -1,14 +1,11 @@
-"""The ``mutation`` item of live views: how a user's change shows (pessimistic, optimistic).
-"""
+"""The ``mutation`` item of live views: how a user's change shows (pessimistic, optimistic)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import WithPreset
 from asyncsim.scenarios.presets.live import MUTATION_PRESETS, LivePreset

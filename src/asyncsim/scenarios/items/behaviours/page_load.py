@@ -1,11 +1,8 @@
-"""The ``page_load`` item: how a strategy loads pages (``- page_load: parallel``).
-"""
+"""The ``page_load`` item: how a strategy loads pages (``- page_load: parallel``)."""
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model, shorthand
 from asyncsim.scenarios.workload.pages import MODE_HELP, ModeName, ResourceList, boundaries_spec

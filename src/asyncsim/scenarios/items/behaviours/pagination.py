@@ -17,10 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-    NonNegativeInt,
-)
+from pydantic import Field, NonNegativeInt
 
 from asyncsim.scenarios.base import WithPreset, shorthand
 from asyncsim.scenarios.presets.pagination import PAGINATION_PRESETS, PaginationPreset

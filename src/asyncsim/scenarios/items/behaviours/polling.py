@@ -1,14 +1,11 @@
-"""The ``polling`` item of live views: ``- polling: {preset: swr-2, interval: 10s}``.
-"""
+"""The ``polling`` item of live views: ``- polling: {preset: swr-2, interval: 10s}``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.live import POLLING_PRESETS, LivePreset

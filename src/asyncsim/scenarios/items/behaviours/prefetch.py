@@ -18,11 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import Field, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import WithPreset, shorthand
 from asyncsim.scenarios.presets.prefetch import PREFETCH_PRESETS, PrefetchPreset

@@ -1,13 +1,10 @@
-"""The ``push`` item of live views: a push channel delivering every change after a delay.
-"""
+"""The ``push`` item of live views: a push channel delivering every change after a delay."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.lang.units import format_duration
 from asyncsim.scenarios.base import Model, Problems

@@ -15,11 +15,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    PositiveInt,
-)
+from pydantic import BeforeValidator, Field, PositiveInt
 
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.breaker import BREAKER_DEFAULTS, BREAKER_PRESETS, BreakerPreset

@@ -1,17 +1,11 @@
-"""The ``bulkhead`` layer: ``- bulkhead: {max_concurrent: 20, max_queue: 50, max_wait: 200ms}``.
-"""
+"""The ``bulkhead`` layer: ``- bulkhead: {max_concurrent: 20, max_queue: 50, max_wait: 200ms}``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import (
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.bulkhead import BULKHEAD_PRESETS, BulkheadPreset

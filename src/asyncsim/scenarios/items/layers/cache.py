@@ -16,11 +16,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-    PositiveFloat,
-    PositiveInt,
-)
+from pydantic import Field, PositiveFloat, PositiveInt
 
 from asyncsim.lang.units import format_duration
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand

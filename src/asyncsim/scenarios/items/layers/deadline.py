@@ -1,11 +1,8 @@
-"""The ``deadline`` layer: ``- deadline: 5s``, above a retry layer.
-"""
+"""The ``deadline`` layer: ``- deadline: 5s``, above a retry layer."""
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model, shorthand
 from asyncsim.scenarios.types import Duration

@@ -1,11 +1,8 @@
-"""The ``dedup`` layer: ``- dedup: {window: 2s}`` (single-flight per key).
-"""
+"""The ``dedup`` layer: ``- dedup: {window: 2s}`` (single-flight per key)."""
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model
 from asyncsim.scenarios.types import Duration, Scope

@@ -1,13 +1,10 @@
-"""The ``fallback`` layer: ``- fallback: last_good`` or ``{serve: static, on: [error]}``.
-"""
+"""The ``fallback`` layer: ``- fallback: last_good`` or ``{serve: static, on: [error]}``."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model, shorthand
 from asyncsim.scenarios.types import STATUS_OF, Scope

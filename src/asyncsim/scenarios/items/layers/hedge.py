@@ -8,11 +8,7 @@
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import Field, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import Loc, Model, shorthand
 from asyncsim.scenarios.types import Duration

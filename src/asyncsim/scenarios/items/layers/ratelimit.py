@@ -1,16 +1,11 @@
-"""The ``ratelimit`` layer, a token bucket: ``{rate: 100/s, burst: 20, max_wait: 50ms}``.
-"""
+"""The ``ratelimit`` layer, a token bucket: ``{rate: 100/s, burst: 20, max_wait: 50ms}``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import (
-    Field,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import Field, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import WithPreset, shorthand
 from asyncsim.scenarios.presets.ratelimit import RATELIMIT_PRESETS, RateLimitPreset

@@ -10,18 +10,13 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    NonNegativeInt,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, NonNegativeInt, WithJsonSchema, model_validator
 
 from asyncsim.lang.units import format_duration
-from asyncsim.scenarios.base import Loc, Model
+from asyncsim.scenarios.base import Loc, Model, WithPreset
 from asyncsim.scenarios.presets.retry import (
     GRPC_MAX_ATTEMPTS,
     GRPC_REQUIRED,
@@ -112,7 +107,7 @@ class ThrottleConfig(Model):
         return TokenThrottleSpec(self.max_tokens, self.token_ratio)
 
 
-class RetryConfig(Model):
+class RetryConfig(WithPreset):
     """Call again after a failure, with backoff and jitter, within a budget."""
 
     preset: RetryPresetName | None = Field(
@@ -149,20 +144,26 @@ class RetryConfig(Model):
                                       "(a service's client library, a sidecar) or each "
                                       "client's own")
 
+    PRESETS: ClassVar[Mapping[str, Mapping[str, Any]]] = RETRY_PRESETS
+    PRESETS_AS_INPUT: ClassVar[bool] = True
+
     @model_validator(mode="before")
     @classmethod
-    def _preset_and_shorthand(cls, value: Any) -> Any:
+    def _shorthand(cls, value: Any) -> Any:
+        """``- retry: 3`` means three attempts (a bool is not a count)."""
         if isinstance(value, int) and not isinstance(value, bool):
             return {"max_attempts": value}
-        if not isinstance(value, dict) or value.get("preset") not in RETRY_PRESETS:
-            return value
-        name = value["preset"]
+        return value
+
+    @classmethod
+    def preset_input(cls, name: str, written: dict[str, Any]) -> dict[str, Any]:
+        """gRPC's retryPolicy has no defaults for some fields, and A6 clamps maxAttempts."""
         if name.startswith("grpc"):
-            missing = [f for f in GRPC_REQUIRED if f not in value]
+            missing = [f for f in GRPC_REQUIRED if f not in written]
             if missing:
                 raise ValueError(f"the {name} preset needs {', '.join(missing)}: gRPC's "
                                  "retryPolicy has no defaults for them")
-        merged = {**RETRY_PRESETS[name], **value}
+        merged = super().preset_input(name, written)
         attempts = merged.get("max_attempts")
         if name.startswith("grpc") and isinstance(attempts, int | float) \
                 and attempts > GRPC_MAX_ATTEMPTS:

@@ -1,11 +1,8 @@
-"""The ``timeout`` layer: ``- timeout: 2s`` or ``- timeout: {after: 2s, scope: client}``.
-"""
+"""The ``timeout`` layer: ``- timeout: 2s`` or ``- timeout: {after: 2s, scope: client}``."""
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from asyncsim.scenarios.base import Model, shorthand
 from asyncsim.scenarios.types import Duration, Scope
