@@ -13,7 +13,7 @@ from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.terminal import split_key
 from asyncsim.scenarios.load import LoadedScenario, validate_tree
 from asyncsim.scenarios.models import Scenario
-from asyncsim.scenarios.yaml_io import load_yaml_text
+from asyncsim.scenarios.yaml.reading import load_yaml_text
 
 MINIMAL = """
 version: 1
@@ -30,13 +30,18 @@ workload:
 """
 
 
+def loaded_from_yaml(text: str, source: str = "test.yaml") -> LoadedScenario:
+    return validate_tree(load_yaml_text(textwrap.dedent(text), source), source,
+                         metrics=REGISTRY)
+
+
 def scenario_from_yaml(text: str, source: str = "test.yaml") -> Scenario:
-    return validate_tree(load_yaml_text(textwrap.dedent(text), source), source)
+    return loaded_from_yaml(text, source).scenario
 
 
 def run_yaml(text: str, out_dir: Path | None = None, jobs: int = 1) -> app.RunOutput:
     """Validate and run a scenario given as YAML text; returns the in-memory output."""
-    return app.run(LoadedScenario(scenario_from_yaml(text), "test.yaml"), out_dir, jobs=jobs)
+    return app.run(loaded_from_yaml(text), out_dir, jobs=jobs)
 
 
 def value(output: app.RunOutput, strategy: str, key: str) -> Any:

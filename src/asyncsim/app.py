@@ -15,8 +15,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from asyncsim.lang.thresholds import (
+    Threshold,
+    ThresholdError,
+    parse_threshold,
+    split_cli_threshold,
+)
 from asyncsim.reports.abort import stop_check
 from asyncsim.reports.baseline import parse_compare_fail
+from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.compare import MetricComparison, compare_strategies, compare_summaries
 from asyncsim.reports.gates import Gates, Verdict, change_text, judge, observed_text
 from asyncsim.reports.junit import junit_xml
@@ -25,20 +32,14 @@ from asyncsim.reports.outputs import OutputOptions, check_outputs, write_run_out
 from asyncsim.reports.report_data import Check, ReportMeta, fault_windows
 from asyncsim.reports.summary import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.summary_json import build_summary, read_summary
-from asyncsim.reports.thresholds import (
-    Stop,
-    Threshold,
-    ThresholdError,
-    parse_threshold,
-    split_cli_threshold,
-)
+from asyncsim.reports.thresholds import Stop
 from asyncsim.reports.writers import dumps, write_atomic
 from asyncsim.runner import Executor, Progress, run_experiment, run_points
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.load import LoadedScenario, load_scenario
 from asyncsim.scenarios.models import Scenario
-from asyncsim.scenarios.thresholds import known_tag_values, scenario_thresholds
-from asyncsim.scenarios.yaml_io import Problem, ScenarioError
+from asyncsim.scenarios.problems import Problem, ScenarioError
+from asyncsim.scenarios.thresholds import known_tag_values
 from asyncsim.sim.simulation import StrategySpec
 
 if TYPE_CHECKING:  # plotting, pandas and the sweep load only for the commands using them
@@ -84,7 +85,7 @@ def scenario_meta(scenario: Scenario) -> dict[str, Any]:
 
 
 def load(path: Path, overrides: Sequence[str] = ()) -> LoadedScenario:
-    return load_scenario(path, overrides)
+    return load_scenario(path, overrides, metrics=REGISTRY)
 
 
 def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMeta:
@@ -166,7 +167,7 @@ def run_gates(loaded: LoadedScenario, thresholds: Sequence[str] = (),
     """
     scenario = loaded.scenario
     return _gates(thresholds, compare_fail, baseline, known_tag_values(scenario),
-                  scenario_thresholds(scenario))
+                  loaded.thresholds)
 
 
 def _gates(thresholds: Sequence[str], compare_fail: Sequence[str], baseline: Path | None,
@@ -177,7 +178,7 @@ def _gates(thresholds: Sequence[str], compare_fail: Sequence[str], baseline: Pat
     for text in thresholds:
         try:
             target, expression, offset = split_cli_threshold(text)
-            parsed.append(parse_threshold(target, expression, known))
+            parsed.append(parse_threshold(target, expression, REGISTRY, known))
         except ThresholdError as err:
             col = err.offset + (offset if err.part == "expression" else 0) + 1
             problems.append(Problem(f"<--threshold {text}>", 1, col, "", err.message))
@@ -278,7 +279,8 @@ def sweep_points(path: Path, params: Sequence[Param], overrides: Sequence[str] =
     scenarios, problems = [], []
     for point in points:
         try:
-            scenarios.append(load_scenario(path, [*overrides, *point.assignments]).scenario)
+            scenarios.append(load_scenario(path, [*overrides, *point.assignments],
+                                           metrics=REGISTRY).scenario)
         except ScenarioError as err:
             problems += [Problem(p.source, p.line, p.col, p.path,
                                  f"{p.message} (sweep point {point.label})")

@@ -29,8 +29,8 @@ from asyncsim.reports.summary_json import SummaryFormatError
 from asyncsim.reports.sweep import SweepError
 from asyncsim.reports.terminal import print_summary
 from asyncsim.runner import Executor
+from asyncsim.scenarios.problems import ScenarioError
 from asyncsim.scenarios.schema import scenario_json_schema
-from asyncsim.scenarios.yaml_io import ScenarioError
 
 cli = typer.Typer(
     name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,

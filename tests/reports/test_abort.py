@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from asyncsim.lang.thresholds import parse_threshold
 from asyncsim.reports.abort import CHECKS_PER_RUN, stop_check
-from asyncsim.reports.thresholds import parse_threshold
+from asyncsim.reports.catalog import REGISTRY
 from tests.helpers import run_yaml
 
 # One worker at 12 req/s of 100 ms service: rho 1.2, so the queue (and latency) grows
@@ -60,8 +61,8 @@ def test_an_abort_threshold_that_holds_changes_no_metric() -> None:
 
 
 def test_stop_check_only_for_abort_thresholds() -> None:
-    plain = parse_threshold("latency", "avg < 1s")
-    aborting = parse_threshold("latency", "p(97) < 1s", abort_on_fail=True)
+    plain = parse_threshold("latency", "avg < 1s", REGISTRY)
+    aborting = parse_threshold("latency", "p(97) < 1s", REGISTRY, abort_on_fail=True)
     assert stop_check([plain], 100.0, 10.0) is None
     check = stop_check([plain, aborting], 100.0, 10.0)
     assert check is not None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from asyncsim.lang.thresholds import parse_threshold
 from asyncsim.reports.baseline import parse_compare_fail
+from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.gates import Gates, judge
 from asyncsim.reports.junit import junit_xml
 from asyncsim.reports.markdown import markdown_summary
-from asyncsim.reports.thresholds import Stop, parse_threshold
+from asyncsim.reports.thresholds import Stop
 
 # The common JUnit shape (the Jenkins/Ant junit-10.xsd that GitLab, Jenkins and GitHub
 # reporters read): per element, required attributes, optional ones, allowed children.
@@ -67,8 +69,8 @@ CURRENT = summary(7, [0.130, 0.140, 0.125], 0.001)   # p(99) up about 32%, paire
 
 
 def verdict() -> Any:
-    gates = Gates(thresholds=(parse_threshold("latency", "p(99) < 200ms"),
-                              parse_threshold("error_rate", "rate < 1%")),
+    gates = Gates(thresholds=(parse_threshold("latency", "p(99) < 200ms", REGISTRY),
+                              parse_threshold("error_rate", "rate < 1%", REGISTRY)),
                   compare_fail=(parse_compare_fail("p99:5%"),
                                 parse_compare_fail("latency.p(95):5%")),
                   baseline=BASELINE)

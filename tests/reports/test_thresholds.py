@@ -14,18 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import Metric
-from asyncsim.reports.thresholds import (
-    Stop,
+from asyncsim.lang.thresholds import (
     ThresholdError,
-    evaluate,
-    extra_percentiles,
     parse_expression,
     parse_target,
     parse_threshold,
     split_cli_threshold,
 )
+from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics import Metric
+from asyncsim.reports.thresholds import Stop, evaluate, extra_percentiles
 
 KNOWN = {"strategy": ["fast", "slow"], "backend": ["api"]}
 
@@ -52,7 +50,7 @@ SLOW = {**FAST, "latency.p(99)": 0.600, "error_rate": 0.03}
 
 
 def verdicts(target: str, expression: str, **per_strategy: dict[str, Any]) -> dict[str, bool]:
-    threshold = parse_threshold(target, expression, KNOWN)
+    threshold = parse_threshold(target, expression, REGISTRY, KNOWN)
     return {r.strategy: r.ok for r in evaluate([threshold], summary(**per_strategy))}
 
 
@@ -114,7 +112,7 @@ def test_operators_agree_with_python_away_from_equality(
         observed_ms: float, limit_ms: float, op: str) -> None:
     python = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
               "!=": operator.ne}[op]
-    threshold = parse_threshold("latency", f"avg {op} {limit_ms!r}ms")
+    threshold = parse_threshold("latency", f"avg {op} {limit_ms!r}ms", REGISTRY)
     if not math.isclose(observed_ms, limit_ms, rel_tol=1e-6):
         assert threshold.passes(observed_ms / 1e3) == python(observed_ms, limit_ms)
 
@@ -159,27 +157,27 @@ def test_without_strategy_tag_each_strategy_is_judged_and_the_failing_one_named(
 
 def test_backend_tag_reads_the_tagged_value_and_strategy_tag_combines() -> None:
     threshold = parse_threshold("backend_calls{backend:api, strategy:fast}", "count < 5000",
-                                KNOWN)
+                                REGISTRY, KNOWN)
     assert threshold.key == "backend_calls{backend:api}"
     assert threshold.target.strategy == "fast"
     assert threshold.target.text == "backend_calls{strategy:fast,backend:api}"
 
 
 def test_missing_value_fails_with_a_note() -> None:
-    threshold = parse_threshold("latency", "p(97) < 1s")  # not computed in this summary
+    threshold = parse_threshold("latency", "p(97) < 1s", REGISTRY)  # not computed in this summary
     [result] = evaluate([threshold], summary(fast=FAST))
     assert not result.ok and result.observed is None
     assert "no value for latency.p(97)" in result.note
 
 
 def test_nan_value_fails() -> None:
-    [result] = evaluate([parse_threshold("error_rate", "rate < 1")],
+    [result] = evaluate([parse_threshold("error_rate", "rate < 1", REGISTRY)],
                         summary(fast={**FAST, "error_rate": math.nan}))
     assert not result.ok
 
 
 def test_a_threshold_that_stopped_a_run_fails_whatever_the_final_value() -> None:
-    threshold = parse_threshold("latency", "p(99) < 1s")
+    threshold = parse_threshold("latency", "p(99) < 1s", REGISTRY)
     stop = Stop("fast", 1, 42.5, threshold.text)
     results = evaluate([threshold], summary(fast=FAST, slow=SLOW), [stop])
     assert [(r.strategy, r.ok) for r in results] == [("fast", False), ("slow", True)]
@@ -188,14 +186,14 @@ def test_a_threshold_that_stopped_a_run_fails_whatever_the_final_value() -> None
 
 def test_counter_rate_uses_each_replication_window_when_a_run_stopped_early() -> None:
     # requests [2000, 2000]; replication 0 stopped at 60 s: windows 50 s and 100 s.
-    threshold = parse_threshold("requests", "rate > 0")
+    threshold = parse_threshold("requests", "rate > 0", REGISTRY)
     [result] = evaluate([threshold], summary(fast=FAST),
                         [Stop("fast", 0, 60.0, "another threshold")])
     assert result.observed == pytest.approx((2000 / 50 + 2000 / 100) / 2)
 
 
 def test_extra_percentiles_are_those_the_summary_lacks() -> None:
-    thresholds = [parse_threshold("latency", e) for e in
+    thresholds = [parse_threshold("latency", e, REGISTRY) for e in
                   ("p(99) < 1s", "p(97.5) < 1s", "p(50) < 1s", "avg < 1s")]
     assert extra_percentiles(thresholds) == (50.0, 97.5)
 
@@ -245,7 +243,7 @@ def test_cli_form_splits_at_the_first_colon_outside_braces() -> None:
 def test_malformed_thresholds_name_the_place(target: str, expression: str, part: str,
                                              offset: int, message: str) -> None:
     with pytest.raises(ThresholdError) as caught:
-        parse_threshold(target, expression, KNOWN)
+        parse_threshold(target, expression, REGISTRY, KNOWN)
     assert caught.value.part == part
     assert caught.value.offset == offset
     assert message in caught.value.message
@@ -255,20 +253,20 @@ def test_at_most_one_tag_besides_strategy(monkeypatch: pytest.MonkeyPatch) -> No
     two_tags = Metric("two_tags", "gauge", "1", "none", "a test metric", lambda view: {},
                       tags=("backend", "kind"))
     monkeypatch.setitem(REGISTRY, "two_tags", two_tags)
-    assert parse_target("two_tags{backend:api,strategy:fast}", KNOWN).tag == "backend:api"
+    assert parse_target("two_tags{backend:api,strategy:fast}", REGISTRY, KNOWN).tag == "backend:api"
     with pytest.raises(ThresholdError, match="at most one tag besides strategy"):
-        parse_target("two_tags{backend:api,kind:x}", KNOWN)
+        parse_target("two_tags{backend:api,kind:x}", REGISTRY, KNOWN)
 
 
 def test_other_trend_metrics_have_only_the_standard_percentiles(
         monkeypatch: pytest.MonkeyPatch) -> None:
     staleness = Metric("staleness", "trend", "s", "lower", "a test trend", lambda view: {})
     monkeypatch.setitem(REGISTRY, "staleness", staleness)
-    assert parse_threshold("staleness", "p(99.9) < 1s").key == "staleness.p(99.9)"
+    assert parse_threshold("staleness", "p(99.9) < 1s", REGISTRY).key == "staleness.p(99.9)"
     with pytest.raises(ThresholdError, match=r"staleness has only p\(90\), p\(95\), "
                                              r"p\(99\), p\(99.9\) \(any p\(N\) works for "
                                              r"latency\)"):
-        parse_threshold("staleness", "p(97) < 1s")
+        parse_threshold("staleness", "p(97) < 1s", REGISTRY)
 
 
 def test_cli_form_without_a_colon() -> None:

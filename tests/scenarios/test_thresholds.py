@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from asyncsim.scenarios.thresholds import scenario_thresholds
-from asyncsim.scenarios.yaml_io import ScenarioError
-from tests.helpers import MINIMAL, scenario_from_yaml
+from asyncsim.reports.catalog import REGISTRY
+from asyncsim.scenarios.problems import ScenarioError
+from tests.helpers import MINIMAL, loaded_from_yaml, scenario_from_yaml
 
 # MINIMAL has 13 lines (the first is empty); a strategies block makes it 16, so the
 # thresholds key below is on line 17 and its entries start on line 18.
@@ -20,13 +20,13 @@ def problems(thresholds: str) -> list[str]:
 
 
 def test_short_and_long_forms_parse_in_order() -> None:
-    scenario = scenario_from_yaml(BASE + """\
+    loaded = loaded_from_yaml(BASE + """\
   "latency{strategy:timeout}": ["p(99) < 20ms", "avg <= 10ms"]
   error_rate:
     - {threshold: "rate < 1%", abort_on_fail: true, delay_abort_eval: 30s}
   "backend_calls{backend:api}": ["rate < 11/s"]
 """)
-    parsed = scenario_thresholds(scenario)
+    parsed = loaded.thresholds
     assert [t.text for t in parsed] == [
         "latency{strategy:timeout}: p(99) < 20ms", "latency{strategy:timeout}: avg <= 10ms",
         "error_rate: rate < 1%", "backend_calls{backend:api}: rate < 11/s"]
@@ -88,5 +88,5 @@ def test_set_override_of_a_threshold_is_validated_too(tmp_path: object) -> None:
     path = Path(str(tmp_path)) / "s.yaml"
     path.write_text(BASE + '  latency: ["avg < 1s"]\n')
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(path, ["thresholds.latency.0=avg < 1"])
+        load_scenario(path, ["thresholds.latency.0=avg < 1"], metrics=REGISTRY)
     assert "1 has no unit" in str(caught.value)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from asyncsim.scenarios.breaker_layers import BreakerConfig
+from asyncsim.scenarios.items.layers.breaker import BreakerConfig
 from asyncsim.sim.layers.base import PerClient
 from asyncsim.sim.layers.breaker import BreakerSpec, open_duration_s
 from asyncsim.sim.outcome import Outcome, Status

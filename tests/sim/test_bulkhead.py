@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from asyncsim.scenarios.breaker_layers import BulkheadConfig
+from asyncsim.scenarios.items.layers.bulkhead import BulkheadConfig
 from asyncsim.sim.layers.bulkhead import BulkheadSpec
 from asyncsim.sim.outcome import Status
 from tests.sim.layer_harness import OK, REJECTED, Bench

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from asyncsim.lang.thresholds import Threshold
 from asyncsim.reports.metrics import RunView
 from asyncsim.reports.summary import metric_values
-from asyncsim.reports.thresholds import Threshold, extra_percentiles, observed_in_run
+from asyncsim.reports.thresholds import extra_percentiles, observed_in_run
 from asyncsim.sim.simulation import RunResult, StopCheck
 
 CHECKS_PER_RUN = 100

@@ -37,15 +37,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from asyncsim.lang.thresholds import Target, ThresholdError, parse_target, percentile_problem
+from asyncsim.lang.units import parse_duration_s
+from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.metrics import value_key
 from asyncsim.reports.stats import t_quantile_975
-from asyncsim.reports.thresholds import (
-    Target,
-    ThresholdError,
-    parse_target,
-    percentile_problem,
-)
-from asyncsim.scenarios.units import parse_duration_s
 
 Direction = Literal["up", "down", "both"]
 ALIASES = {"avg": "avg", "mean": "avg", "min": "min", "max": "max", "med": "med",
@@ -112,7 +108,7 @@ def parse_compare_fail(text: str) -> CompareGate:
     else:
         tolerance = number
     return CompareGate(text.strip(), target, stat, tolerance, relative,
-                       _direction(metric.better, sign, metric.name, where))
+                       _direction(REGISTRY[metric.name].better, sign, metric.name, where))
 
 
 def _last_colon(text: str) -> int:
@@ -128,10 +124,10 @@ def _parse_stat(text: str) -> tuple[Target, str | None]:
     word = text.strip()
     stat = _trend_stat(word)
     if stat is not None:
-        return parse_target("latency"), stat
+        return parse_target("latency", REGISTRY), stat
     close = text.rfind("}")
     dot = text.find(".", close + 1 if close >= 0 else 0)
-    target = parse_target(text if dot < 0 else text[:dot])
+    target = parse_target(text if dot < 0 else text[:dot], REGISTRY)
     metric = target.definition
     if dot < 0:
         if metric.kind == "trend":

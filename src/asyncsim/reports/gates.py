@@ -11,15 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from asyncsim.lang.thresholds import Threshold, extra_percentile
 from asyncsim.reports.baseline import BaselineVerdict, CompareGate, Comparison, compare
 from asyncsim.reports.terminal import format_value
 from asyncsim.reports.thresholds import (
     Stop,
-    Threshold,
     ThresholdResult,
     ThresholdsVerdict,
     evaluate,
-    extra_percentile,
     extra_percentiles,
 )
 

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from asyncsim.lang.units import format_duration, parse_duration_s, parse_rate_per_s
 from asyncsim.reports.report_data import finite
-from asyncsim.scenarios.units import format_duration, parse_duration_s, parse_rate_per_s
 
 if TYPE_CHECKING:  # pandas loads when a sweep writes its table
     import pandas as pd

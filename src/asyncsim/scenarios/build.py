@@ -9,7 +9,7 @@ from asyncsim.scenarios.models import (
     Scenario,
     WorkloadConfig,
 )
-from asyncsim.scenarios.pages import boundaries_spec
+from asyncsim.scenarios.workload.pages import boundaries_spec
 from asyncsim.sim.backend import BackendSpec, Fault
 from asyncsim.sim.data import DataSpec, PoissonChanges
 from asyncsim.sim.data_writes import WritableSpec

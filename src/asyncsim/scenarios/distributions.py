@@ -11,8 +11,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, PositiveFloat, ValidationInfo, field_validator, model_validator
 
+from asyncsim.lang.units import parse_duration_s
 from asyncsim.scenarios.base import Model, OneOf
-from asyncsim.scenarios.units import Duration, parse_duration_s
+from asyncsim.scenarios.types import Duration
 from asyncsim.sim import distributions as d
 
 

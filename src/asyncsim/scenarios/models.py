@@ -12,13 +12,13 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
-from asyncsim.scenarios.layers import LayerItem
-from asyncsim.scenarios.live import LiveConfig
-from asyncsim.scenarios.pages import PagesConfig
-from asyncsim.scenarios.pagination import FeedConfig
-from asyncsim.scenarios.prefetch import NavigationConfig
+from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.thresholds import ThresholdItem
-from asyncsim.scenarios.units import Duration, Rate
+from asyncsim.scenarios.types import Duration, Rate
+from asyncsim.scenarios.workload.feed import FeedConfig
+from asyncsim.scenarios.workload.live import LiveConfig
+from asyncsim.scenarios.workload.navigation import NavigationConfig
+from asyncsim.scenarios.workload.pages import PagesConfig
 
 FaultKind = Literal["outage", "error_burst", "slowdown", "capacity_drop"]
 

@@ -1,4 +1,4 @@
-"""The ``thresholds:`` section of a scenario, in k6's shape.
+"""The ``thresholds:`` section of a scenario, in k6's shape, parsed once at validation.
 
 ```yaml
 thresholds:
@@ -7,9 +7,11 @@ thresholds:
     - {threshold: "rate < 1%", abort_on_fail: true, delay_abort_eval: 1m}   # long form
 ```
 
-The models only keep the text; ``threshold_problems`` (scenarios/checks.py) parses it with
-the grammar of :mod:`asyncsim.reports.thresholds` against the metric registry and this
-scenario's strategies and backends, so a typo anywhere is an error at its line and column.
+The models keep the text; :func:`parse_thresholds` parses it with the grammar of
+:mod:`asyncsim.lang.thresholds` against the metric vocabulary the caller passes in (the
+scenarios do not know the reports' registry) and this scenario's strategies and backends,
+so a typo anywhere is an error at its line and column, and the parsed thresholds are kept
+on the loaded scenario.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Discriminator, Field, Tag
 
-from asyncsim.reports.thresholds import Threshold, parse_threshold
-from asyncsim.scenarios.base import Model
-from asyncsim.scenarios.units import Duration
+from asyncsim.lang.thresholds import Metrics, Threshold, ThresholdError, parse_threshold
+from asyncsim.scenarios.base import KEY, Loc, Model, Problems
+from asyncsim.scenarios.types import Duration
 
 if TYPE_CHECKING:
     from asyncsim.scenarios.models import Scenario
-
 
 class ThresholdConfig(Model):
     """The long form of a threshold, for ``abort_on_fail`` (k6's abortOnFail)."""
@@ -61,10 +62,45 @@ def long_form(item: ThresholdItem) -> ThresholdConfig:
     return ThresholdConfig(threshold=item) if isinstance(item, str) else item
 
 
-def scenario_thresholds(scenario: Scenario) -> list[Threshold]:
-    """The parsed thresholds of a validated scenario, in the order they are written."""
+def parse_thresholds(scenario: Scenario, metrics: Metrics) -> tuple[list[Threshold], Problems]:
+    """The parsed thresholds in the order they are written, and every one that does not
+    parse or does not fit the run, located.
+
+    A target problem points at the key (:data:`KEY`); an expression problem at the
+    expression, naming the character where it goes wrong.
+    """
+    parsed: list[Threshold] = []
+    problems: Problems = []
     known = known_tag_values(scenario)
-    return [parse_threshold(target, config.threshold, known, config.abort_on_fail,
-                            config.delay_abort_eval)
-            for target, items in scenario.thresholds.items()
-            for config in map(long_form, items)]
+    for target, items in scenario.thresholds.items():
+        if not items:
+            problems.append((("thresholds", target), "list at least one expression, e.g. "
+                                                     "['p(99) < 300ms']"))
+        for index, item in enumerate(items):
+            config = long_form(item)
+            loc: Loc = ("thresholds", target, index) + (() if isinstance(item, str)
+                                                         else ("threshold",))
+            try:
+                parsed.append(parse_threshold(target, config.threshold, metrics, known,
+                                              config.abort_on_fail, config.delay_abort_eval))
+            except ThresholdError as err:
+                if err.part == "target":
+                    problems.append((("thresholds", target, KEY), err.message))
+                    break
+                problems.append((loc, f"{config.threshold!r}: {err.message} "
+                                      f"(at character {err.offset + 1})"))
+            problems.extend(_abort_problems(scenario, config, loc[:3]))
+    return parsed, problems
+
+
+def _abort_problems(scenario: Scenario, config: ThresholdConfig,
+                    loc: Loc) -> Problems:
+    if config.delay_abort_eval > 0 and not config.abort_on_fail:
+        return [((*loc, "delay_abort_eval"),
+                 "delay_abort_eval only delays abort_on_fail checks: set abort_on_fail: true "
+                 "or remove it")]
+    if config.abort_on_fail and config.delay_abort_eval >= scenario.duration:
+        return [((*loc, "delay_abort_eval"),
+                 f"delay_abort_eval ({config.delay_abort_eval:g}s) is not shorter than the "
+                 f"run ({scenario.duration:g}s): the abort would never be checked")]
+    return []

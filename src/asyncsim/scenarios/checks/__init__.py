@@ -1,0 +1,1 @@
+"""Cross-field checks that need more than one item: the workload, the strategies, the run."""
