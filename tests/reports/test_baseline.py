@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from asyncsim.reports.baseline import Comparison, compare, parse_compare_fail
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import Metric
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import Metric
 from asyncsim.reports.thresholds import ThresholdError
 from tests.helpers import run_yaml
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import Metric
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import Metric
 from asyncsim.reports.thresholds import (
     Stop,
     ThresholdError,

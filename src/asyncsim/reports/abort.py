@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asyncsim.reports.metrics import RunView
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.reports.summary import metric_values
 from asyncsim.reports.thresholds import Threshold, extra_percentiles, observed_in_run
 from asyncsim.sim.simulation import RunResult, StopCheck

@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from asyncsim.reports.metrics import value_key
+from asyncsim.reports.metrics.registry import value_key
 from asyncsim.reports.stats import t_quantile_975
 from asyncsim.reports.thresholds import (
     Target,

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import TREND_STATS, Metric, value_key
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import TREND_STATS, Metric, value_key
 from asyncsim.scenarios.units import parse_duration_s, parse_rate_per_s
 from asyncsim.scenarios.yaml_io import did_you_mean
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView, Values, metric
+from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.client_log import ColumnLog
 
 FAMILY = "live"

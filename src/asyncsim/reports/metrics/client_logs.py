@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.sim.client_log import ColumnLog
 
 

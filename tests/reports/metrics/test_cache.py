@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import RunView
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.sim.outcome import Source, Status
 from asyncsim.sim.simulation import RunResult
 from tests.helpers import MINIMAL, run_yaml, value

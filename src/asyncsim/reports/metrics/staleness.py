@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
 
 FAMILY = "staleness"
 

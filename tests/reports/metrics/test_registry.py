@@ -6,7 +6,7 @@ import math
 
 from rich.console import Console
 
-from asyncsim.reports.catalog import FAMILY_ORDER, REGISTRY
+from asyncsim.reports.metrics.catalog import FAMILY_ORDER, REGISTRY
 from asyncsim.reports.terminal import results_table
 
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView, Values, metric
+from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import RunView
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.sim.client_log import ClickLog, PageReadLog, PrefetchLog, SessionLog, ViewLog
 from asyncsim.sim.simulation import RunResult
 

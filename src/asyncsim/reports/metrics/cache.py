@@ -3,7 +3,7 @@ what the cache layers held and did."""
 
 from __future__ import annotations
 
-from asyncsim.reports.metrics import RunView, Values, metric, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, value_key
 from asyncsim.sim.outcome import Source
 
 FAMILY = "caching"

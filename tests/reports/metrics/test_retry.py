@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from asyncsim.reports.catalog import REGISTRY  # first: it fixes the registry's order
-from asyncsim.reports.metrics import RunView
-from asyncsim.reports.retry_metrics import goodput_series
+from asyncsim.reports.metrics.catalog import REGISTRY  # first: it fixes the registry's order
+from asyncsim.reports.metrics.registry import RunView
+from asyncsim.reports.metrics.retry import goodput_series
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult, RunResult
 from tests.helpers import run_yaml, value

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView, Values, metric, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, value_key
 from asyncsim.sim.outcome import Status
 
 TRANSITIONS = {"trip": "trips", "reopen": "reopens", "half_open": "half_opens",

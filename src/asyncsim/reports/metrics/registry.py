@@ -135,7 +135,7 @@ def value_key(name: str, stat: str | None = None, tag: str | None = None) -> str
 
 def metrics_markdown() -> str:
     """The vocabulary as a Markdown table (the README embeds exactly this)."""
-    from asyncsim.reports.catalog import REGISTRY as registry  # filled by every family
+    from asyncsim.reports.metrics.catalog import REGISTRY as registry  # filled by every family
 
     lines = ["| metric | kind | unit | better | tags | meaning |",
              "|---|---|---|---|---|---|"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.client_logs import in_window, mean_or_nan, window_columns
-from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.client_logs import in_window, mean_or_nan, window_columns
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
 from asyncsim.sim.client_log import ViewLog
 
 FAMILY = "pages"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
 

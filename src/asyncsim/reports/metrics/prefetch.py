@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from asyncsim.reports.client_logs import mean_or_nan, window_columns
-from asyncsim.reports.metrics import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.client_logs import mean_or_nan, window_columns
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
 
 FAMILY = "prefetch"
 
