@@ -13,8 +13,9 @@ from asyncsim.sim.distributions import Constant, Distribution
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.workload.keys import KeySpec
-from asyncsim.sim.workload.live import KeyAssignment, LiveWorkload
+from asyncsim.sim.workload.logs.live import ChangeLog, DisplayLog, SwitchLog
 from asyncsim.sim.workload.mutations import MutationsSpec
+from asyncsim.sim.workload.units.live_view import KeyAssignment, LiveWorkload
 from asyncsim.sim.workload.visibility import AlternatingSpec
 
 
@@ -69,17 +70,17 @@ def starts(result: RunResult, client: int | None = None) -> list[float]:
 
 def switches(result: RunResult, client: int = 0, network: bool = False) -> list[tuple[float, bool]]:
     """(time, new state) of a user's tab (or network) switches."""
-    log = result.extra["live_switches"].columns()
+    log = result.logs[SwitchLog].columns()
     keep = (log["client"] == client) & (log["network"] == int(network))
     return [(float(t), bool(on)) for t, on in zip(log["t_s"][keep], log["on"][keep],
                                                    strict=True)]
 
 
 def displays(result: RunResult) -> dict[str, np.ndarray]:
-    columns: dict[str, np.ndarray] = result.extra["live_displays"].columns()
+    columns: dict[str, np.ndarray] = result.logs[DisplayLog].columns()
     return columns
 
 
 def changes(result: RunResult) -> dict[str, np.ndarray]:
-    columns: dict[str, np.ndarray] = result.extra["live_changes"].columns()
+    columns: dict[str, np.ndarray] = result.logs[ChangeLog].columns()
     return columns

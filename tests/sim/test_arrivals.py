@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.sim.workload.arrivals import ArrivalSpec, RateProfile, Stage, arrival_gaps
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec, RateProfile, Stage, arrival_gaps
 
 stages = st.lists(st.tuples(st.floats(0.5, 100), st.floats(0, 50)), min_size=0, max_size=4)
 

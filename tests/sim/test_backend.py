@@ -8,8 +8,8 @@ from asyncsim.sim import BackendSpec, Fault, Simulation, SimulationSpec, Strateg
 from asyncsim.sim.distributions import Constant, Exponential
 from asyncsim.sim.layers.timeout import TimeoutSpec
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 
 
 def _run(backend: BackendSpec, rate: float = 5.0, duration: float = 200.0,

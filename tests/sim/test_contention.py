@@ -15,7 +15,8 @@ from asyncsim.sim.distributions import Constant, Distribution, TruncatedNormal
 from asyncsim.sim.layers.backoff import BackoffSpec
 from asyncsim.sim.layers.retry import RetrySpec
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.workload.contention import ContentionWorkload
+from asyncsim.sim.workload.load.contention import ContentionWorkload
+from asyncsim.sim.workload.logs.contention import ContentionTally
 
 
 def run(clients: int, network: Distribution, backoff: BackoffSpec,
@@ -29,9 +30,9 @@ def run(clients: int, network: Distribution, backoff: BackoffSpec,
 
 def test_one_client_writes_once_after_four_hops() -> None:
     result = run(1, Constant(0.01), BackoffSpec("constant", 0.0))
-    assert result.extra["contention:writes"] == 1
-    assert result.extra["contention:conflicts"] == 0
-    assert result.extra["contention:completion_s"] == pytest.approx(0.04)
+    assert result.logs[ContentionTally].writes == 1
+    assert result.logs[ContentionTally].conflicts == 0
+    assert result.logs[ContentionTally].completion_s == pytest.approx(0.04)
     assert result.backends["row"].calls == 2  # a read and a write
 
 
@@ -39,9 +40,9 @@ def test_two_clients_one_conflict_then_the_loser_rereads() -> None:
     result = run(2, Constant(0.01), BackoffSpec("constant", 0.0))
     # both read v0 at 10 ms and write at 30 ms: one wins, the other learns at 40 ms,
     # reads again at 50 ms and writes at 70 ms; its answer arrives at 80 ms
-    assert result.extra["contention:writes"] == 3
-    assert result.extra["contention:conflicts"] == 1
-    assert result.extra["contention:completion_s"] == pytest.approx(0.08)
+    assert result.logs[ContentionTally].writes == 3
+    assert result.logs[ContentionTally].conflicts == 1
+    assert result.logs[ContentionTally].completion_s == pytest.approx(0.08)
     assert sorted(result.requests["attempts"].tolist()) == [1, 2]
     assert (result.requests["status"] == Status.OK).all()
 
@@ -87,11 +88,11 @@ def test_agrees_with_an_independent_model_of_the_aws_experiment(
         full_jitter: bool, backoff: BackoffSpec) -> None:
     clients, reps = 10, 300
     network = TruncatedNormal(0.010, 0.002)
-    ours = [run(clients, network, backoff, rep).extra for rep in range(reps)]
+    ours = [run(clients, network, backoff, rep).logs[ContentionTally] for rep in range(reps)]
     rng = random.Random(2015)
     theirs = [aws_model(clients, rng, full_jitter) for _ in range(reps)]
-    for index, key in enumerate(("contention:writes", "contention:completion_s")):
-        a = [r[key] for r in ours]
+    for index, key in enumerate(("writes", "completion_s")):
+        a = [getattr(r, key) for r in ours]
         b = [t[index] for t in theirs]
         se = math.sqrt(statistics.variance(a) / reps + statistics.variance(b) / reps)
         assert abs(statistics.mean(a) - statistics.mean(b)) <= 4 * se, (key, statistics.mean(a),

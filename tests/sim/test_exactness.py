@@ -18,8 +18,8 @@ import pytest
 from asyncsim.sim import BackendSpec, RandomStreams, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Exponential, Lognormal
 from asyncsim.sim.engine import BLOCK_SIZE
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 
 SEED, REPLICATION, RATE = 2024, 3, 3.2
 

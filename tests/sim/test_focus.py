@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asyncsim.sim.distributions import Constant
 from asyncsim.sim.workload.focus import FocusSpec
+from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.polling import PollingSpec
 from asyncsim.sim.workload.visibility import AlternatingSpec
 from tests.sim.live_harness import run_live, starts, switches
@@ -26,7 +27,7 @@ def test_swr_throttle_allows_one_focus_revalidation_per_interval_from_mount() ->
             next_allowed = t + 5.0
     assert starts(result) == expected
     focuses = sum(on for _, on in switches(result))
-    assert result.extra["live_counters"]["focus_throttled"] == focuses - (len(expected) - 1)
+    assert result.logs[LiveCounters]["focus_throttled"] == focuses - (len(expected) - 1)
 
 
 def test_fresh_data_is_not_refetched_on_focus() -> None:
@@ -34,7 +35,7 @@ def test_fresh_data_is_not_refetched_on_focus() -> None:
     result = run_live([PollingSpec(1.0, in_background=True), FocusSpec(stale_time_s=5.0)],
                       duration_s=50.0, visibility=AlternatingSpec(Constant(2.2), Constant(1.1)))
     assert starts(result) == [float(t) for t in range(50)]
-    assert result.extra["live_counters"]["focus_fresh"] == sum(
+    assert result.logs[LiveCounters]["focus_fresh"] == sum(
         on for _, on in switches(result))
 
 

@@ -12,8 +12,8 @@ from asyncsim.sim.distributions import Constant
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 
 BUILT: list[int] = []
 
@@ -63,7 +63,7 @@ def test_client_scope_builds_one_instance_per_client_and_shared_one() -> None:
 def test_counters_cover_the_measured_window_summed_over_clients() -> None:
     result = _run("client", users=5)
     measured = int((result.requests["t_start_s"] >= 10.0).sum())
-    assert result.layers["api:0:toy"]["calls"] == measured
+    assert result.layers[0].counters["calls"] == measured
 
 
 def test_immediate_answers_create_no_simpy_events() -> None:

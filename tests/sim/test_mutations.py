@@ -7,6 +7,7 @@ import pytest
 
 from asyncsim.sim.data_writes import WritableData
 from asyncsim.sim.distributions import Constant
+from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.mutations import MutationModeSpec, MutationsSpec
 from asyncsim.sim.workload.polling import PollingSpec
 from tests.sim.live_harness import changes, run_live, simulate_live
@@ -81,7 +82,7 @@ def test_poll_answers_during_a_slow_write_flicker_unless_discarded(guard: str,
         assert (log["flickers"][isolated] == 1).all()  # gone at the first poll answer
     else:
         assert (log["flickers"][isolated] == 0).all()
-        assert result.extra["live_counters"]["discarded"] > 0
+        assert result.logs[LiveCounters]["discarded"] > 0
 
 
 def _recount(data: WritableData, key: int, policy: str) -> dict[int, list[int]]:

@@ -30,9 +30,10 @@ from asyncsim.sim import (
 from asyncsim.sim.distributions import Constant
 from asyncsim.sim.layers.base import BuildContext, Call
 from asyncsim.sim.request import Request
-from asyncsim.sim.workload.arrivals import ArrivalSpec
-from asyncsim.sim.workload.load import ClosedLoad, OpenLoad
-from asyncsim.sim.workload.pages import PageLoadSpec, PagePlan, PagesWorkload, Resource
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import ClosedLoad, OpenLoad
+from asyncsim.sim.workload.logs.columns import ViewLog
+from asyncsim.sim.workload.units.page_view import PageLoadSpec, PagePlan, PagesWorkload, Resource
 from tests.helpers import run_yaml, scenario_from_yaml, value
 
 DASHBOARD = """
@@ -163,7 +164,7 @@ def test_a_failed_parent_means_its_children_are_never_requested() -> None:
     resources = (Resource("user", "users"), Resource("posts", "posts", ("user",)),
                  Resource("other", "other"))
     result = _run(PagesWorkload(OpenLoad(ArrivalSpec(0.1, "constant")), resources), backends)
-    views = result.extra["views"].columns()
+    views = result.logs[ViewLog].columns()
     assert set(views["failed"]) == {2}
     assert set(views["requests"]) == {2}
     assert set(views["ttac_s"]) == {0.5}
@@ -203,7 +204,7 @@ def test_a_view_served_from_cache_costs_no_simpy_event(mode: str) -> None:
                  backends, StrategySpec("nothing", (), (PageLoadSpec(),)))
     cached = _run(PagesWorkload(OpenLoad(ArrivalSpec(1.0, "constant")), resources, mode=mode),
                   backends, StrategySpec("hit", (AlwaysHitSpec(),)))  # type: ignore[arg-type]
-    views = cached.extra["views"].columns()
+    views = cached.logs[ViewLog].columns()
     assert len(views["ttac_s"]) == 99 and set(views["ttac_s"]) == {0.0}
     assert set(views["requests"]) == {4} and set(views["attempts"]) == {0}
     assert cached.backends["api"].calls == 0
@@ -215,7 +216,7 @@ def test_closed_users_wait_for_their_view_before_thinking_again() -> None:
     backends = (BackendSpec("users", 10, Constant(2.0)), BackendSpec("posts", 10, Constant(1.0)))
     resources = (Resource("user", "users"), Resource("posts", "posts"))
     workload = PagesWorkload(ClosedLoad(1, Constant(1.0)), resources, mode="parallel")
-    views = _run(workload, backends, duration_s=30.0).extra["views"].columns()
+    views = _run(workload, backends, duration_s=30.0).logs[ViewLog].columns()
     assert list(views["t_start_s"]) == [1.0, 4.0, 7.0, 10.0, 13.0, 16.0, 19.0, 22.0, 25.0, 28.0]
 
 
@@ -242,7 +243,7 @@ def test_keys_follow_the_resource_key_scope() -> None:
     resource = keys % 3
     assert set(keys[resource == 0]) == {0}
     np.testing.assert_array_equal(keys[resource == 1] // 3, clients[resource == 1])
-    pages = result.extra["views"].columns()["page"]
+    pages = result.logs[ViewLog].columns()["page"]
     assert sorted(keys[resource == 2] // 3) == sorted(pages)
 
 
@@ -284,6 +285,6 @@ def test_view_times_are_the_critical_path_the_tier_sum_and_the_total(
                       for i in range(n))
     for mode, total in expected.items():
         workload = PagesWorkload(OpenLoad(ArrivalSpec(1 / 20, "constant")), resources, mode=mode)
-        ttac = _run(workload, backends, duration_s=60.0).extra["views"].columns()["ttac_s"]
+        ttac = _run(workload, backends, duration_s=60.0).logs[ViewLog].columns()["ttac_s"]
         assert len(ttac) == 2
         np.testing.assert_allclose(ttac, total, rtol=0, atol=1e-9, err_msg=mode)

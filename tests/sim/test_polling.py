@@ -7,6 +7,7 @@ import pytest
 from asyncsim.sim.backend import Fault
 from asyncsim.sim.distributions import Constant
 from asyncsim.sim.simulation import RunResult
+from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.polling import PollingSpec
 from asyncsim.sim.workload.visibility import AlternatingSpec
 from tests.sim.live_harness import run_live, starts, switches
@@ -17,7 +18,7 @@ def test_fixed_rate_ticks_join_the_fetch_in_flight() -> None:
     result = run_live([PollingSpec(1.0, "fixed_rate")], duration_s=10.0,
                       latency=Constant(2.5))
     assert starts(result) == [0.0, 3.0, 6.0, 9.0]
-    assert result.extra["live_counters"]["joined"] == 6  # ticks 1, 2, 4, 5, 7, 8
+    assert result.logs[LiveCounters]["joined"] == 6  # ticks 1, 2, 4, 5, 7, 8
 
 
 def test_after_completion_waits_interval_after_each_fetch() -> None:
@@ -40,7 +41,7 @@ def test_hidden_ticks_are_skipped_unless_in_background() -> None:
     visible = visible_intervals(quiet, 40.0)
     expected = [0.0] + [float(t) for t in range(1, 40) if inside(t, visible)]
     assert starts(quiet) == expected
-    assert quiet.extra["live_counters"]["poll_skipped_hidden"] == 39 - (len(expected) - 1)
+    assert quiet.logs[LiveCounters]["poll_skipped_hidden"] == 39 - (len(expected) - 1)
 
 
 def test_smart_polling_pauses_when_hidden_and_fetches_at_once_when_shown() -> None:
@@ -61,7 +62,7 @@ def test_skip_on_error_stops_polling_until_a_fetch_succeeds() -> None:
     quiet = run_live([PollingSpec(1.0, "after_completion", skip_on_error=True)],
                      duration_s=30.0, faults=[outage])
     assert starts(quiet) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
-    assert quiet.extra["live_counters"]["poll_skipped_error"] == 24
+    assert quiet.logs[LiveCounters]["poll_skipped_error"] == 24
     going = run_live([PollingSpec(1.0, "after_completion")], duration_s=30.0, faults=[outage])
     assert starts(going) == [float(t) for t in range(30)]
 

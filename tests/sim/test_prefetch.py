@@ -23,8 +23,9 @@ from asyncsim.sim.distributions import Constant
 from asyncsim.sim.layers.base import BuildContext, Call
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.keys import KeySpec
-from asyncsim.sim.workload.load import ClosedLoad
-from asyncsim.sim.workload.prefetch import NavigationWorkload, PrefetchSpec
+from asyncsim.sim.workload.load.models import ClosedLoad
+from asyncsim.sim.workload.logs.columns import ClickLog, PrefetchLog
+from asyncsim.sim.workload.units.navigation import NavigationWorkload, PrefetchSpec
 from tests.helpers import run_yaml, value
 
 NAVIGATION = """
@@ -162,10 +163,10 @@ def test_keep_cache_leaves_prefetched_data_to_the_cache_layer() -> None:
     cached = Simulation(spec, StrategySpec("c", (KeepForeverSpec(),),  # type: ignore[arg-type]
                                            (prefetch,)), 0).run()
     uncached = Simulation(spec, StrategySpec("u", (), (prefetch,)), 0).run()
-    clicks = cached.extra["clicks"].columns()
+    clicks = cached.logs[ClickLog].columns()
     assert set(clicks["latency_s"]) == {0.0} and set(clicks["prefetched"]) == {3}
-    assert cached.extra["prefetches"].columns()["used"].all()
+    assert cached.logs[PrefetchLog].columns()["used"].all()
     # without a cache the prefetch is only extra load: the click fetches again
-    uncached_clicks = uncached.extra["clicks"].columns()
+    uncached_clicks = uncached.logs[ClickLog].columns()
     assert set(uncached_clicks["prefetched"]) == {0}
     assert uncached.backends["pages"].calls == 2 * len(uncached_clicks["latency_s"])

@@ -6,6 +6,7 @@ import numpy as np
 
 from asyncsim.sim.data import PoissonChangeModel
 from asyncsim.sim.distributions import Constant, Uniform
+from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.push import PushSpec
 from asyncsim.sim.workload.visibility import AlternatingSpec
 from tests.sim.live_harness import displays, simulate_live, starts, switches
@@ -23,7 +24,7 @@ def test_views_of_one_key_share_one_channel_per_user() -> None:
                                        duration_s=200.0, change_rate_per_s=0.5)
     changes = _changes_between(simulation, 0.0, 200.0)
     assert changes > 50
-    assert result.extra["live_counters"]["pushes"] == 3 * changes
+    assert result.logs[LiveCounters]["pushes"] == 3 * changes
     assert displays(result)["pushes"].tolist() == [changes] * 3
     assert starts(result) == [0.0] * 3  # the mount fetches only: one per user, views join
 
@@ -32,7 +33,7 @@ def test_delivery_is_in_order_so_no_message_is_older_than_the_one_before() -> No
     # delays up to 20 s with changes every ~2 s: without FIFO many messages would overtake
     simulation, result = simulate_live([PushSpec(Uniform(0.0, 20.0))], duration_s=400.0,
                                        change_rate_per_s=0.5)
-    counters = result.extra["live_counters"]
+    counters = result.logs[LiveCounters]
     assert counters["pushes"] >= _changes_between(simulation, 0.0, 380.0)
     assert counters.get("pushes_not_newer", 0) == 0
 
@@ -61,7 +62,7 @@ def test_offline_drops_the_channel_and_reconnects_with_backoff_then_resyncs() ->
     mounted_online = not changes[0][1]
     first = [0.0] if mounted_online else [7.5]
     assert starts(result) == first + resyncs
-    counters = result.extra["live_counters"]
+    counters = result.logs[LiveCounters]
     assert counters["push_disconnects"] == len(drops)
     assert counters["push_resyncs"] == counters["push_reconnects"] == len(resyncs) + (
         0 if mounted_online else 1)
@@ -81,13 +82,13 @@ def test_closing_while_hidden_resyncs_when_shown_and_gets_no_pushes_while_hidden
             visible.append((since, t))
         since, state = t, on
     pushed = sum(_changes_between(simulation, a, b) for a, b in visible)
-    assert result.extra["live_counters"]["pushes"] == pushed
+    assert result.logs[LiveCounters]["pushes"] == pushed
 
 
 def test_random_disconnects_are_counted() -> None:
     result = simulate_live([PushSpec(disconnect_rate_per_s=0.05)], duration_s=2000.0,
                            change_rate_per_s=0.1)[1]
-    counters = result.extra["live_counters"]
+    counters = result.logs[LiveCounters]
     # connected nearly all the time (reconnects take 0.5 s): about 0.05/s x 2000 s = 100
     assert 60 < counters["push_disconnects"] < 140
     assert counters["push_reconnects"] == counters["push_resyncs"]

@@ -10,8 +10,8 @@ import pytest
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Exponential
 from asyncsim.sim.simulation import RunResult, StopCheck
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 
 
 def _spec(check: StopCheck | None) -> SimulationSpec:

@@ -10,8 +10,8 @@ from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult, RunResult
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 
 
 @dataclass

@@ -22,8 +22,8 @@ from asyncsim.sim.layers.hedge import HedgeSpec
 from asyncsim.sim.layers.retry import RetrySpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 from tests.validation import theory
 
 NO_QUEUE = 100_000

@@ -14,16 +14,16 @@ from asyncsim.sim.backend import BackendSpec, Fault
 from asyncsim.sim.data import DataSpec, PoissonChanges
 from asyncsim.sim.data_writes import WritableSpec
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
-from asyncsim.sim.workload.arrivals import ArrivalSpec, Stage
 from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
-from asyncsim.sim.workload.contention import ContentionWorkload
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
-from asyncsim.sim.workload.live import LiveWorkload
-from asyncsim.sim.workload.load import ClosedLoad, LoadModel, OpenLoad
-from asyncsim.sim.workload.pages import PagesWorkload
-from asyncsim.sim.workload.pagination import FeedWorkload
-from asyncsim.sim.workload.prefetch import NavigationWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec, Stage
+from asyncsim.sim.workload.load.contention import ContentionWorkload
+from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad
+from asyncsim.sim.workload.units.feed_session import FeedWorkload
+from asyncsim.sim.workload.units.live_view import LiveWorkload
+from asyncsim.sim.workload.units.navigation import NavigationWorkload
+from asyncsim.sim.workload.units.page_view import PagesWorkload
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:

@@ -14,7 +14,7 @@ from asyncsim.scenarios.client_checks import named_backends, strategy_problems, 
 from asyncsim.scenarios.live_checks import live_problems, live_targets
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.thresholds import ThresholdConfig, known_tag_values, long_form
-from asyncsim.sim.workload.arrivals import RateProfile
+from asyncsim.sim.workload.load.arrivals import RateProfile
 
 Loc = tuple[str | int, ...]
 KEY = "<key>"

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from asyncsim.scenarios.base import Model
-from asyncsim.sim.workload.pages import Boundaries, PageLoadSpec, Resource
+from asyncsim.sim.workload.units.page_view import Boundaries, PageLoadSpec, Resource
 
 ModeName = Literal["parallel", "sequential", "declared"]
 ResourceList = Annotated[list[str], Field(min_length=1)]

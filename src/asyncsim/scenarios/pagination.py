@@ -22,7 +22,7 @@ from asyncsim.scenarios.base import Model
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.units import Duration, Rate
 from asyncsim.sim.workload.feed import FeedSpec
-from asyncsim.sim.workload.pagination import PaginationSpec, Refetch
+from asyncsim.sim.workload.units.feed_session import PaginationSpec, Refetch
 
 PresetName = Literal["tanstack-query-v5", "swr-2"]
 

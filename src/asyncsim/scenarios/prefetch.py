@@ -22,7 +22,7 @@ from pydantic import Field, PositiveInt, model_validator
 from asyncsim.scenarios.base import Model
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.units import Duration
-from asyncsim.sim.workload.prefetch import PrefetchSpec
+from asyncsim.sim.workload.units.navigation import PrefetchSpec
 
 PresetName = Literal["solid-router", "tanstack-router", "unpoly", "lesson"]
 

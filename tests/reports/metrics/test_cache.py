@@ -8,12 +8,12 @@ import pytest
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.metrics.registry import RunView
 from asyncsim.sim.outcome import Source, Status
-from asyncsim.sim.simulation import RunResult
+from asyncsim.sim.simulation import LayerStats, RunResult
 from tests.helpers import MINIMAL, run_yaml, value
 
 
 def run_with(sources: list[Source], versions: list[int], stale_s: list[float],
-             layers: dict[str, dict[str, float]] | None = None,
+             layers: tuple[LayerStats, ...] = (),
              changing_data: bool = True) -> RunResult:
     n = len(sources)
     requests = {
@@ -22,8 +22,8 @@ def run_with(sources: list[Source], versions: list[int], stale_s: list[float],
         "source": np.array(sources, np.int8), "attempts": np.zeros(n, np.int32),
         "client": np.zeros(n, np.int32), "key": np.zeros(n, np.int32),
         "version": np.array(versions, np.int32), "stale_s": np.array(stale_s, np.float32)}
-    return RunResult("s", 0, requests, {}, layers or {}, 1.0, {}, {}, 5.0, 100.0, 100.0, 0,
-                     0.0, 0.0, extra={"changing_data": changing_data})
+    return RunResult("s", 0, requests, {}, layers, 1.0, {}, {}, 5.0, 100.0, 100.0, 0,
+                     0.0, 0.0, changing_data=changing_data)
 
 
 def compute(result: RunResult, name: str) -> dict[str, float]:
@@ -58,9 +58,10 @@ def test_staleness_is_not_reported_when_data_never_changes() -> None:
 
 
 def test_layer_metrics_sum_cache_layers_and_skip_other_kinds() -> None:
-    layers = {"api:0:cache": {"entries_avg": 10.0, "evictions": 3.0, "revalidations": 7.0},
-              "api:1:dedup": {"followers": 4.0},
-              "db:2:cache": {"entries_avg": 2.5}}
+    layers = (LayerStats("api", 0, "cache", {"evictions": 3.0, "revalidations": 7.0},
+                         {"entries": 10.0}),
+              LayerStats("api", 1, "dedup", {"followers": 4.0}),
+              LayerStats("db", 2, "cache", {}, {"entries": 2.5}))
     result = run_with([N], [1], [0.0], layers)
     assert compute(result, "cache_size") == {"cache_size": 12.5, "cache_size{layer:api/0}": 10.0,
                                              "cache_size{layer:db/2}": 2.5}

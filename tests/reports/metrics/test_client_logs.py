@@ -9,19 +9,29 @@ import pytest
 
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.metrics.registry import RunView
-from asyncsim.sim.client_log import ClickLog, PageReadLog, PrefetchLog, SessionLog, ViewLog
 from asyncsim.sim.simulation import RunResult
+from asyncsim.sim.workload.logs.columns import (
+    ClickLog,
+    PageReadLog,
+    PrefetchLog,
+    SessionLog,
+    ViewLog,
+)
+from asyncsim.sim.workload.logs.container import ClientLogs
 
 
-def run_with(**extra: object) -> RunView:
+def run_with(*kept: object) -> RunView:
+    logs = ClientLogs()
+    for log in kept:
+        logs.add(log)
     empty = {name: np.array([], dtype=code) for name, code in
              (("t_start_s", "d"), ("latency_s", "d"), ("status", "b"), ("source", "b"),
               ("attempts", "i"), ("client", "i"), ("key", "i"), ("version", "q"),
               ("stale_s", "d"))}
-    result = RunResult(strategy="s", replication=0, requests=empty, backends={}, layers={},
+    result = RunResult(strategy="s", replication=0, requests=empty, backends={}, layers=(),
                        series_bin_s=1.0, series_counts={}, series_averages={}, warmup_s=10.0,
                        duration_s=100.0, sim_time_s=100.0, events=0, wall_s=0.0, cpu_s=0.0,
-                       extra=dict(extra))
+                       logs=logs)
     return RunView(result)
 
 
@@ -38,7 +48,7 @@ def test_page_metrics_drop_views_started_during_warm_up() -> None:
         log.add(*row)
         for column, value in zip(log.reveal_s, reveals, strict=True):
             column.append(value)
-    view = run_with(views=log)
+    view = run_with(log)
     assert compute(view, "views") == {"views": 2.0}
     assert compute(view, "ttfc")["ttfc.avg"] == 0.75
     assert compute(view, "ttac")["ttac.max"] == 4.0
@@ -58,7 +68,7 @@ def test_prefetch_metrics_count_waste_and_the_calls_it_cost() -> None:
     clicks = ClickLog()
     for row in [(25.0, 0, 1, 0.0, 1, 1), (50.0, 0, 5, 0.2, 1, 0)]:
         clicks.add(*row)
-    view = run_with(prefetches=prefetches, clicks=clicks)
+    view = run_with(prefetches, clicks)
     assert compute(view, "prefetches") == {"prefetches": 3.0}  # not in warm-up, not after end
     assert compute(view, "prefetch_waste")["prefetch_waste"] == pytest.approx(2 / 3)
     assert compute(view, "prefetch_extra_calls") == {"prefetch_extra_calls": 5.0}
@@ -76,7 +86,7 @@ def test_pagination_metrics_average_per_session_and_wait_only_at_the_bottom() ->
     for row in [(11.0, 1, 0.1, math.nan, 0, 1), (13.0, 2, 0.3, 0.3, 0, 1),
                 (15.0, 2, 0.5, 0.0, 0, 1), (16.0, 1, 0.2, math.nan, 1, 1)]:
         reads.add(*row)
-    view = run_with(sessions=sessions, page_reads=reads)
+    view = run_with(sessions, reads)
     assert compute(view, "sessions") == {"sessions": 2.0}
     assert compute(view, "duplicates") == {"duplicates": 2.0}
     assert compute(view, "skipped") == {"skipped": 1.0}

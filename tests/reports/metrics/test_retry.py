@@ -11,15 +11,17 @@ from asyncsim.reports.metrics.catalog import REGISTRY  # first: it fixes the reg
 from asyncsim.reports.metrics.registry import RunView
 from asyncsim.reports.metrics.retry import goodput_series
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.simulation import BackendResult, RunResult
+from asyncsim.sim.simulation import BackendResult, LayerStats, RunResult
+from asyncsim.sim.workload.logs.container import ClientLogs
+from asyncsim.sim.workload.logs.contention import ContentionTally
 from tests.helpers import run_yaml, value
 
 OK, ERROR = int(Status.OK), int(Status.ERROR)
 
 
 def result(status: list[int], t_start: list[float], latency: list[float],
-           layers: dict[str, dict[str, float]], calls: int = 100,
-           extra: dict[str, float] | None = None) -> RunResult:
+           layers: tuple[LayerStats, ...], calls: int = 100,
+           tally: ContentionTally | None = None) -> RunResult:
     n = len(status)
     requests = {
         "t_start_s": np.asarray(t_start, dtype=float),
@@ -35,15 +37,19 @@ def result(status: list[int], t_start: list[float], latency: list[float],
     backend = BackendResult(workers=1, calls=calls, errors=0, rejected=0, dropped=0,
                             served=calls, queued=0, wait_s=0.0, utilisation=0.5,
                             mean_queue_length=0.0, mean_in_service=0.5)
+    logs = ClientLogs()
+    if tally is not None:
+        logs.add(tally)
     return RunResult("s", 0, requests, {"api": backend}, layers, 1.0, {}, {}, 0.0, 10.0,
-                     10.0, 0, 0.0, 0.0, extra or {})
+                     10.0, 0, 0.0, 0.0, logs)
 
 
 def compute(name: str, run: RunResult) -> dict[str, float]:
     return REGISTRY[name].compute(RunView(run))
 
 
-RETRY = {"api:0:retry": {"calls": 10, "retries": 30, "retry_calls": 40, "denied": 5}}
+RETRY = (LayerStats("api", 0, "retry",
+                    {"calls": 10, "retries": 30, "retry_calls": 40, "denied": 5}),)
 
 
 def test_retry_counts_and_share_of_backend_calls() -> None:
@@ -54,7 +60,7 @@ def test_retry_counts_and_share_of_backend_calls() -> None:
 
 
 def test_retry_metrics_are_absent_without_a_retry_layer() -> None:
-    run = result([OK], [0.0], [0.1], {})
+    run = result([OK], [0.0], [0.1], ())
     for name in ("retries", "retries_denied", "retry_share", "hedge_rate",
                  "contention_calls", "contention_time"):
         assert compute(name, run) == {}, name
@@ -64,29 +70,28 @@ def test_goodput_and_goodput_at_the_end() -> None:
     # 10 s window: 6 successes overall, 1 of them started in the last second
     status = [OK, OK, ERROR, OK, OK, OK, ERROR, OK]
     starts = [0.5, 1.0, 2.0, 3.0, 4.0, 8.0, 9.2, 9.5]
-    run = result(status, starts, [0.1] * 8, {})
+    run = result(status, starts, [0.1] * 8, ())
     assert compute("goodput", run) == {"goodput": 0.6}
     assert compute("goodput_end", run) == {"goodput_end": pytest.approx(1.0)}
 
 
 def test_goodput_series_bins_successes_by_answer_time() -> None:
     # successes answered at 0.6 s and 1.5 s; an error at 1.1 s; a success after the end
-    run = result([OK, OK, ERROR, OK], [0.0, 1.3, 1.0, 9.8], [0.6, 0.2, 0.1, 0.5], {})
+    run = result([OK, OK, ERROR, OK], [0.0, 1.3, 1.0, 9.8], [0.6, 0.2, 0.1, 0.5], ())
     assert goodput_series(run, 10) == [1.0, 1.0] + [0.0] * 8
 
 
 def test_hedge_rate_is_copies_per_request() -> None:
-    run = result([OK], [0.0], [0.1], {"api:1:hedge": {"calls": 200, "hedges": 30}})
+    run = result([OK], [0.0], [0.1], (LayerStats("api", 1, "hedge", {"calls": 200, "hedges": 30}),))
     assert compute("hedge_rate", run) == {"hedge_rate": 0.15}
 
 
 def test_contention_calls_and_time() -> None:
-    extra = {"contention:writes": 42.0, "contention:conflicts": 40.0,
-             "contention:completion_s": 1.25}
-    done = result([OK, OK], [0.0, 0.0], [1.0, 1.25], {}, extra=extra)
+    tally = ContentionTally(writes=42.0, conflicts=40.0, completion_s=1.25)
+    done = result([OK, OK], [0.0, 0.0], [1.0, 1.25], (), tally=tally)
     assert compute("contention_calls", done) == {"contention_calls": 42}
     assert compute("contention_time", done) == {"contention_time": 1.25}
-    unfinished = result([OK, ERROR], [0.0, 0.0], [1.0, 1.25], {}, extra=extra)
+    unfinished = result([OK, ERROR], [0.0, 0.0], [1.0, 1.25], (), tally=tally)
     assert math.isnan(compute("contention_time", unfinished)["contention_time"])
 
 

@@ -3,8 +3,11 @@ what the cache layers held and did."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from asyncsim.reports.metrics.registry import RunView, Values, metric, value_key
 from asyncsim.sim.outcome import Source
+from asyncsim.sim.simulation import LayerStats
 
 FAMILY = "caching"
 
@@ -44,23 +47,14 @@ def miss_rate(view: RunView) -> Values:
                                                  Source.COALESCED)}
 
 
-def _cache_layers(view: RunView) -> dict[str, dict[str, float]]:
-    """Counters of every cache layer, keyed by ``<backend>/<position>``."""
-    layers = {}
-    for key, counters in view.result.layers.items():
-        target, position, kind = key.rsplit(":", 2)
-        if kind == "cache":
-            layers[f"{target}/{position}"] = counters
-    return layers
-
-
-def _per_layer(view: RunView, name: str, counter: str) -> Values:
-    """The total over cache layers and one value per layer (none without cache layers)."""
-    layers = _cache_layers(view)
+def _per_layer(view: RunView, name: str, read: Callable[[LayerStats], float]) -> Values:
+    """The total over cache layers and one value per layer, tagged ``<backend>/<position>``
+    (none without cache layers)."""
+    layers = {f"{s.target}/{s.position}": s for s in view.layers("cache")}
     if not layers:
         return {}
-    per = {value_key(name, tag=f"layer:{layer}"): float(counters.get(counter, 0.0))
-           for layer, counters in sorted(layers.items())}
+    per = {value_key(name, tag=f"layer:{layer}"): float(read(stats))
+           for layer, stats in sorted(layers.items())}
     return {name: sum(per.values()), **per}
 
 
@@ -69,18 +63,19 @@ def _per_layer(view: RunView, name: str, counter: str) -> Values:
         "per-client cache); cache_size{layer:<backend>/<position>} per layer",
         family=FAMILY, tags=("layer",))
 def cache_size(view: RunView) -> Values:
-    return _per_layer(view, "cache_size", "entries_avg")
+    return _per_layer(view, "cache_size", lambda s: s.gauges.get("entries", 0.0))
 
 
 @metric("evictions", "counter", "entries", "none",
         "entries a full cache evicted to make room (expiries not counted)",
         family=FAMILY, tags=("layer",))
 def evictions(view: RunView) -> Values:
-    return _per_layer(view, "evictions", "evictions")
+    return _per_layer(view, "evictions", lambda s: s.counters.get("evictions", 0.0))
 
 
 @metric("revalidations", "counter", "calls", "none",
         "background revalidations that stale hits started (one per key at a time)",
         family=FAMILY, tags=("layer",))
 def revalidations(view: RunView) -> Values:
-    return _per_layer(view, "revalidations", "revalidations")
+    return _per_layer(view, "revalidations",
+                      lambda s: s.counters.get("revalidations", 0.0))

@@ -1,27 +1,53 @@
-"""Reading the client-behaviour logs a workload left in ``RunResult.extra``.
+"""Reading the client-behaviour logs a workload left in ``RunResult.logs``, by type.
 
 Only units that began in the measured window count, like requests: a page view, click,
 prefetch or session started during warm-up is dropped, and so is a prefetch started after
 ``duration`` (a route prefetch while the run drains), which no later click could use.
+
+Most client metrics have one shape: no log of that type (the workload does not have that
+unit) gives no value; otherwise one value, or a trend, computed from the window's columns.
+:func:`from_log` and :func:`log_trend` are that shape, once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from asyncsim.reports.metrics.registry import RunView
-from asyncsim.sim.client_log import ColumnLog
+from asyncsim.reports.metrics.registry import RunView, Values, trend_stats, value_key
+from asyncsim.sim.workload.logs.columns import ColumnLog
+
+Columns = dict[str, np.ndarray]
 
 
-def window_columns(view: RunView, name: str, *, before_end: bool = False
-                   ) -> dict[str, np.ndarray] | None:
-    """Columns of the log ``name`` for units started in the window; None if no such log."""
-    log = view.result.extra.get(name)
-    if not isinstance(log, ColumnLog):
+def window_columns(view: RunView, kind: type[ColumnLog], *, before_end: bool = False
+                   ) -> Columns | None:
+    """Columns of the log of type ``kind`` for units started in the window; None if no
+    such log."""
+    log = view.result.logs.get(kind)
+    if log is None:
         return None
     columns = log.columns()
     mask = in_window(view, columns["t_start_s"], before_end)
     return {key: values[mask] for key, values in columns.items()}
+
+
+def from_log(view: RunView, kind: type[ColumnLog], name: str,
+             compute: Callable[[Columns], float], *, before_end: bool = False) -> Values:
+    """``{name: compute(columns)}`` over the window's rows of the ``kind`` log; {} without
+    one."""
+    columns = window_columns(view, kind, before_end=before_end)
+    return {} if columns is None else {name: compute(columns)}
+
+
+def log_trend(view: RunView, kind: type[ColumnLog], name: str,
+              sample: Callable[[Columns], np.ndarray]) -> Values:
+    """The trend ``name`` of ``sample(columns)`` over the window's rows; {} without a log."""
+    columns = window_columns(view, kind)
+    if columns is None:
+        return {}
+    return {value_key(name, s): v for s, v in trend_stats(sample(columns)).items()}
 
 
 def in_window(view: RunView, t_start_s: np.ndarray, before_end: bool) -> np.ndarray:

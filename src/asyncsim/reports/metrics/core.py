@@ -110,8 +110,8 @@ def wait_share(view: RunView) -> Values:
         "layer (bulkhead, rate limit) that counts its own refusals", tags=("backend", "layer"))
 def rejected(view: RunView) -> Values:
     per = per_backend(view, "rejected", lambda b: b.rejected)
-    per.update({value_key("rejected", tag=f"layer:{key}"): float(counters["rejected"])
-                for key, counters in view.result.layers.items() if "rejected" in counters})
+    per.update({value_key("rejected", tag=f"layer:{s.label}"): float(s.counters["rejected"])
+                for s in view.layers() if "rejected" in s.counters})
     return {"rejected": float(sum(per.values())), **per}
 
 

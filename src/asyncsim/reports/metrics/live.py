@@ -1,7 +1,7 @@
 """Live views family: how outdated what users saw was while their tab was visible, and what
 keeping it fresh cost (requests and pushes per user-hour).
 
-Computed from the live workload's records in ``RunResult.extra`` (sim/workload/live_log.py);
+Computed from the live workload's logs in ``RunResult.logs`` (sim/workload/logs/live.py);
 time averages are exact integrals over the measured window, summed over every displayed key
 of every user, divided by the visible time with data shown.
 """
@@ -11,21 +11,21 @@ from __future__ import annotations
 import numpy as np
 
 from asyncsim.reports.metrics.registry import RunView, Values, metric
-from asyncsim.sim.client_log import ColumnLog
+from asyncsim.sim.workload.logs.live import DisplayLog, LiveLog, UserLog
 
 FAMILY = "live"
 HOUR_S = 3600.0
 
 
-def log_columns(view: RunView, name: str) -> dict[str, np.ndarray] | None:
-    """Columns of the live log ``name`` in ``RunResult.extra``; None without a live workload."""
-    log = view.result.extra.get(name)
-    return log.columns() if isinstance(log, ColumnLog) else None
+def log_columns(view: RunView, kind: type[LiveLog]) -> dict[str, np.ndarray] | None:
+    """Columns of the live log of type ``kind``; None without a live workload."""
+    log = view.result.logs.get(kind)
+    return None if log is None else log.columns()
 
 
 def _per_visible_s(view: RunView, name: str, column: str) -> Values:
     """``name``: the sum of ``column`` over displays per second of visible time with data."""
-    displays = log_columns(view, "live_displays")
+    displays = log_columns(view, DisplayLog)
     if displays is None:
         return {}
     visible_s = float(displays["visible_s"].sum())
@@ -33,7 +33,7 @@ def _per_visible_s(view: RunView, name: str, column: str) -> Values:
 
 
 def _user_hours(view: RunView) -> float:
-    users = log_columns(view, "live_users")
+    users = log_columns(view, UserLog)
     return len(users["client"]) * view.window_s / HOUR_S if users is not None else float("nan")
 
 
@@ -69,7 +69,7 @@ def versions_behind(view: RunView) -> Values:
         "share of the versions of watched keys that a user never saw on a visible tab "
         "(versions superseded in the window, each judged over its whole life)", family=FAMILY)
 def versions_unseen(view: RunView) -> Values:
-    displays = log_columns(view, "live_displays")
+    displays = log_columns(view, DisplayLog)
     if displays is None:
         return {}
     ended = float(displays["versions"].sum())
@@ -91,7 +91,7 @@ def requests_per_user_hour(view: RunView) -> Values:
 @metric("pushes_per_user_hour", "gauge", "msg/user/h", "none",
         "push messages delivered to users, per user per hour", family=FAMILY)
 def pushes_per_user_hour(view: RunView) -> Values:
-    displays = log_columns(view, "live_displays")
+    displays = log_columns(view, DisplayLog)
     hours = _user_hours(view)
     if displays is None or np.isnan(hours):
         return {}
@@ -102,7 +102,7 @@ def pushes_per_user_hour(view: RunView) -> Values:
 @metric("visible_share", "rate", "1", "none",
         "share of users' time their tab was visible", family=FAMILY)
 def visible_share(view: RunView) -> Values:
-    users = log_columns(view, "live_users")
+    users = log_columns(view, UserLog)
     if users is None or not len(users["client"]):
         return {}
     return {"visible_share": float(users["visible_s"].sum()) / (len(users["client"])

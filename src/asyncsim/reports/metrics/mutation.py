@@ -1,21 +1,22 @@
 """Live family, changes: how a user's change felt (perceived latency, flicker, time unconfirmed),
 how often it had to be taken back, and what concurrent writers did to each other.
 
-One row per change started in the measured window (``live_changes`` in RunResult.extra).
+One row per change started in the measured window (the ``ChangeLog`` in RunResult.logs).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics.client_logs import window_columns
+from asyncsim.reports.metrics.client_logs import from_log, window_columns
 from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.sim.workload.logs.live import ChangeLog
 
 FAMILY = "live"
 
 
 def _changes(view: RunView) -> dict[str, np.ndarray] | None:
-    return window_columns(view, "live_changes")
+    return window_columns(view, ChangeLog)
 
 
 @metric("perceived_latency", "trend", "s", "lower",
@@ -60,24 +61,21 @@ def unconfirmed_time(view: RunView) -> Values:
         "times a change that showed vanished under a server value without it (a fetch answer "
         "that raced the write), before coming back", family=FAMILY)
 def flickers(view: RunView) -> Values:
-    changes = _changes(view)
-    return {} if changes is None else {"flickers": float(changes["flickers"].sum())}
+    return from_log(view, ChangeLog, "flickers", lambda c: float(c["flickers"].sum()))
 
 
 @metric("lost_updates", "counter", "changes", "lower",
         "other users' changes a last-write-wins write overwrote without its writer having "
         "seen them", family=FAMILY)
 def lost_updates(view: RunView) -> Values:
-    changes = _changes(view)
-    return {} if changes is None else {"lost_updates": float(changes["lost"].sum())}
+    return from_log(view, ChangeLog, "lost_updates", lambda c: float(c["lost"].sum()))
 
 
 @metric("write_conflicts", "counter", "writes", "lower",
         "writes refused because the key had changed since the writer's version "
         "(conflicts: reject)", family=FAMILY)
 def write_conflicts(view: RunView) -> Values:
-    changes = _changes(view)
-    return {} if changes is None else {"write_conflicts": float(changes["conflict"].sum())}
+    return from_log(view, ChangeLog, "write_conflicts", lambda c: float(c["conflict"].sum()))
 
 
 @metric("write_error_rate", "rate", "1", "lower",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics.client_logs import mean_or_nan, window_columns
+from asyncsim.reports.metrics.client_logs import from_log, mean_or_nan, window_columns
 from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
 FAMILY = "pagination"
 DEPTH_STATS = ("avg", "p(95)")
@@ -15,38 +16,35 @@ DEPTH_STATS = ("avg", "p(95)")
 @metric("sessions", "counter", "sessions", "none",
         "reading sessions started after warm-up that read all their pages", family=FAMILY)
 def sessions(view: RunView) -> Values:
-    columns = window_columns(view, "sessions")
-    return {} if columns is None else {"sessions": float(len(columns["duplicates"]))}
+    return from_log(view, SessionLog, "sessions", lambda c: float(len(c["duplicates"])))
 
 
 @metric("duplicates", "gauge", "items/session", "lower",
         "items a session's final list showed more than once, per session", family=FAMILY)
 def duplicates(view: RunView) -> Values:
-    columns = window_columns(view, "sessions")
-    return {} if columns is None else {"duplicates": mean_or_nan(columns["duplicates"])}
+    return from_log(view, SessionLog, "duplicates", lambda c: mean_or_nan(c["duplicates"]))
 
 
 @metric("skipped", "gauge", "items/session", "lower",
         "items still in the feed, within the range a session's list covered, that it never "
         "showed, per session", family=FAMILY)
 def skipped(view: RunView) -> Values:
-    columns = window_columns(view, "sessions")
-    return {} if columns is None else {"skipped": mean_or_nan(columns["skipped"])}
+    return from_log(view, SessionLog, "skipped", lambda c: mean_or_nan(c["skipped"]))
 
 
 @metric("requests_per_session", "gauge", "req/session", "lower",
         "page requests a reading session made, refetches and prefetches included",
         family=FAMILY)
 def requests_per_session(view: RunView) -> Values:
-    columns = window_columns(view, "sessions")
-    return {} if columns is None else {"requests_per_session": mean_or_nan(columns["requests"])}
+    return from_log(view, SessionLog, "requests_per_session",
+                    lambda c: mean_or_nan(c["requests"]))
 
 
 @metric("bottom_wait", "trend", "s", "lower",
         "time a reader spent at the bottom of the list waiting for the next page",
         family=FAMILY)
 def bottom_wait(view: RunView) -> Values:
-    columns = window_columns(view, "page_reads")
+    columns = window_columns(view, PageReadLog)
     if columns is None:
         return {}
     waits = columns["wait_s"][~np.isnan(columns["wait_s"])]
@@ -57,7 +55,7 @@ def bottom_wait(view: RunView) -> Values:
         "latency of a page request by depth (page 1, 2, ...): deep offsets cost more "
         "(avg, p(95))", family=FAMILY, tags=("page",))
 def page_latency(view: RunView) -> Values:
-    columns = window_columns(view, "page_reads")
+    columns = window_columns(view, PageReadLog)
     if columns is None:
         return {}
     out: Values = {}

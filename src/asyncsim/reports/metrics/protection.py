@@ -1,14 +1,15 @@
 """Metrics of the layers that protect a backend by refusing or replacing calls (breakers,
 bulkheads, rate limits, fallbacks), and of what a fault does while it lasts.
 
-Layer counters arrive as ``RunResult.layers["<backend>:<position>:<kind>"]``; the breaker's
+Layer counters arrive as ``RunResult.layers`` (LayerStats); the breaker's
 time in each state is in microseconds (``open_us``, ``measured_us``), see
-``sim/layers/breaker.py``. Fault windows come from ``RunResult.extra["faults"]``.
+``sim/layers/breaker.py``. Fault windows come from ``RunResult.faults``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -19,9 +20,9 @@ TRANSITIONS = {"trip": "trips", "reopen": "reopens", "half_open": "half_opens",
                "close": "closes"}
 
 
-def _breakers(view: RunView) -> dict[str, dict[str, float]]:
-    return {key: counters for key, counters in view.result.layers.items()
-            if key.endswith(":breaker")}
+def _breakers(view: RunView) -> dict[str, Mapping[str, float]]:
+    """Counters of every breaker layer, by its label (``<backend>:<position>:breaker``)."""
+    return {s.label: s.counters for s in view.layers("breaker")}
 
 
 @metric("breaker_open_time", "gauge", "1", "lower",
@@ -106,7 +107,7 @@ def _fault_windows(view: RunView) -> list[tuple[float, float]]:
     """The union of the fault windows, clipped to the measured window, in time order."""
     start_s, end_s = view.result.warmup_s, view.result.duration_s
     clipped = sorted((max(at, start_s), min(end, end_s))
-                     for _, _, at, end in view.result.extra.get("faults", ())
+                     for at, end in ((f.start_s, f.end_s) for f in view.result.faults)
                      if min(end, end_s) > max(at, start_s))
     merged: list[tuple[float, float]] = []
     for start, end in clipped:

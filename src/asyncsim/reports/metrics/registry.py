@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 
 from asyncsim.sim.outcome import Source, Status
-from asyncsim.sim.simulation import RunResult
+from asyncsim.sim.simulation import LayerStats, RunResult
 
 Kind = Literal["trend", "rate", "counter", "gauge"]
 Better = Literal["lower", "higher", "none"]
@@ -72,6 +72,11 @@ class RunView:
 
     def source_share(self, *sources: Source) -> float:
         return self.share(np.isin(self.columns["source"], [int(s) for s in sources]))
+
+    def layers(self, kind: str | None = None) -> tuple[LayerStats, ...]:
+        """The layers of one kind (every layer without ``kind``) that counted something, in
+        the run's order: by backend, then outermost first."""
+        return tuple(s for s in self.result.layers if kind is None or s.kind == kind)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Metrics of the retry family: retries, their share of backend load, goodput, hedging,
 and the contention experiment's calls and completion time.
 
-Layer counters arrive as ``RunResult.layers["<backend>:<position>:<kind>"]``; the
-contention workload's results as ``RunResult.extra["contention:..."]``.
+Layer counters arrive as ``RunResult.layers`` (LayerStats); the contention workload's
+results as a ``ContentionTally`` in ``RunResult.logs``.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import numpy as np
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
+from asyncsim.sim.workload.logs.contention import ContentionTally
 
 
 def _layer_total(view: RunView, kind: str, counter: str) -> float:
-    return sum(counters.get(counter, 0.0) for key, counters in view.result.layers.items()
-               if key.rsplit(":", 1)[-1] == kind)
+    return sum(s.counters.get(counter, 0.0) for s in view.layers(kind))
 
 
 def _has_layer(view: RunView, kind: str) -> bool:
-    return any(key.rsplit(":", 1)[-1] == kind for key in view.result.layers)
+    return bool(view.layers(kind))
 
 
 @metric("retries", "counter", "calls", "lower",
@@ -67,19 +67,19 @@ def hedge_rate(view: RunView) -> Values:
         "contention workload: conditional writes that reached the server (the AWS post's "
         "'calls')", family="retry")
 def contention_calls(view: RunView) -> Values:
-    writes = view.result.extra.get("contention:writes")
-    return {} if writes is None else {"contention_calls": float(writes)}
+    tally = view.result.logs.get(ContentionTally)
+    return {} if tally is None else {"contention_calls": float(tally.writes)}
 
 
 @metric("contention_time", "gauge", "s", "lower",
         "contention workload: when the last client's write succeeded (the AWS post's "
         "'time'; NaN if some never did)", family="retry")
 def contention_time(view: RunView) -> Values:
-    extra = view.result.extra
-    if "contention:completion_s" not in extra:
+    tally = view.result.logs.get(ContentionTally)
+    if tally is None:
         return {}
     everyone = view.count > 0 and bool(np.all(view.columns["status"] == Status.OK))
-    return {"contention_time": float(extra["contention:completion_s"]) if everyone
+    return {"contention_time": float(tally.completion_s) if everyone
             else math.nan}
 
 

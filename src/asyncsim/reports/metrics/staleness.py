@@ -15,7 +15,7 @@ FAMILY = "staleness"
 
 def _deliveries_stale_s(view: RunView) -> np.ndarray | None:
     """Per delivery of data: how long its version had been superseded (0 when current)."""
-    if not view.result.extra.get("changing_data", False):
+    if not view.result.changing_data:
         return None
     delivered = view.columns["version"] >= 0
     stale_s: np.ndarray = view.columns["stale_s"][delivered]

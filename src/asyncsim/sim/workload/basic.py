@@ -11,10 +11,10 @@ from simpy.events import Event, Timeout
 
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler
-from asyncsim.sim.workload.arrivals import ArrivalSpec
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load import OpenLoad, start_load
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad, start_load
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,14 @@ from typing import Literal, cast
 
 from simpy.events import Event
 
-from asyncsim.sim.client_log import ViewLog
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load import ClosedLoad, LoadModel, start_load
+from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, start_load
+from asyncsim.sim.workload.logs.columns import ViewLog
 
 Mode = Literal["parallel", "sequential", "declared"]
 KeyScope = Literal["page", "client", "global"]
@@ -163,8 +163,7 @@ class PagesWorkload:
 
     def start(self, ctx: WorkloadContext) -> None:
         plan, mode = self.plan(ctx.behaviour(PageLoadSpec))
-        log = ViewLog(plan.boundary_names)
-        ctx.extra["views"] = log
+        log = ctx.logs.add(ViewLog(plan.boundary_names))
         loader = _PageLoader(ctx, plan, mode, self.keys, log,
                              waits=isinstance(self.load, ClosedLoad))
         start_load(ctx, self.load, loader.view)

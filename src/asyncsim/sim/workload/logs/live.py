@@ -1,5 +1,5 @@
-"""Columnar records of live views (sim/client_log.py), kept beside the request log and
-handed to the reports through ``RunResult.extra``.
+"""Columnar records of live views (logs/columns.py), kept beside the request log and
+read by type from ``RunResult.logs``.
 
 The request log has one row per fetch; what only the live workload knows (how long each
 display was outdated while visible, which changes were taken back) is one row per display,
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from asyncsim.sim.client_log import ColumnLog
+from asyncsim.sim.workload.logs.columns import ColumnLog
 
 
 class LiveLog(ColumnLog):
@@ -65,3 +65,8 @@ class ChangeLog(LiveLog):
         "t_start_s": "d", "client": "i", "key": "i", "optimistic": "b", "ok": "b",
         "conflict": "b", "lost": "i", "write_s": "d", "perceived_s": "d",
         "unconfirmed_s": "d", "rolled_back": "b", "flickers": "i"}
+
+
+class LiveCounters(dict[str, int]):
+    """What the live fetcher counted in the measured window (polls skipped while hidden,
+    fetches joined, pushes...), by counter name; kept when the window closes."""

@@ -44,14 +44,14 @@ from typing import Any, Literal
 import numpy as np
 from simpy.events import Event, Process, Timeout
 
-from asyncsim.sim.client_log import PageReadLog, SessionLog
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.feed import Feed, FeedSpec
-from asyncsim.sim.workload.load import LoadModel, start_load
+from asyncsim.sim.workload.load.models import LoadModel, start_load
+from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
 Refetch = Literal["none", "all", "first"]
 
@@ -87,8 +87,8 @@ class FeedWorkload:
     def start(self, ctx: WorkloadContext) -> None:
         strategy = ctx.behaviour(PaginationSpec) or PaginationSpec()
         reader = _Reader(ctx, self, strategy)
-        ctx.extra["page_reads"] = reader.reads
-        ctx.extra["sessions"] = reader.sessions
+        ctx.logs.add(reader.reads)
+        ctx.logs.add(reader.sessions)
         start_load(ctx, self.load, reader.session)
 
 

@@ -19,8 +19,8 @@ from simpy.events import Event, Timeout
 
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler
-from asyncsim.sim.workload.arrivals import ArrivalSpec, arrival_gaps
 from asyncsim.sim.workload.context import WorkloadContext
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec, arrival_gaps
 
 
 @dataclass(frozen=True)

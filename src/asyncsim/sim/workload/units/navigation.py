@@ -34,14 +34,14 @@ from typing import Any, Literal, cast
 
 from simpy.events import Event, Process, Timeout
 
-from asyncsim.sim.client_log import ClickLog, PrefetchLog
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load import ClosedLoad, LoadModel, start_load
+from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, start_load
+from asyncsim.sim.workload.logs.columns import ClickLog, PrefetchLog
 
 Trigger = Literal["hover", "press", "route"]
 Keep = Literal["once", "ttl", "cache"]
@@ -76,8 +76,8 @@ class NavigationWorkload:
 
     def start(self, ctx: WorkloadContext) -> None:
         navigator = _Navigator(ctx, self, ctx.behaviour(PrefetchSpec))
-        ctx.extra["clicks"] = navigator.clicks
-        ctx.extra["prefetches"] = navigator.prefetches
+        ctx.logs.add(navigator.clicks)
+        ctx.logs.add(navigator.prefetches)
         start_load(ctx, self.load, navigator.hover)
 
 

@@ -6,9 +6,9 @@ keeps it: its views mount, each fetches its key, and the strategy's client behav
 over. What happens to the tab (shown, hidden, offline) and what users do (changes) depends
 only on the workload's streams, so every strategy of a replication faces the same users.
 
-What the run reports goes to ``ctx.extra``: ``live_displays`` (one row per displayed key:
-the exact integrals of how outdated it was while visible), ``live_users``,
-``live_switches``, ``live_changes`` (with mutations) and ``live_counters``.
+What the run reports goes to ``ctx.logs`` (logs/live.py): a ``DisplayLog`` (one row per
+displayed key: the exact integrals of how outdated it was while visible), a ``UserLog``, a
+``SwitchLog``, a ``ChangeLog`` (with mutations) and the ``LiveCounters``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from simpy.events import Event, Process, Timeout
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.focus import FocusRevalidation, FocusSpec
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.live_log import DisplayLog, SwitchLog, UserLog
+from asyncsim.sim.workload.logs.live import DisplayLog, LiveCounters, SwitchLog, UserLog
 from asyncsim.sim.workload.mutations import MutationModeSpec, Mutations, MutationsSpec
 from asyncsim.sim.workload.polling import Polling, PollingSpec
 from asyncsim.sim.workload.push import Push, PushSpec
@@ -95,12 +95,13 @@ class LiveRun:
             self.mutations = Mutations(spec.mutations, mode, env, fetcher,
                                        ctx.backend_call(spec.mutations.target),
                                        ctx.streams.generator("workload:mutations"), end_s)
-            ctx.extra["live_changes"] = self.mutations.log
+            ctx.logs.add(self.mutations.log)
         self.displays = DisplayLog()
         self.user_log = UserLog()
         self.switches = SwitchLog()
-        ctx.extra.update(live_displays=self.displays, live_users=self.user_log,
-                         live_switches=self.switches)
+        ctx.logs.add(self.displays)
+        ctx.logs.add(self.user_log)
+        ctx.logs.add(self.switches)
         self.users = self._make_users()
         self._start_processes()
         ctx.at_window_end.append(self._end_window)
@@ -197,7 +198,7 @@ class LiveRun:
 
     def _end_window(self, now: float) -> None:
         self.fetcher.measuring = False
-        self.ctx.extra["live_counters"] = dict(self.fetcher.counters)
+        self.ctx.logs.add(LiveCounters(self.fetcher.counters))
         for user in self.users:
             user.account(now)
             self.user_log.add(user.client, user.visible_s, user.online_s)

@@ -14,14 +14,13 @@ attempt, so a retry re-reads before it writes again, and the retry layer's backo
 wait between a conflict's answer and the next read (the AWS client sleeps
 ``net.delay() + backoff(n)``: the hop is the first hop of the next attempt).
 
-Results (``RunResult.extra``): ``contention:writes`` (conditional writes reaching the
-server, what the AWS post calls "calls"), ``contention:conflicts``, and
-``contention:completion_s`` (when the last client got its success: the post's "time").
+Results: a :class:`~asyncsim.sim.workload.logs.contention.ContentionTally` in
+``RunResult.logs`` (writes reaching the server, what the AWS post calls "calls";
+conflicts; when the last client got its success, the post's "time").
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
+from asyncsim.sim.workload.logs.contention import ContentionTally
 
 RECORD_KEY = 0
 """Every client writes the same record."""
@@ -67,13 +67,11 @@ class ConditionalWrite:
         self.env = ctx.env
         self.version = 0
         self._hop = hop
-        self._extra = ctx.extra
-        self._extra.update({"contention:writes": 0.0, "contention:conflicts": 0.0,
-                            "contention:completion_s": math.nan})
+        self._tally = ctx.logs.add(ContentionTally())
 
     def adapt(self, backend_call: Call) -> Call:
         def attempt(request: Request) -> Generator[Event, Any, Outcome]:
-            env, hop, extra = self.env, self._hop, self._extra
+            env, hop, tally = self.env, self._hop, self._tally
             yield Timeout(env, hop())
             read = yield from backend_call(request)
             if read.status != Status.OK:
@@ -82,15 +80,15 @@ class ConditionalWrite:
             seen = self.version
             yield Timeout(env, hop() + hop())
             write = yield from backend_call(request)
-            extra["contention:writes"] += 1
+            tally.writes += 1
             won = write.status == Status.OK and self.version == seen
             if won:
                 self.version += 1
             elif write.status == Status.OK:
-                extra["contention:conflicts"] += 1
+                tally.conflicts += 1
             yield Timeout(env, hop())
             if won:
-                extra["contention:completion_s"] = env._now
+                tally.completion_s = env._now
                 return Outcome(Status.OK, Source.NETWORK, self.version, 1)
             return Outcome(Status.ERROR if write.status == Status.OK else write.status,
                            attempts=1, retry_after_s=write.retry_after_s)
