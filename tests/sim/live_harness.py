@@ -12,10 +12,12 @@ from asyncsim.sim.data_writes import WritableSpec
 from asyncsim.sim.distributions import Constant, Distribution
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
+from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.keys import KeySpec
+from asyncsim.sim.workload.load.models import Resident
 from asyncsim.sim.workload.logs.live import ChangeLog, DisplayLog, SwitchLog
 from asyncsim.sim.workload.mutations import MutationsSpec
-from asyncsim.sim.workload.units.live_view import KeyAssignment, LiveWorkload
+from asyncsim.sim.workload.units.live_view import KeyAssignment, LiveView
 from asyncsim.sim.workload.visibility import AlternatingSpec
 
 
@@ -52,8 +54,8 @@ def simulate_live(behaviours: Sequence[object] = (), *, layers: Sequence[LayerSp
     if mutations is not None and mutations.target != "api":
         backends.append(BackendSpec(mutations.target, workers, write_latency or Constant(0.0),
                                     error_rate=write_error_rate))
-    workload = LiveWorkload("api", users, KeySpec(keys), views, key_assignment, visibility,
-                            network, mutations)
+    workload = compose(Resident(users), LiveView("api", KeySpec(keys), views, key_assignment,
+                                                 visibility, network, mutations))
     spec = SimulationSpec(seed, duration_s, warmup_s, tuple(backends), workload)
     simulation = Simulation(spec, StrategySpec("s", tuple(layers), tuple(behaviours)),
                             replication)

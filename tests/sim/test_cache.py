@@ -213,12 +213,14 @@ def test_a_run_of_hits_costs_only_its_arrivals_in_events() -> None:
     the miss's fetch, warm-up or the series sampler."""
     from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
     from asyncsim.sim.distributions import Constant
-    from asyncsim.sim.workload.basic import OpenWorkload
+    from asyncsim.sim.workload.compose import compose
     from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+    from asyncsim.sim.workload.load.models import OpenLoad
+    from asyncsim.sim.workload.units.request import PlainRequest
 
     spec = SimulationSpec(seed=1, duration_s=1000.0, warmup_s=0.0,
                           backends=(BackendSpec("api", 1, Constant(0.01)),),
-                          workload=OpenWorkload(ArrivalSpec(10.0), "api"))
+                          workload=compose(OpenLoad(ArrivalSpec(10.0)), PlainRequest("api")))
     result = Simulation(spec, StrategySpec("c", (CacheSpec(),)), 0).run()
     arrivals = len(result.requests["t_start_s"])
     assert result.layers[0].counters["misses"] == 1

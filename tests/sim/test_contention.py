@@ -15,15 +15,17 @@ from asyncsim.sim.distributions import Constant, Distribution, TruncatedNormal
 from asyncsim.sim.layers.backoff import BackoffSpec
 from asyncsim.sim.layers.retry import RetrySpec
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.workload.load.contention import ContentionWorkload
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.load.models import Burst
 from asyncsim.sim.workload.logs.contention import ContentionTally
+from asyncsim.sim.workload.units.conditional_write import ConditionalWrite
 
 
 def run(clients: int, network: Distribution, backoff: BackoffSpec,
         replication: int = 0) -> RunResult:
     spec = SimulationSpec(seed=5, duration_s=600.0, warmup_s=0.0,
                           backends=(BackendSpec("row", 1000, Constant(0.0)),),
-                          workload=ContentionWorkload(clients, network, "row"))
+                          workload=compose(Burst(clients), ConditionalWrite(network, "row")))
     strategy = StrategySpec("s", (RetrySpec(math.inf, backoff),))
     return Simulation(spec, strategy, replication).run()
 

@@ -12,8 +12,10 @@ from asyncsim.sim.distributions import Constant
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
-from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad
+from asyncsim.sim.workload.units.request import PlainRequest
 
 BUILT: list[int] = []
 
@@ -49,7 +51,8 @@ def _run(scope: Scope, users: int, keys: int = 1) -> Any:
     BUILT.clear()
     spec = SimulationSpec(seed=3, duration_s=100.0, warmup_s=10.0,
                           backends=(BackendSpec("api", 4, Constant(0.01)),),
-                          workload=OpenWorkload(ArrivalSpec(20.0), "api", users, KeySpec(keys)))
+                          workload=compose(OpenLoad(ArrivalSpec(20.0), users),
+                                           PlainRequest("api", KeySpec(keys))))
     return Simulation(spec, StrategySpec("toy", (AnswerEvenKeys(scope),)), 0).run()
 
 
@@ -80,5 +83,5 @@ def test_immediate_answers_create_no_simpy_events() -> None:
 def _run_backend_only() -> Any:
     spec = SimulationSpec(seed=3, duration_s=100.0, warmup_s=10.0,
                           backends=(BackendSpec("api", 4, Constant(0.01)),),
-                          workload=OpenWorkload(ArrivalSpec(20.0), "api"))
+                          workload=compose(OpenLoad(ArrivalSpec(20.0)), PlainRequest("api")))
     return Simulation(spec, StrategySpec("plain"), 0).run()

@@ -30,10 +30,12 @@ from asyncsim.sim import (
 from asyncsim.sim.distributions import Constant
 from asyncsim.sim.layers.base import BuildContext, Call
 from asyncsim.sim.request import Request
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 from asyncsim.sim.workload.load.models import ClosedLoad, OpenLoad
 from asyncsim.sim.workload.logs.columns import ViewLog
-from asyncsim.sim.workload.units.page_view import PageLoadSpec, PagePlan, PagesWorkload, Resource
+from asyncsim.sim.workload.units.page_view import PageLoadSpec, PagePlan, PageView, Resource
 from tests.helpers import run_yaml, scenario_from_yaml, value
 
 DASHBOARD = """
@@ -151,7 +153,7 @@ def test_parallel_waits_for_the_whole_tier_while_declared_does_not() -> None:
     assert value(output, "sequential", "boundary_reveal{boundary:b}.avg") == 2.0
 
 
-def _run(workload: PagesWorkload, backends: tuple[BackendSpec, ...],
+def _run(workload: Workload, backends: tuple[BackendSpec, ...],
          strategy: StrategySpec | None = None, duration_s: float = 100.0) -> Any:
     spec = SimulationSpec(seed=5, duration_s=duration_s, warmup_s=0.0, backends=backends,
                           workload=workload)
@@ -163,7 +165,7 @@ def test_a_failed_parent_means_its_children_are_never_requested() -> None:
                 BackendSpec("posts", 10, Constant(1.0)), BackendSpec("other", 10, Constant(0.2)))
     resources = (Resource("user", "users"), Resource("posts", "posts", ("user",)),
                  Resource("other", "other"))
-    result = _run(PagesWorkload(OpenLoad(ArrivalSpec(0.1, "constant")), resources), backends)
+    result = _run(compose(OpenLoad(ArrivalSpec(0.1, "constant")), PageView(resources)), backends)
     views = result.logs[ViewLog].columns()
     assert set(views["failed"]) == {2}
     assert set(views["requests"]) == {2}
@@ -200,9 +202,9 @@ def test_a_view_served_from_cache_costs_no_simpy_event(mode: str) -> None:
     backends = (BackendSpec("api", 1, Constant(1.0)),)
     resources = (Resource("a", "api"), Resource("b", "api", ("a",)), Resource("c", "api", ("b",)),
                  Resource("d", "api"))
-    quiet = _run(PagesWorkload(OpenLoad(ArrivalSpec(1.0, "constant")), resources, mode=mode),
+    quiet = _run(compose(OpenLoad(ArrivalSpec(1.0, "constant")), PageView(resources, mode=mode)),
                  backends, StrategySpec("nothing", (), (PageLoadSpec(),)))
-    cached = _run(PagesWorkload(OpenLoad(ArrivalSpec(1.0, "constant")), resources, mode=mode),
+    cached = _run(compose(OpenLoad(ArrivalSpec(1.0, "constant")), PageView(resources, mode=mode)),
                   backends, StrategySpec("hit", (AlwaysHitSpec(),)))  # type: ignore[arg-type]
     views = cached.logs[ViewLog].columns()
     assert len(views["ttac_s"]) == 99 and set(views["ttac_s"]) == {0.0}
@@ -215,7 +217,7 @@ def test_a_view_served_from_cache_costs_no_simpy_event(mode: str) -> None:
 def test_closed_users_wait_for_their_view_before_thinking_again() -> None:
     backends = (BackendSpec("users", 10, Constant(2.0)), BackendSpec("posts", 10, Constant(1.0)))
     resources = (Resource("user", "users"), Resource("posts", "posts"))
-    workload = PagesWorkload(ClosedLoad(1, Constant(1.0)), resources, mode="parallel")
+    workload = compose(ClosedLoad(1, Constant(1.0)), PageView(resources, mode="parallel"))
     views = _run(workload, backends, duration_s=30.0).logs[ViewLog].columns()
     assert list(views["t_start_s"]) == [1.0, 4.0, 7.0, 10.0, 13.0, 16.0, 19.0, 22.0, 25.0, 28.0]
 
@@ -284,7 +286,8 @@ def test_view_times_are_the_critical_path_the_tier_sum_and_the_total(
     resources = tuple(Resource(f"r{i}", f"b{i}", tuple(f"r{p}" for p in parents[i]))
                       for i in range(n))
     for mode, total in expected.items():
-        workload = PagesWorkload(OpenLoad(ArrivalSpec(1 / 20, "constant")), resources, mode=mode)
+        workload = compose(OpenLoad(ArrivalSpec(1 / 20, "constant")),
+                           PageView(resources, mode=mode))
         ttac = _run(workload, backends, duration_s=60.0).logs[ViewLog].columns()["ttac_s"]
         assert len(ttac) == 2
         np.testing.assert_allclose(ttac, total, rtol=0, atol=1e-9, err_msg=mode)

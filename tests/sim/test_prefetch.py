@@ -22,10 +22,11 @@ from asyncsim.sim import (
 from asyncsim.sim.distributions import Constant
 from asyncsim.sim.layers.base import BuildContext, Call
 from asyncsim.sim.request import Request
+from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.keys import KeySpec
 from asyncsim.sim.workload.load.models import ClosedLoad
 from asyncsim.sim.workload.logs.columns import ClickLog, PrefetchLog
-from asyncsim.sim.workload.units.navigation import NavigationWorkload, PrefetchSpec
+from asyncsim.sim.workload.units.navigation import Navigation, PrefetchSpec
 from tests.helpers import run_yaml, value
 
 NAVIGATION = """
@@ -155,8 +156,8 @@ class KeepForever:
 
 
 def test_keep_cache_leaves_prefetched_data_to_the_cache_layer() -> None:
-    workload = NavigationWorkload(ClosedLoad(10, Constant(1.0)), "pages", Constant(1.0), 1.0,
-                                  KeySpec(10_000))
+    workload = compose(ClosedLoad(10, Constant(1.0)),
+                       Navigation("pages", Constant(1.0), 1.0, KeySpec(10_000)))
     spec = SimulationSpec(seed=2, duration_s=300.0, warmup_s=0.0,
                           backends=(BackendSpec("pages", 50, Constant(0.1)),), workload=workload)
     prefetch = PrefetchSpec("hover", 0.2, "cache")

@@ -39,7 +39,7 @@ import math
 from collections.abc import Generator
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from simpy.events import Event, Process, Timeout
@@ -50,7 +50,7 @@ from asyncsim.sim.outcome import Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.feed import Feed, FeedSpec
-from asyncsim.sim.workload.load.models import LoadModel, start_load
+from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
 from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
 Refetch = Literal["none", "all", "first"]
@@ -66,8 +66,9 @@ class PaginationSpec:
 
 
 @dataclass(frozen=True)
-class FeedWorkload:
-    load: LoadModel
+class FeedSession:
+    """A reader loads a feed page by page, reading each (see the module docstring)."""
+
     target: str
     feed: FeedSpec
     page_size: int
@@ -75,6 +76,7 @@ class FeedWorkload:
     read_time: Distribution
     refocus: float = 0.0
     offset_cost_s: float = 0.0
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
 
     def __post_init__(self) -> None:
         if self.page_size < 1 or self.pages < 1:
@@ -84,18 +86,19 @@ class FeedWorkload:
     def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def start(self, ctx: WorkloadContext) -> None:
+    def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
+        assert isinstance(load, OpenLoad | ClosedLoad)
         strategy = ctx.behaviour(PaginationSpec) or PaginationSpec()
         reader = _Reader(ctx, self, strategy)
         ctx.logs.add(reader.reads)
         ctx.logs.add(reader.sessions)
-        start_load(ctx, self.load, reader.session)
+        start_load(ctx, load, reader.session)
 
 
 class _Reader:
     """Runs reading sessions over one shared feed and logs pages and sessions."""
 
-    def __init__(self, ctx: WorkloadContext, workload: FeedWorkload,
+    def __init__(self, ctx: WorkloadContext, workload: FeedSession,
                  strategy: PaginationSpec) -> None:
         self.env = ctx.env
         self.driver = ctx.driver

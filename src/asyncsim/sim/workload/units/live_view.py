@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from simpy.events import Event, Process, Timeout
 
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.focus import FocusRevalidation, FocusSpec
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
+from asyncsim.sim.workload.load.models import LoadModel, Resident
 from asyncsim.sim.workload.logs.live import DisplayLog, LiveCounters, SwitchLog, UserLog
 from asyncsim.sim.workload.mutations import MutationModeSpec, Mutations, MutationsSpec
 from asyncsim.sim.workload.polling import Polling, PollingSpec
@@ -44,19 +45,19 @@ class Behaviour(Protocol):
 
 
 @dataclass(frozen=True)
-class LiveWorkload:
-    """``users`` tabs with ``views`` views each; keys drawn from ``keys`` (``random``) or
+class LiveView:
+    """Each resident user keeps a tab with ``views`` views; keys drawn from ``keys`` (``random``) or
     dealt in turn, view ``j`` of user ``u`` getting key ``(u·views + j) mod count``
     (``round_robin``: every view its own key when there are enough keys)."""
 
     target: str
-    users: int
     keys: KeySpec = field(default_factory=KeySpec)
     views: int = 1
     key_assignment: KeyAssignment = "random"
     visibility: AlternatingSpec | None = None
     network: AlternatingSpec | None = None
     mutations: MutationsSpec | None = None
+    LOADS: ClassVar[tuple[type, ...]] = (Resident,)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -64,15 +65,17 @@ class LiveWorkload:
             return (self.target, self.mutations.target)
         return (self.target,)
 
-    def start(self, ctx: WorkloadContext) -> None:
-        LiveRun(self, ctx)
+    def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
+        assert isinstance(load, Resident)
+        LiveRun(self, ctx, load.users)
 
 
 class LiveRun:
     """The runtime of one live workload in one run."""
 
-    def __init__(self, spec: LiveWorkload, ctx: WorkloadContext) -> None:
+    def __init__(self, spec: LiveView, ctx: WorkloadContext, users: int) -> None:
         self.spec = spec
+        self.user_count = users
         self.ctx = ctx
         env = self.env = ctx.env
         end_s = ctx.duration_s
@@ -118,12 +121,13 @@ class LiveRun:
                         if self.spec.network is not None else None)
         return [LiveUser(client, self.tabs.first_state() if self.tabs else True,
                          self.network.first_state() if self.network else True)
-                for client in range(self.spec.users)]
+                for client in range(self.user_count)]
 
     def _start_processes(self) -> None:
-        spec, env, ctx = self.spec, self.env, self.ctx
+        env, ctx = self.env, self.ctx
         keys = self._assign_keys()
-        mounts = ctx.streams.generator("workload:mounts").uniform(0.0, ctx.warmup_s, spec.users)
+        mounts = ctx.streams.generator("workload:mounts").uniform(0.0, ctx.warmup_s,
+                                                                  self.user_count)
         for user in self.users:
             if self.tabs is not None:
                 Process(env, self.tabs.run(user.visible, partial(self._on_visibility, user)))
@@ -140,9 +144,9 @@ class LiveRun:
         if spec.key_assignment == "round_robin":
             count = spec.keys.count
             return [[(user * spec.views + j) % count for j in range(spec.views)]
-                    for user in range(spec.users)]
+                    for user in range(self.user_count)]
         sample = KeySampler(spec.keys, self.ctx.streams.generator("workload:keys"))
-        return [[sample() for _ in range(spec.views)] for _ in range(spec.users)]
+        return [[sample() for _ in range(spec.views)] for _ in range(self.user_count)]
 
     def _mount(self, user: LiveUser, at_s: float,
                keys: list[int]) -> Generator[Event, Any, None]:

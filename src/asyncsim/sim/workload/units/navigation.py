@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, ClassVar, Literal, cast
 
 from simpy.events import Event, Process, Timeout
 
@@ -40,7 +40,7 @@ from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, start_load
+from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
 from asyncsim.sim.workload.logs.columns import ClickLog, PrefetchLog
 
 Trigger = Literal["hover", "press", "route"]
@@ -61,24 +61,27 @@ class PrefetchSpec:
 
 
 @dataclass(frozen=True)
-class NavigationWorkload:
-    load: LoadModel
+class Navigation:
+    """A user hovers over a link (maybe prefetching it) and may click it."""
+
     target: str
     hover_time: Distribution
     click_probability: float
     keys: KeySpec = field(default_factory=KeySpec)
     click_after: Distribution | None = None
     press_lead_s: float = 0.0
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
 
     @property
     def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def start(self, ctx: WorkloadContext) -> None:
-        navigator = _Navigator(ctx, self, ctx.behaviour(PrefetchSpec))
+    def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
+        assert isinstance(load, OpenLoad | ClosedLoad)
+        navigator = _Navigator(ctx, self, ctx.behaviour(PrefetchSpec), load)
         ctx.logs.add(navigator.clicks)
         ctx.logs.add(navigator.prefetches)
-        start_load(ctx, self.load, navigator.hover)
+        start_load(ctx, load, navigator.hover)
 
 
 class _Stored:
@@ -104,15 +107,15 @@ class _PrefetchRequest(Request):
 
 
 class _Navigator:
-    def __init__(self, ctx: WorkloadContext, workload: NavigationWorkload,
-                 strategy: PrefetchSpec | None) -> None:
+    def __init__(self, ctx: WorkloadContext, workload: Navigation,
+                 strategy: PrefetchSpec | None, load: LoadModel) -> None:
         self.env = ctx.env
         self.driver = ctx.driver
         self.call = ctx.call_for(workload.target)
         self.workload = workload
         self.strategy = strategy
         self.end = ctx.duration_s
-        self.waits = isinstance(workload.load, ClosedLoad)
+        self.waits = isinstance(load, ClosedLoad)
         streams = ctx.streams
         self.next_key = KeySampler(workload.keys, streams.generator("workload:keys"))
         self.hover_time = BlockSampler(workload.hover_time.draw,

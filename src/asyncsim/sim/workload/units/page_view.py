@@ -29,7 +29,7 @@ config for everyone). A dependent resource's key is thereby derived from its par
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import ClassVar, Literal, cast
 
 from simpy.events import Event
 
@@ -39,7 +39,7 @@ from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, start_load
+from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
 from asyncsim.sim.workload.logs.columns import ViewLog
 
 Mode = Literal["parallel", "sequential", "declared"]
@@ -141,14 +141,14 @@ def _lookup(index: dict[str, int], name: str, what: str) -> int:
 
 
 @dataclass(frozen=True)
-class PagesWorkload:
+class PageView:
     """Users view pages; each view loads the page's resources (see the module docstring)."""
 
-    load: LoadModel
     resources: tuple[Resource, ...]
     keys: KeySpec = field(default_factory=KeySpec)
     mode: Mode = "declared"
     boundaries: Boundaries = ()
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -161,12 +161,13 @@ class PagesWorkload:
                       and strategy.boundaries is not None else self.boundaries)
         return PagePlan(self.resources, boundaries), mode
 
-    def start(self, ctx: WorkloadContext) -> None:
+    def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
+        assert isinstance(load, OpenLoad | ClosedLoad)
         plan, mode = self.plan(ctx.behaviour(PageLoadSpec))
         log = ctx.logs.add(ViewLog(plan.boundary_names))
         loader = _PageLoader(ctx, plan, mode, self.keys, log,
-                             waits=isinstance(self.load, ClosedLoad))
-        start_load(ctx, self.load, loader.view)
+                             waits=isinstance(load, ClosedLoad))
+        start_load(ctx, load, loader.view)
 
 
 class _ResourceRequest(Request):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from simpy.events import Event, Timeout
 
@@ -33,6 +33,7 @@ from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
+from asyncsim.sim.workload.load.models import Burst, LoadModel, start_load
 from asyncsim.sim.workload.logs.contention import ContentionTally
 
 RECORD_KEY = 0
@@ -40,27 +41,31 @@ RECORD_KEY = 0
 
 
 @dataclass(frozen=True)
-class ContentionWorkload:
-    """``clients`` clients start at time 0 and each completes one conditional write."""
+class ConditionalWrite:
+    """Each client of a burst completes one conditional write to the shared record."""
 
-    clients: int
     network: Distribution
     target: str
+    LOADS: ClassVar[tuple[type, ...]] = (Burst,)
 
     @property
     def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
-    def start(self, ctx: WorkloadContext) -> None:
+    def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
+        assert isinstance(load, Burst)
         hop = BlockSampler(self.network.draw, ctx.streams.generator("workload:network"))
-        record = ConditionalWrite(ctx, hop)
+        record = _Record(ctx, hop)
         call = ctx.call_for(self.target, record.adapt)
-        driver = ctx.driver
-        for client in range(self.clients):
-            driver.start(call, driver.new_request(RECORD_KEY, client, self.target))
+        driver, target = ctx.driver, self.target
+
+        def write(client: int) -> None:
+            driver.start(call, driver.new_request(RECORD_KEY, client, target))
+
+        start_load(ctx, load, write)
 
 
-class ConditionalWrite:
+class _Record:
     """The shared record and the read-then-write attempt made against it."""
 
     def __init__(self, ctx: WorkloadContext, hop: BlockSampler) -> None:
