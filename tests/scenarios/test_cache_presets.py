@@ -13,10 +13,10 @@ import pytest
 
 from asyncsim.scenarios.cache_config import CacheConfig
 from asyncsim.scenarios.cache_presets import PRESETS
-from asyncsim.sim.layers.cache import CacheSpec
+from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.outcome import Source
 from tests.helpers import run_yaml, value
-from tests.sim.cache_harness import Harness
+from tests.sim.layers.cache.harness import Harness
 
 INF = math.inf
 

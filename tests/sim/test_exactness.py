@@ -1,6 +1,6 @@
 """The engine against reference recursions fed the very same draws, request by request.
 
-Draw order (documented in sim/engine.py, sim/backend.py, sim/workload/arrivals.py):
+Draw order (documented in sim/engine.py, sim/backend.py, sim/workload/load/arrivals.py):
 - arrival gaps: stream ``workload:arrivals``, ``exponential(1.0)`` draws in blocks of
   BLOCK_SIZE, scaled by 1/rate, consumed one per arrival;
 - service times: stream ``backend:<name>:latency``, the distribution's ``draw`` in blocks,

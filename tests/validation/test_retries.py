@@ -16,10 +16,10 @@ import pytest
 
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Constant, Distribution, Exponential, Lognormal
-from asyncsim.sim.layers.backoff import BackoffSpec, JitterKind
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.hedge import HedgeSpec
-from asyncsim.sim.layers.retry import RetrySpec
+from asyncsim.sim.layers.retry.backoff import BackoffSpec, JitterKind
+from asyncsim.sim.layers.retry.layer import RetrySpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.workload.compose import compose

@@ -34,7 +34,7 @@ from asyncsim.scenarios.breaker_presets import (
 )
 from asyncsim.scenarios.units import Duration, Rate
 from asyncsim.sim.layers.base import LayerSpec
-from asyncsim.sim.layers.breaker import BreakerSpec
+from asyncsim.sim.layers.breaker.layer import BreakerSpec
 from asyncsim.sim.layers.bulkhead import BulkheadSpec
 from asyncsim.sim.layers.fallback import FallbackSpec
 from asyncsim.sim.layers.ratelimit import RateLimitSpec

@@ -22,8 +22,8 @@ from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 from asyncsim.scenarios.base import Model
 from asyncsim.scenarios.cache_presets import PRESETS, PresetName
 from asyncsim.scenarios.units import Duration, format_duration
-from asyncsim.sim.layers.cache import CacheSpec
-from asyncsim.sim.layers.cache_store import Eviction
+from asyncsim.sim.layers.cache.layer import CacheSpec
+from asyncsim.sim.layers.cache.store import Eviction
 from asyncsim.sim.layers.dedup import DedupSpec
 
 Expiry = Literal["insertion", "sliding"]

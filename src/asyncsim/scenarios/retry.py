@@ -22,15 +22,15 @@ from asyncsim.scenarios.retry_presets import (
     RetryPresetName,
 )
 from asyncsim.scenarios.units import Duration, Rate, format_duration
-from asyncsim.sim.layers.backoff import SELF_RANDOMISED, BackoffSpec, JitterKind
 from asyncsim.sim.layers.base import LayerSpec
-from asyncsim.sim.layers.retry import RetrySpec
-from asyncsim.sim.layers.retry_budget import (
+from asyncsim.sim.layers.retry.backoff import SELF_RANDOMISED, BackoffSpec, JitterKind
+from asyncsim.sim.layers.retry.budget import (
     ConcurrencyBudgetSpec,
     GateSpec,
     RateBudgetSpec,
     TokenThrottleSpec,
 )
+from asyncsim.sim.layers.retry.layer import RetrySpec
 from asyncsim.sim.outcome import Status
 
 Loc = tuple[str | int, ...]

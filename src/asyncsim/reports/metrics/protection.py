@@ -3,7 +3,7 @@ bulkheads, rate limits, fallbacks), and of what a fault does while it lasts.
 
 Layer counters arrive as ``RunResult.layers`` (LayerStats); the breaker's
 time in each state is in microseconds (``open_us``, ``measured_us``), see
-``sim/layers/breaker.py``. Fault windows come from ``RunResult.faults``.
+``sim/layers/breaker/layer.py``. Fault windows come from ``RunResult.faults``.
 """
 
 from __future__ import annotations

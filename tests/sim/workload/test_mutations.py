@@ -10,7 +10,7 @@ from asyncsim.sim.distributions import Constant
 from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.mutations import MutationModeSpec, MutationsSpec
 from asyncsim.sim.workload.polling import PollingSpec
-from tests.sim.live_harness import changes, run_live, simulate_live
+from tests.sim.workload.live_harness import changes, run_live, simulate_live
 
 WRITES = MutationsSpec(0.2, "writes")
 

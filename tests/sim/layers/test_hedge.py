@@ -7,7 +7,7 @@ import pytest
 
 from asyncsim.sim.layers.hedge import HedgeSpec
 from asyncsim.sim.outcome import Status
-from tests.sim.scripted_backend import Bench
+from tests.sim.layers.scripted_backend import Bench
 
 OK, ERROR = Status.OK, Status.ERROR
 

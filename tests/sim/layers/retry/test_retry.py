@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.sim.layers.backoff import BackoffSpec
-from asyncsim.sim.layers.retry import RUNAWAY_TRIES, RetrySpec
-from asyncsim.sim.layers.retry_budget import (
+from asyncsim.sim.layers.retry.backoff import BackoffSpec
+from asyncsim.sim.layers.retry.budget import (
     ConcurrencyBudget,
     ConcurrencyBudgetSpec,
     RateBudget,
@@ -20,8 +19,9 @@ from asyncsim.sim.layers.retry_budget import (
     TokenThrottle,
     TokenThrottleSpec,
 )
+from asyncsim.sim.layers.retry.layer import RUNAWAY_TRIES, RetrySpec
 from asyncsim.sim.outcome import Status
-from tests.sim.scripted_backend import Bench
+from tests.sim.layers.scripted_backend import Bench
 
 OK, ERROR, TIMEOUT, REJECTED = Status.OK, Status.ERROR, Status.TIMEOUT, Status.REJECTED
 CONSTANT_1S = BackoffSpec("constant", 1.0)

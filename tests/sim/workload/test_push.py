@@ -9,7 +9,7 @@ from asyncsim.sim.distributions import Constant, Uniform
 from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.push import PushSpec
 from asyncsim.sim.workload.visibility import AlternatingSpec
-from tests.sim.live_harness import displays, simulate_live, starts, switches
+from tests.sim.workload.live_harness import displays, simulate_live, starts, switches
 
 
 def _changes_between(simulation: object, start: float, end: float, key: int = 0) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.sim.layers.breaker_window import FAILED, SLOW, CountWindow, TimeWindow
+from asyncsim.sim.layers.breaker.window import FAILED, SLOW, CountWindow, TimeWindow
 
 flags = st.integers(min_value=0, max_value=FAILED | SLOW)
 

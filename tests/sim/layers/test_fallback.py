@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asyncsim.sim.layers.fallback import FallbackSpec
 from asyncsim.sim.outcome import Source, Status
-from tests.sim.layer_harness import ERROR, OK, TIMEOUT, Bench
+from tests.sim.layers.harness import ERROR, OK, TIMEOUT, Bench
 
 
 def test_static_fallback_replaces_every_failure() -> None:

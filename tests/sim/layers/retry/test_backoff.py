@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.sim.layers.backoff import BackoffSpec
+from asyncsim.sim.layers.retry.backoff import BackoffSpec
 
 U = [0.0, 0.25, 0.5, 0.75, 0.999]
 

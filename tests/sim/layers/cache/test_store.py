@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncsim.sim.layers.cache_store import FIFOStore, LFUStore, LRUStore, RandomStore, make_store
+from asyncsim.sim.layers.cache.store import FIFOStore, LFUStore, LRUStore, RandomStore, make_store
 
 traces = st.lists(st.integers(0, 9), min_size=1, max_size=300)
 capacities = st.integers(1, 6)

@@ -7,7 +7,7 @@ import pytest
 
 from asyncsim.sim.layers.dedup import DedupSpec
 from asyncsim.sim.outcome import Source, Status
-from tests.sim.cache_harness import Harness
+from tests.sim.layers.cache.harness import Harness
 
 NET, COAL = Source.NETWORK, Source.COALESCED
 

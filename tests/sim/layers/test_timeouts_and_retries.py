@@ -15,9 +15,9 @@ from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import StaticData
 from asyncsim.sim.distributions import Constant
 from asyncsim.sim.engine import RandomStreams
-from asyncsim.sim.layers.backoff import BackoffSpec
 from asyncsim.sim.layers.base import BuildContext, LayerSpec, build_chain
-from asyncsim.sim.layers.retry import RetrySpec
+from asyncsim.sim.layers.retry.backoff import BackoffSpec
+from asyncsim.sim.layers.retry.layer import RetrySpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.record import TimeSeries

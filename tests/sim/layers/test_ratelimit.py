@@ -7,7 +7,7 @@ import pytest
 from asyncsim.scenarios.breaker_layers import RateLimitConfig
 from asyncsim.sim.layers.ratelimit import RateLimitSpec
 from asyncsim.sim.outcome import Status
-from tests.sim.layer_harness import OK, REJECTED, Bench
+from tests.sim.layers.harness import OK, REJECTED, Bench
 
 
 def test_burst_then_one_token_per_period() -> None:

@@ -51,7 +51,7 @@ import numpy as np
 from simpy.events import Event
 
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
-from asyncsim.sim.layers.breaker_window import FAILED, SLOW, CountWindow, TimeWindow, Window
+from asyncsim.sim.layers.breaker.window import FAILED, SLOW, CountWindow, TimeWindow, Window
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 

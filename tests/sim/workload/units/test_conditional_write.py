@@ -12,8 +12,8 @@ import pytest
 
 from asyncsim.sim import BackendSpec, RunResult, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Constant, Distribution, TruncatedNormal
-from asyncsim.sim.layers.backoff import BackoffSpec
-from asyncsim.sim.layers.retry import RetrySpec
+from asyncsim.sim.layers.retry.backoff import BackoffSpec
+from asyncsim.sim.layers.retry.layer import RetrySpec
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.load.models import Burst

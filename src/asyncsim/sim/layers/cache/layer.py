@@ -14,7 +14,7 @@ Ages count from when the fetch that filled an entry *completed*. A served entry 
 Independently, an entry is removed ``ttl_s`` after insertion, or after the last request
 that used it when ``sliding`` (TanStack's gcTime, idle expiry). An entry that can no
 longer be served (past its ttl, or past ``stale_for_s`` with no revalidation in flight) is
-removed then by a timer (sim/layers/expiry.py), so ``entries`` (the gauge behind
+removed then by a timer (sim/layers/cache/expiry.py), so ``entries`` (the gauge behind
 ``cache_size``) counts what the cache really holds. A hit returns without yielding, so it
 costs no SimPy event; only misses, revalidations and expiries touch the engine.
 
@@ -36,10 +36,10 @@ from simpy.events import Event
 
 from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
-from asyncsim.sim.layers.cache_revalidate import Revalidator
-from asyncsim.sim.layers.cache_store import EVICTIONS, Eviction, Store, make_store
+from asyncsim.sim.layers.cache.expiry import Expiry
+from asyncsim.sim.layers.cache.revalidate import Revalidator
+from asyncsim.sim.layers.cache.store import EVICTIONS, Eviction, Store, make_store
 from asyncsim.sim.layers.dedup import Flight, coalesced
-from asyncsim.sim.layers.expiry import Expiry
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 

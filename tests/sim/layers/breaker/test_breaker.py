@@ -9,10 +9,10 @@ import pytest
 
 from asyncsim.scenarios.breaker_layers import BreakerConfig
 from asyncsim.sim.layers.base import PerClient
-from asyncsim.sim.layers.breaker import BreakerSpec, open_duration_s
+from asyncsim.sim.layers.breaker.layer import BreakerSpec, open_duration_s
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
-from tests.sim.layer_harness import ERROR, OK, TIMEOUT, Bench
+from tests.sim.layers.harness import ERROR, OK, TIMEOUT, Bench
 
 SC = Status.SHORT_CIRCUITED
 

@@ -9,7 +9,7 @@ import pytest
 from asyncsim.scenarios.breaker_layers import BulkheadConfig
 from asyncsim.sim.layers.bulkhead import BulkheadSpec
 from asyncsim.sim.outcome import Status
-from tests.sim.layer_harness import OK, REJECTED, Bench
+from tests.sim.layers.harness import OK, REJECTED, Bench
 
 
 def finish_times(bench: Bench, starts: list[float],

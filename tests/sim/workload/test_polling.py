@@ -10,7 +10,7 @@ from asyncsim.sim.simulation import RunResult
 from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.polling import PollingSpec
 from asyncsim.sim.workload.visibility import AlternatingSpec
-from tests.sim.live_harness import run_live, starts, switches
+from tests.sim.workload.live_harness import run_live, starts, switches
 
 
 def test_fixed_rate_ticks_join_the_fetch_in_flight() -> None:

@@ -7,7 +7,7 @@ from asyncsim.sim.workload.focus import FocusSpec
 from asyncsim.sim.workload.logs.live import LiveCounters
 from asyncsim.sim.workload.polling import PollingSpec
 from asyncsim.sim.workload.visibility import AlternatingSpec
-from tests.sim.live_harness import run_live, starts, switches
+from tests.sim.workload.live_harness import run_live, starts, switches
 
 
 def test_tanstack_focus_refetches_at_every_focus() -> None:

@@ -32,9 +32,9 @@ from typing import Any
 from simpy.events import Event, Timeout
 
 from asyncsim.sim.engine import BlockSampler
-from asyncsim.sim.layers.backoff import BackoffSpec
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
-from asyncsim.sim.layers.retry_budget import GateSpec, RetryGate
+from asyncsim.sim.layers.retry.backoff import BackoffSpec
+from asyncsim.sim.layers.retry.budget import GateSpec, RetryGate
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 

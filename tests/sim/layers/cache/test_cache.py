@@ -1,5 +1,5 @@
 """The cache layer on scripted request times: every expected value is worked out by hand
-from the rules in sim/layers/cache.py's docstring (fake backend: latency 1 s, version =
+from the rules in sim/layers/cache/layer.py's docstring (fake backend: latency 1 s, version =
 call number)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncsim.sim.layers.cache import CacheSpec
+from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.layers.dedup import DedupSpec
 from asyncsim.sim.outcome import Source, Status
-from tests.sim.cache_harness import Harness
+from tests.sim.layers.cache.harness import Harness
 
 FRESH, STALE, NET, COAL = Source.FRESH_HIT, Source.STALE_HIT, Source.NETWORK, Source.COALESCED
 
