@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from asyncsim.reports.metrics.registry import RunView, Values, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, trend
 from asyncsim.sim.workload.logs.columns import ColumnLog
 
 Columns = dict[str, np.ndarray]
@@ -24,11 +24,14 @@ Columns = dict[str, np.ndarray]
 def window_columns(view: RunView, kind: type[ColumnLog], *, before_end: bool = False
                    ) -> Columns | None:
     """Columns of the log of type ``kind`` for units started in the window; None if no
-    such log."""
+    such log. A log whose rows have no start time (a live display's totals over the
+    window) is taken whole."""
     log = view.result.logs.get(kind)
     if log is None:
         return None
     columns = log.columns()
+    if "t_start_s" not in columns:
+        return columns
     mask = in_window(view, columns["t_start_s"], before_end)
     return {key: values[mask] for key, values in columns.items()}
 
@@ -47,7 +50,7 @@ def log_trend(view: RunView, kind: type[ColumnLog], name: str,
     columns = window_columns(view, kind)
     if columns is None:
         return {}
-    return {value_key(name, s): v for s, v in trend_stats(sample(columns)).items()}
+    return trend(name, sample(columns))
 
 
 def in_window(view: RunView, t_start_s: np.ndarray, before_end: bool) -> np.ndarray:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, value_key
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
 
@@ -18,7 +18,7 @@ GOODPUT_END_SHARE = 0.1
         "user-perceived time from request start to outcome delivered (queueing, retries, "
         "backoff and hedges included)")
 def latency(view: RunView) -> Values:
-    return {value_key("latency", s): v for s, v in trend_stats(view.columns["latency_s"]).items()}
+    return trend("latency", view.columns["latency_s"])
 
 
 @metric("requests", "counter", "req", "none", "user requests started after warm-up")

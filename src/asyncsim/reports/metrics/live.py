@@ -10,30 +10,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from asyncsim.reports.metrics.client_logs import from_log, window_columns
 from asyncsim.reports.metrics.registry import RunView, Values, metric
-from asyncsim.sim.workload.logs.live import DisplayLog, LiveLog, UserLog
+from asyncsim.sim.workload.logs.live import DisplayLog, UserLog
 
 FAMILY = "live"
 HOUR_S = 3600.0
 
 
-def log_columns(view: RunView, kind: type[LiveLog]) -> dict[str, np.ndarray] | None:
-    """Columns of the live log of type ``kind``; None without a live workload."""
-    log = view.result.logs.get(kind)
-    return None if log is None else log.columns()
-
-
 def _per_visible_s(view: RunView, name: str, column: str) -> Values:
     """``name``: the sum of ``column`` over displays per second of visible time with data."""
-    displays = log_columns(view, DisplayLog)
-    if displays is None:
-        return {}
-    visible_s = float(displays["visible_s"].sum())
-    return {name: float(displays[column].sum()) / visible_s if visible_s else float("nan")}
+    return from_log(view, DisplayLog, name, lambda d: _ratio(d[column], d["visible_s"]))
+
+
+def _ratio(part: np.ndarray, whole: np.ndarray) -> float:
+    total = float(whole.sum())
+    return float(part.sum()) / total if total else float("nan")
 
 
 def _user_hours(view: RunView) -> float:
-    users = log_columns(view, UserLog)
+    users = window_columns(view, UserLog)
     return len(users["client"]) * view.window_s / HOUR_S if users is not None else float("nan")
 
 
@@ -69,12 +65,8 @@ def versions_behind(view: RunView) -> Values:
         "share of the versions of watched keys that a user never saw on a visible tab "
         "(versions superseded in the window, each judged over its whole life)", family=FAMILY)
 def versions_unseen(view: RunView) -> Values:
-    displays = log_columns(view, DisplayLog)
-    if displays is None:
-        return {}
-    ended = float(displays["versions"].sum())
-    seen = float(displays["versions_seen"].sum())
-    return {"versions_unseen": 1.0 - seen / ended if ended else float("nan")}
+    return from_log(view, DisplayLog, "versions_unseen",
+                    lambda d: 1.0 - _ratio(d["versions_seen"], d["versions"]))
 
 
 @metric("requests_per_user_hour", "gauge", "req/user/h", "lower",
@@ -91,7 +83,7 @@ def requests_per_user_hour(view: RunView) -> Values:
 @metric("pushes_per_user_hour", "gauge", "msg/user/h", "none",
         "push messages delivered to users, per user per hour", family=FAMILY)
 def pushes_per_user_hour(view: RunView) -> Values:
-    displays = log_columns(view, DisplayLog)
+    displays = window_columns(view, DisplayLog)
     hours = _user_hours(view)
     if displays is None or np.isnan(hours):
         return {}
@@ -102,7 +94,7 @@ def pushes_per_user_hour(view: RunView) -> Values:
 @metric("visible_share", "rate", "1", "none",
         "share of users' time their tab was visible", family=FAMILY)
 def visible_share(view: RunView) -> Values:
-    users = log_columns(view, UserLog)
+    users = window_columns(view, UserLog)
     if users is None or not len(users["client"]):
         return {}
     return {"visible_share": float(users["visible_s"].sum()) / (len(users["client"])

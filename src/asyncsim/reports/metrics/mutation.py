@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics.client_logs import from_log, window_columns
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.client_logs import Columns, from_log, log_trend
+from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.workload.logs.live import ChangeLog
 
 FAMILY = "live"
-
-
-def _changes(view: RunView) -> dict[str, np.ndarray] | None:
-    return window_columns(view, ChangeLog)
 
 
 @metric("perceived_latency", "trend", "s", "lower",
@@ -24,37 +20,30 @@ def _changes(view: RunView) -> dict[str, np.ndarray] | None:
         "answer (or the refetch after it) when pessimistic; changes that never showed are "
         "left out", family=FAMILY)
 def perceived_latency(view: RunView) -> Values:
-    changes = _changes(view)
-    if changes is None:
-        return {}
-    perceived = changes["perceived_s"]
-    return {value_key("perceived_latency", s): v
-            for s, v in trend_stats(perceived[~np.isnan(perceived)]).items()}
+    return log_trend(view, ChangeLog, "perceived_latency",
+                     lambda c: c["perceived_s"][~np.isnan(c["perceived_s"])])
 
 
 @metric("rollback_rate", "rate", "1", "lower",
         "share of optimistic changes that showed and were then taken back because the "
         "server refused the write", family=FAMILY)
 def rollback_rate(view: RunView) -> Values:
-    changes = _changes(view)
-    if changes is None:
-        return {}
+    return from_log(view, ChangeLog, "rollback_rate", _rolled_back_share)
+
+
+def _rolled_back_share(changes: Columns) -> float:
     optimistic = changes["optimistic"].astype(bool)
     count = int(optimistic.sum())
     rolled = int(changes["rolled_back"][optimistic].sum())
-    return {"rollback_rate": rolled / count if count else float("nan")}
+    return rolled / count if count else float("nan")
 
 
 @metric("unconfirmed_time", "trend", "s", "lower",
         "per optimistic change, how long it showed before the server's answer confirmed it "
         "or it was taken back", family=FAMILY)
 def unconfirmed_time(view: RunView) -> Values:
-    changes = _changes(view)
-    if changes is None:
-        return {}
-    optimistic = changes["optimistic"].astype(bool)
-    return {value_key("unconfirmed_time", s): v
-            for s, v in trend_stats(changes["unconfirmed_s"][optimistic]).items()}
+    return log_trend(view, ChangeLog, "unconfirmed_time",
+                     lambda c: c["unconfirmed_s"][c["optimistic"].astype(bool)])
 
 
 @metric("flickers", "counter", "flickers", "lower",
@@ -82,8 +71,5 @@ def write_conflicts(view: RunView) -> Values:
         "share of changes whose write failed (a server error, or a refused conflict)",
         family=FAMILY)
 def write_error_rate(view: RunView) -> Values:
-    changes = _changes(view)
-    if changes is None:
-        return {}
-    ok = changes["ok"]
-    return {"write_error_rate": 1.0 - float(ok.mean()) if len(ok) else float("nan")}
+    return from_log(view, ChangeLog, "write_error_rate",
+                    lambda c: 1.0 - float(c["ok"].mean()) if len(c["ok"]) else float("nan"))

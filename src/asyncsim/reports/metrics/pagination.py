@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics.client_logs import from_log, mean_or_nan, window_columns
+from asyncsim.reports.metrics.client_logs import from_log, log_trend, mean_or_nan, window_columns
 from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
 from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
@@ -44,11 +44,8 @@ def requests_per_session(view: RunView) -> Values:
         "time a reader spent at the bottom of the list waiting for the next page",
         family=FAMILY)
 def bottom_wait(view: RunView) -> Values:
-    columns = window_columns(view, PageReadLog)
-    if columns is None:
-        return {}
-    waits = columns["wait_s"][~np.isnan(columns["wait_s"])]
-    return {value_key("bottom_wait", s): v for s, v in trend_stats(waits).items()}
+    return log_trend(view, PageReadLog, "bottom_wait",
+                     lambda c: c["wait_s"][~np.isnan(c["wait_s"])])
 
 
 @metric("page_latency", "trend", "s", "lower",

@@ -132,6 +132,11 @@ def trend_stats(values: np.ndarray, extra_percentiles: Iterable[float] = ()) -> 
     return out
 
 
+def trend(name: str, values: np.ndarray) -> Values:
+    """The trend ``name`` of a sample: ``name.avg``, ``name.p(99)``... (NaN when empty)."""
+    return {value_key(name, s): v for s, v in trend_stats(values).items()}
+
+
 def value_key(name: str, stat: str | None = None, tag: str | None = None) -> str:
     """The flat key of one value: ``latency.p(99)``, ``backend_calls{backend:api}``."""
     key = name if tag is None else f"{name}{{{tag}}}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
 
 FAMILY = "staleness"
 
@@ -27,9 +27,8 @@ def _deliveries_stale_s(view: RunView) -> np.ndarray | None:
         "been superseded when delivered", family=FAMILY)
 def stale_rate(view: RunView) -> Values:
     stale_s = _deliveries_stale_s(view)
-    if stale_s is None:
-        return {}
-    return {"stale_rate": float((stale_s > 0).mean()) if len(stale_s) else float("nan")}
+    return {} if stale_s is None else {
+        "stale_rate": float((stale_s > 0).mean()) if len(stale_s) else float("nan")}
 
 
 @metric("staleness", "trend", "s", "lower",
@@ -38,6 +37,4 @@ def stale_rate(view: RunView) -> Values:
         family=FAMILY)
 def staleness(view: RunView) -> Values:
     stale_s = _deliveries_stale_s(view)
-    if stale_s is None:
-        return {}
-    return {value_key("staleness", s): v for s, v in trend_stats(stale_s).items()}
+    return {} if stale_s is None else trend("staleness", stale_s)
