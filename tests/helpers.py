@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from asyncsim import app
-from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.terminal import split_key
 from asyncsim.scenarios.load import LoadedScenario, validate_tree
 from asyncsim.scenarios.models import Scenario

@@ -16,8 +16,9 @@ def _modules_after(statement: str) -> set[str]:
 
 
 def test_sim_is_a_plain_library() -> None:
-    loaded = _modules_after("import asyncsim.sim, asyncsim.sim.layers.cache, "
-                            "asyncsim.sim.layers.retry, asyncsim.sim.workload.live")
+    loaded = _modules_after("import asyncsim.sim, asyncsim.sim.layers.cache.layer, "
+                            "asyncsim.sim.layers.retry.layer, "
+                            "asyncsim.sim.workload.units.live_view")
     assert not loaded & {"ruamel", "yaml", "pydantic", "pandas", "plotly", "rich", "typer"}
 
 

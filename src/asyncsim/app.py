@@ -23,11 +23,11 @@ from asyncsim.lang.thresholds import (
 )
 from asyncsim.reports.abort import stop_check
 from asyncsim.reports.baseline import parse_compare_fail
-from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.compare import MetricComparison, compare_strategies, compare_summaries
 from asyncsim.reports.gates import Gates, Verdict, change_text, judge, observed_text
 from asyncsim.reports.junit import junit_xml
 from asyncsim.reports.markdown import markdown_summary
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.outputs import OutputOptions, check_outputs, write_run_outputs
 from asyncsim.reports.report_data import Check, ReportMeta, fault_windows
 from asyncsim.reports.summary import RunPerformance, RunSummary, reduce_run

@@ -19,11 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from asyncsim import __version__, app
 from asyncsim.exit_codes import ExitCode
-from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.compare_terminal import comparison_table, summary_line
 from asyncsim.reports.gate_terminal import gates_block
 from asyncsim.reports.gates import Verdict
-from asyncsim.reports.metrics import metrics_markdown
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import metrics_markdown
 from asyncsim.reports.outputs import OutputOptions, OutputUnavailable
 from asyncsim.reports.summary_json import SummaryFormatError
 from asyncsim.reports.sweep import SweepError

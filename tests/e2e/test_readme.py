@@ -28,7 +28,7 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 
 def test_readme_metric_table_is_the_registry() -> None:
-    from asyncsim.reports.metrics import metrics_markdown
+    from asyncsim.reports.metrics.registry import metrics_markdown
 
     readme = (REPO / "README.md").read_text()
     block = readme.split("<!-- metrics:start -->\n", 1)[1].split("<!-- metrics:end -->", 1)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asyncsim.lang.thresholds import parse_threshold
 from asyncsim.reports.abort import CHECKS_PER_RUN, stop_check
-from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics.catalog import REGISTRY
 from tests.helpers import run_yaml
 
 # One worker at 12 req/s of 100 ms service: rho 1.2, so the queue (and latency) grows

@@ -10,8 +10,8 @@ import pytest
 
 from asyncsim.lang.thresholds import ThresholdError
 from asyncsim.reports.baseline import Comparison, compare, parse_compare_fail
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import Metric
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import Metric
 from tests.helpers import run_yaml
 
 # ----------------------------------------------------------------------------- grammar

@@ -7,10 +7,10 @@ from typing import Any
 
 from asyncsim.lang.thresholds import parse_threshold
 from asyncsim.reports.baseline import parse_compare_fail
-from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.gates import Gates, judge
 from asyncsim.reports.junit import junit_xml
 from asyncsim.reports.markdown import markdown_summary
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.thresholds import Stop
 
 # The common JUnit shape (the Jenkins/Ant junit-10.xsd that GitLab, Jenkins and GitHub

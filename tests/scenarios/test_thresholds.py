@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.scenarios.problems import ScenarioError
 from tests.helpers import MINIMAL, loaded_from_yaml, scenario_from_yaml
 

@@ -8,14 +8,16 @@ from asyncsim.sim import BackendSpec, Fault, Simulation, SimulationSpec, Strateg
 from asyncsim.sim.distributions import Constant, Exponential
 from asyncsim.sim.layers.timeout import TimeoutSpec
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.workload.arrivals import ArrivalSpec
-from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad
+from asyncsim.sim.workload.units.request import PlainRequest
 
 
 def _run(backend: BackendSpec, rate: float = 5.0, duration: float = 200.0,
          layers: tuple = ()) -> object:  # type: ignore[type-arg]
     spec = SimulationSpec(seed=5, duration_s=duration, warmup_s=0.0, backends=(backend,),
-                          workload=OpenWorkload(ArrivalSpec(rate), backend.name))
+                          workload=compose(OpenLoad(ArrivalSpec(rate)), PlainRequest(backend.name)))
     return Simulation(spec, StrategySpec("s", layers), 0).run()
 
 

@@ -1,6 +1,6 @@
 """The engine against reference recursions fed the very same draws, request by request.
 
-Draw order (documented in sim/engine.py, sim/backend.py, sim/workload/arrivals.py):
+Draw order (documented in sim/engine.py, sim/backend.py, sim/workload/load/arrivals.py):
 - arrival gaps: stream ``workload:arrivals``, ``exponential(1.0)`` draws in blocks of
   BLOCK_SIZE, scaled by 1/rate, consumed one per arrival;
 - service times: stream ``backend:<name>:latency``, the distribution's ``draw`` in blocks,
@@ -18,8 +18,10 @@ import pytest
 from asyncsim.sim import BackendSpec, RandomStreams, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Exponential, Lognormal
 from asyncsim.sim.engine import BLOCK_SIZE
-from asyncsim.sim.workload.arrivals import ArrivalSpec
-from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad
+from asyncsim.sim.workload.units.request import PlainRequest
 
 SEED, REPLICATION, RATE = 2024, 3, 3.2
 
@@ -37,7 +39,7 @@ def reference_draws(n: int, service_draw, name: str = "server") -> tuple[np.ndar
 def engine_responses(workers: int, service, duration_s: float) -> np.ndarray:  # type: ignore[no-untyped-def]
     spec = SimulationSpec(seed=SEED, duration_s=duration_s, warmup_s=0.0,
                           backends=(BackendSpec("server", workers, service),),
-                          workload=OpenWorkload(ArrivalSpec(RATE), "server"))
+                          workload=compose(OpenLoad(ArrivalSpec(RATE)), PlainRequest("server")))
     result = Simulation(spec, StrategySpec("fifo"), REPLICATION).run()
     order = np.argsort(result.requests["t_start_s"], kind="stable")
     return result.requests["latency_s"][order]

@@ -10,14 +10,17 @@ import pytest
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Exponential
 from asyncsim.sim.simulation import RunResult, StopCheck
-from asyncsim.sim.workload.arrivals import ArrivalSpec
-from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad
+from asyncsim.sim.workload.units.request import PlainRequest
 
 
 def _spec(check: StopCheck | None) -> SimulationSpec:
     backend = BackendSpec("api", 1, Exponential(0.05))
     return SimulationSpec(seed=3, duration_s=100.0, warmup_s=10.0, backends=(backend,),
-                          workload=OpenWorkload(ArrivalSpec(10.0), "api"), stop_check=check)
+                          workload=compose(OpenLoad(ArrivalSpec(10.0)), PlainRequest("api")),
+                          stop_check=check)
 
 
 @dataclass

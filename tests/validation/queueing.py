@@ -10,8 +10,10 @@ from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult, RunResult
-from asyncsim.sim.workload.arrivals import ArrivalSpec
-from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad
+from asyncsim.sim.workload.units.request import PlainRequest
 
 
 @dataclass
@@ -31,7 +33,7 @@ def run_queue(rate_per_s: float, service: Distribution, requests: int, workers: 
     spec = SimulationSpec(
         seed=seed, duration_s=duration_s, warmup_s=warmup_s,
         backends=(BackendSpec("server", workers, service, queue_limit=queue_limit),),
-        workload=OpenWorkload(ArrivalSpec(rate_per_s), "server"))
+        workload=compose(OpenLoad(ArrivalSpec(rate_per_s)), PlainRequest("server")))
     result = Simulation(spec, StrategySpec("fifo"), replication).run()
     columns = result.requests
     order = np.argsort(columns["t_start_s"], kind="stable")

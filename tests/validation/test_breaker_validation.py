@@ -66,5 +66,5 @@ def test_consecutive_failure_breaker_rejected_fraction_and_trip_rate() -> None:
     trips_per_bin = result.series_counts["breaker_trips:api:0"][2:] / BIN_S
     mean, se = th.batch_means_se(trips_per_bin, batches=33)
     th.assert_close_4se(mean, se, th.breaker_trip_rate(P, K, LAM, OPEN_S), "trips per second")
-    assert result.layers["api:0:breaker"]["trips"] == result.series_counts[
+    assert result.layers[0].counters["trips"] == result.series_counts[
         "breaker_trips:api:0"][2:].sum()  # the counter and the series agree

@@ -16,6 +16,7 @@ import numpy as np
 
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim import Simulation
+from asyncsim.sim.workload.logs.columns import ViewLog
 from tests.helpers import scenario_from_yaml
 from tests.validation.theory import assert_close_4se, batch_means_se
 
@@ -48,7 +49,7 @@ def _views() -> dict[str, dict[str, np.ndarray]]:
     spec = simulation_spec(scenario)
     out = {}
     for strategy in strategy_specs(scenario):
-        log = Simulation(spec, strategy, 0).run().extra["views"]
+        log = Simulation(spec, strategy, 0).run().logs[ViewLog]
         columns = log.columns()
         order = np.argsort(columns["t_start_s"], kind="stable")
         out[strategy.name] = {name: values[order] for name, values in columns.items()}

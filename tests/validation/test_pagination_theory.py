@@ -16,6 +16,7 @@ import pytest
 
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim import Simulation
+from asyncsim.sim.workload.logs.columns import SessionLog
 from tests.helpers import scenario_from_yaml
 from tests.validation.theory import (
     assert_close_4se,
@@ -51,7 +52,7 @@ def walks(k: int, pages: int, rate: float, t: float, walks: int, deletes: float 
     """
     scenario = scenario_from_yaml(text)
     spec = simulation_spec(scenario)
-    return {s.name: Simulation(spec, s, 0).run().extra["sessions"].columns()
+    return {s.name: Simulation(spec, s, 0).run().logs[SessionLog].columns()
             for s in strategy_specs(scenario)}
 
 

@@ -18,6 +18,7 @@ import math
 from asyncsim.reports.summary import reduce_run
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim.simulation import RunResult, Simulation
+from asyncsim.sim.workload.logs.live import DisplayLog
 from tests.helpers import scenario_from_yaml
 from tests.validation import theory as th
 
@@ -56,7 +57,7 @@ def run(strategy: str, latency: str = "0s") -> tuple[RunResult, dict[str, float]
 
 def per_view(result: RunResult, column: str) -> tuple[float, float]:
     """Mean over views of ``column`` per visible second, and its standard error."""
-    displays = result.extra["live_displays"].columns()
+    displays = result.logs[DisplayLog].columns()
     assert len(displays["client"]) == VIEWS
     # always visible; data from the first answer on (a view opened at the end of the warm-up
     # gets it up to one latency into the window)
@@ -67,7 +68,7 @@ def per_view(result: RunResult, column: str) -> tuple[float, float]:
 
 def unseen(result: RunResult) -> tuple[float, float]:
     """Share of versions never shown (a ratio over views) and its SE (ratio estimator)."""
-    displays = result.extra["live_displays"].columns()
+    displays = result.logs[DisplayLog].columns()
     ended = displays["versions"].astype(float)
     missed = ended - displays["versions_seen"]
     share = missed.sum() / ended.sum()

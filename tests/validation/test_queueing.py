@@ -112,11 +112,14 @@ def _mva_response(users: int, think_s: float, service_s: float) -> float:
 
 def test_closed_model_matches_mean_value_analysis() -> None:
     from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
-    from asyncsim.sim.workload.basic import ClosedWorkload
+    from asyncsim.sim.workload.compose import compose
+    from asyncsim.sim.workload.load.models import ClosedLoad
+    from asyncsim.sim.workload.units.request import PlainRequest
 
     spec = SimulationSpec(seed=21, duration_s=60_000.0, warmup_s=1_000.0,
                           backends=(BackendSpec("server", 1, Exponential(1.0)),),
-                          workload=ClosedWorkload(8, Exponential(10.0), "server"))
+                          workload=compose(ClosedLoad(8, Exponential(10.0)),
+                                           PlainRequest("server")))
     result = Simulation(spec, StrategySpec("closed"), 0).run()
     columns = result.requests
     order = np.argsort(columns["t_start_s"], kind="stable")

@@ -16,14 +16,16 @@ import pytest
 
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Constant, Distribution, Exponential, Lognormal
-from asyncsim.sim.layers.backoff import BackoffSpec, JitterKind
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.hedge import HedgeSpec
-from asyncsim.sim.layers.retry import RetrySpec
+from asyncsim.sim.layers.retry.backoff import BackoffSpec, JitterKind
+from asyncsim.sim.layers.retry.layer import RetrySpec
 from asyncsim.sim.layers.timeout import TimeoutSpec
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.workload.arrivals import ArrivalSpec
-from asyncsim.sim.workload.basic import OpenWorkload
+from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec
+from asyncsim.sim.workload.load.models import OpenLoad
+from asyncsim.sim.workload.units.request import PlainRequest
 from tests.validation import theory
 
 NO_QUEUE = 100_000
@@ -40,7 +42,7 @@ def run(layers: tuple[LayerSpec, ...], latency: Distribution, requests: int,
     spec = SimulationSpec(seed=seed, duration_s=duration_s, warmup_s=warmup_s,
                           backends=(BackendSpec("api", NO_QUEUE, latency,
                                                 error_rate=error_rate),),
-                          workload=OpenWorkload(ArrivalSpec(rate_per_s), "api"))
+                          workload=compose(OpenLoad(ArrivalSpec(rate_per_s)), PlainRequest("api")))
     columns = Simulation(spec, StrategySpec("s", layers), 0).run().requests
     order = np.argsort(columns["t_start_s"], kind="stable")
     order = order[columns["t_start_s"][order] >= warmup_s]

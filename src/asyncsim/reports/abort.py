@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asyncsim.lang.thresholds import Threshold
-from asyncsim.reports.metrics import RunView
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.reports.summary import metric_values
 from asyncsim.reports.thresholds import extra_percentiles, observed_in_run
 from asyncsim.sim.simulation import RunResult, StopCheck

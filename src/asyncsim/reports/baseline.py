@@ -39,8 +39,8 @@ from typing import Any, Literal
 
 from asyncsim.lang.thresholds import Target, ThresholdError, parse_target, percentile_problem
 from asyncsim.lang.units import parse_duration_s
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import value_key
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import value_key
 from asyncsim.reports.stats import t_quantile_975
 
 Direction = Literal["up", "down", "both"]

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.stats import holm_adjust, t_quantile_975, t_two_sided_p
 
 Verdict = Literal["better", "worse", "changed", "no significant change", "inconclusive"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.gates import Verdict, change_text, show, significance_text
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.terminal import _cell, row_order
 
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.charts import Chart, ChartBuilder, strategy_colors
 from asyncsim.reports.html import PlotlyJs, Section, charts_grid, esc, render_page
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.report_data import ReportMeta, StrategyData, finite
 from asyncsim.reports.terminal import format_value, row_order, says_nothing, split_key
 from asyncsim.reports.tradeoffs import tradeoff_sentences

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from asyncsim.reports.catalog import REGISTRY
 from asyncsim.reports.distributions import run_distributions
-from asyncsim.reports.metrics import RunView
-from asyncsim.reports.retry_metrics import goodput_series
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import RunView
+from asyncsim.reports.metrics.retry import goodput_series
 from asyncsim.reports.stats import mean_ci95
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from asyncsim import __version__
-from asyncsim.reports.catalog import REGISTRY
+from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.summary import RunSummary, aggregate
 
 SCHEMA = "asyncsim.summary/1"

@@ -10,8 +10,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from asyncsim.reports.catalog import REGISTRY
-from asyncsim.reports.metrics import TREND_STATS
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import TREND_STATS
 from asyncsim.reports.summary import RunPerformance
 
 

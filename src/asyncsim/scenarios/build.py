@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from asyncsim.scenarios.models import (
     ArrivalsConfig,
     BackendConfig,
@@ -14,16 +16,17 @@ from asyncsim.sim.backend import BackendSpec, Fault
 from asyncsim.sim.data import DataSpec, PoissonChanges
 from asyncsim.sim.data_writes import WritableSpec
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
-from asyncsim.sim.workload.arrivals import ArrivalSpec, Stage
-from asyncsim.sim.workload.basic import ClosedWorkload, OpenWorkload
-from asyncsim.sim.workload.contention import ContentionWorkload
+from asyncsim.sim.workload.compose import Unit, compose
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
-from asyncsim.sim.workload.live import LiveWorkload
-from asyncsim.sim.workload.load import ClosedLoad, LoadModel, OpenLoad
-from asyncsim.sim.workload.pages import PagesWorkload
-from asyncsim.sim.workload.pagination import FeedWorkload
-from asyncsim.sim.workload.prefetch import NavigationWorkload
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec, Stage
+from asyncsim.sim.workload.load.models import Burst, ClosedLoad, LoadModel, OpenLoad, Resident
+from asyncsim.sim.workload.units.conditional_write import ConditionalWrite
+from asyncsim.sim.workload.units.feed_session import FeedSession
+from asyncsim.sim.workload.units.live_view import LiveView
+from asyncsim.sim.workload.units.navigation import Navigation
+from asyncsim.sim.workload.units.page_view import PageView
+from asyncsim.sim.workload.units.request import PlainRequest
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:
@@ -79,37 +82,66 @@ def arrival_spec(cfg: ArrivalsConfig) -> ArrivalSpec:
 def load_model(cfg: WorkloadConfig) -> LoadModel:
     if cfg.arrivals is not None:
         return OpenLoad(arrival_spec(cfg.arrivals), cfg.users)
+    if cfg.contention is not None:
+        return Burst(cfg.users)
+    if cfg.live is not None:
+        return Resident(cfg.users)
     assert cfg.closed is not None
     return ClosedLoad(cfg.users, cfg.closed.think_time.to_sim())
 
 
 def workload_spec(cfg: WorkloadConfig) -> Workload:
-    keys = key_spec(cfg.keys)
-    if cfg.pages is not None:
-        pages = cfg.pages
-        return PagesWorkload(load_model(cfg), pages.resource_specs(), keys, pages.mode,
-                             boundaries_spec(pages.boundaries))
+    """The load model × the unit of work the config names."""
+    return compose(load_model(cfg), unit_spec(cfg))
+
+
+def unit_spec(cfg: WorkloadConfig) -> Unit:
+    """The first unit of :data:`UNITS` whose config is set; else a plain request."""
+    for name, build in UNITS.items():
+        if getattr(cfg, name) is not None:
+            return build(cfg)
     assert cfg.target is not None
-    if cfg.navigation is not None:
-        nav = cfg.navigation
-        return NavigationWorkload(
-            load_model(cfg), cfg.target, nav.hover_time.to_sim(), nav.click_probability, keys,
-            nav.click_after.to_sim() if nav.click_after is not None else None,
-            nav.press_lead or 0.0)
-    if cfg.feed is not None:
-        feed = cfg.feed
-        return FeedWorkload(load_model(cfg), cfg.target, feed.to_sim(), feed.page_size,
-                            feed.pages, feed.read_time.to_sim(), feed.refocus, feed.offset_cost)
-    if cfg.live is not None:
-        live = cfg.live
-        return LiveWorkload(
-            cfg.target, cfg.users, keys, live.views, live.key_assignment,
-            live.visibility.to_sim() if live.visibility is not None else None,
-            live.network.to_sim() if live.network is not None else None,
-            live.mutations.to_sim(cfg.target) if live.mutations is not None else None)
-    if cfg.arrivals is not None:
-        return OpenWorkload(arrival_spec(cfg.arrivals), cfg.target, cfg.users, keys)
-    if cfg.contention is not None:
-        return ContentionWorkload(cfg.users, cfg.contention.network.to_sim(), cfg.target)
-    assert cfg.closed is not None
-    return ClosedWorkload(cfg.users, cfg.closed.think_time.to_sim(), cfg.target, keys)
+    return PlainRequest(cfg.target, key_spec(cfg.keys))
+
+
+def _page_view(cfg: WorkloadConfig) -> Unit:
+    assert cfg.pages is not None
+    pages = cfg.pages
+    return PageView(pages.resource_specs(), key_spec(cfg.keys), pages.mode,
+                    boundaries_spec(pages.boundaries))
+
+
+def _navigation(cfg: WorkloadConfig) -> Unit:
+    assert cfg.navigation is not None and cfg.target is not None
+    nav = cfg.navigation
+    return Navigation(cfg.target, nav.hover_time.to_sim(), nav.click_probability,
+                      key_spec(cfg.keys),
+                      nav.click_after.to_sim() if nav.click_after is not None else None,
+                      nav.press_lead or 0.0)
+
+
+def _feed_session(cfg: WorkloadConfig) -> Unit:
+    assert cfg.feed is not None and cfg.target is not None
+    feed = cfg.feed
+    return FeedSession(cfg.target, feed.to_sim(), feed.page_size, feed.pages,
+                       feed.read_time.to_sim(), feed.refocus, feed.offset_cost)
+
+
+def _live_view(cfg: WorkloadConfig) -> Unit:
+    assert cfg.live is not None and cfg.target is not None
+    live = cfg.live
+    return LiveView(cfg.target, key_spec(cfg.keys), live.views, live.key_assignment,
+                    live.visibility.to_sim() if live.visibility is not None else None,
+                    live.network.to_sim() if live.network is not None else None,
+                    live.mutations.to_sim(cfg.target) if live.mutations is not None else None)
+
+
+def _conditional_write(cfg: WorkloadConfig) -> Unit:
+    assert cfg.contention is not None and cfg.target is not None
+    return ConditionalWrite(cfg.contention.network.to_sim(), cfg.target)
+
+
+UNITS: dict[str, Callable[[WorkloadConfig], Unit]] = {
+    "pages": _page_view, "navigation": _navigation, "feed": _feed_session,
+    "live": _live_view, "contention": _conditional_write}
+"""The one registry of units of work, by the workload field that selects them."""

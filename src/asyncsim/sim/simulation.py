@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
+from asyncsim.sim.workload.logs.container import ClientLogs
 
 SERIES_BINS = 200
 
@@ -91,13 +92,43 @@ class BackendResult:
     mean_in_service: float
 
 
+@dataclass(frozen=True)
+class LayerStats:
+    """What one layer of the strategy's stack counted over the measured window.
+
+    ``counters`` are totals (summed over a per-client layer's instances); ``gauges`` are
+    time averages of the layer's gauges over the measured window (a cache's ``entries``).
+    """
+
+    target: str      # the backend the stack is built over
+    position: int    # 0 = outermost layer of the strategy
+    kind: str        # the LayerSpec's kind: "cache", "retry", "breaker", ...
+    counters: Mapping[str, float]
+    gauges: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The layer as reports tag it: ``<target>:<position>:<kind>``."""
+        return f"{self.target}:{self.position}:{self.kind}"
+
+
+@dataclass(frozen=True)
+class FaultWindow:
+    """One fault of a backend's timeline, so reports can look at fault time."""
+
+    backend: str
+    kind: str
+    start_s: float
+    end_s: float
+
+
 @dataclass
 class RunResult:
     strategy: str
     replication: int
     requests: dict[str, np.ndarray]
     backends: dict[str, BackendResult]
-    layers: dict[str, dict[str, float]]
+    layers: tuple[LayerStats, ...]
     series_bin_s: float
     series_counts: dict[str, np.ndarray]
     series_averages: dict[str, np.ndarray]
@@ -107,7 +138,9 @@ class RunResult:
     events: int
     wall_s: float
     cpu_s: float
-    extra: dict[str, Any] = field(default_factory=dict)
+    logs: ClientLogs = field(default_factory=ClientLogs)
+    faults: tuple[FaultWindow, ...] = ()
+    changing_data: bool = False   # some backend's data changes (staleness can happen)
     stopped_at_s: float | None = None   # set when a StopCheck ended the run early
     stop_reason: str | None = None
 
@@ -126,7 +159,7 @@ class Simulation:
         self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
                                          self.data[b.name]) for b in spec.backends}
         self.log = RequestLog()
-        self.extra: dict[str, Any] = {}
+        self.logs = ClientLogs()
         """Records the workload keeps beside the request log (views, clicks, sessions)."""
         self.driver = RequestDriver(self.env, self.log, self.data)
         self._chains: dict[str, tuple[Call, list[Any]]] = {}
@@ -152,7 +185,7 @@ class Simulation:
         env, spec = self.env, self.spec
         context = WorkloadContext(env, self.streams, self.driver, self.call_for,
                                   spec.warmup_s, spec.duration_s, self.strategy.behaviours,
-                                  self.extra, self.data, self._backend_call)
+                                  self.logs, self.data, self._backend_call)
         spec.workload.start(context)
         env.process(self._end_of_warmup())
         env.process(self._sample_series())
@@ -265,34 +298,36 @@ class Simulation:
                 utilisation=(busy1 - busy0) / (span * backend.spec.workers),
                 mean_queue_length=(queue1 - queue0) / span,
                 mean_in_service=(busy1 - busy0) / span)
-        layers: dict[str, dict[str, float]] = {}
+        layers: list[LayerStats] = []
         for target, (_, built) in sorted(self._chains.items()):
             for position, layer in enumerate(built):
                 counters = _layer_counters(layer)
+                gauges: dict[str, float] = {}
                 for at, name in self._gauges.get(target, {}):
                     if at == position:
                         area = (gauge_areas[target, position, name]
                                 - self._gauge_warm_areas.get((target, position, name), 0.0))
-                        counters[f"{name}_avg"] = area / span
-                if counters:
-                    layers[f"{target}:{position}:{self.strategy.layers[position].kind}"] = counters
+                        gauges[name] = area / span
+                if counters or gauges:
+                    layers.append(LayerStats(target, position,
+                                             self.strategy.layers[position].kind,
+                                             counters, gauges))
         return RunResult(
             strategy=self.strategy.name, replication=self.replication,
-            requests=self.log.columns(), backends=backends, layers=layers,
+            requests=self.log.columns(), backends=backends, layers=tuple(layers),
             series_bin_s=self.series.bin_s, series_counts=dict(self.series.counts),
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
             duration_s=end_of_window, sim_time_s=self.env.now,
             events=next(self.env._eid), wall_s=time.perf_counter() - wall0,
             cpu_s=time.process_time() - cpu0,
-            extra={**self.extra, "faults": self._fault_windows(),
-                   "changing_data": any(not isinstance(model, StaticData)
-                                        for model in self.data.values())},
+            logs=self.logs, faults=self._fault_windows(),
+            changing_data=any(not isinstance(model, StaticData) for model in self.data.values()),
             stopped_at_s=self._stop[0] if self._stop else None,
             stop_reason=self._stop[1] if self._stop else None)
 
-    def _fault_windows(self) -> list[tuple[str, str, float, float]]:
-        """(backend, kind, start, end) of every fault, so reports can look at fault time."""
-        return [(b.name, f.kind, f.at_s, f.end_s) for b in self.spec.backends for f in b.faults]
+    def _fault_windows(self) -> tuple[FaultWindow, ...]:
+        return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s)
+                     for b in self.spec.backends for f in b.faults)
 
 
 def _parts(layer: Any) -> list[Any]:

@@ -14,7 +14,7 @@ from asyncsim.scenarios.checks.live import live_problems, live_targets
 from asyncsim.scenarios.checks.workload import named_backends, strategy_problems, workload_problems
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.strategy import BEHAVIOUR_ITEMS
-from asyncsim.sim.workload.arrivals import RateProfile
+from asyncsim.sim.workload.load.arrivals import RateProfile
 
 
 def semantic_problems(scenario: Scenario) -> Problems:

@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from asyncsim.scenarios.base import Model
-from asyncsim.sim.workload.pages import Boundaries, Resource
+from asyncsim.sim.workload.units.page_view import Boundaries, Resource
 
 ModeName = Literal["parallel", "sequential", "declared"]
 

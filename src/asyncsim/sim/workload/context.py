@@ -6,8 +6,8 @@ Client behaviours (how a page loads its resources, when links are prefetched, ho
 is paginated, how live views are kept fresh) are part of a strategy, like its layers, but
 they shape what the workload asks rather than how a request travels: the workload looks its
 own kind up with :meth:`WorkloadContext.behaviour`. Records a workload keeps besides the
-request log (page views, clicks, reading sessions, live displays) go into ``extra`` and
-reach ``RunResult.extra``; ``at_window_end`` hooks run when the measured window closes (at
+request log (page views, clicks, reading sessions, live displays) go into ``logs``, by
+type, and reach ``RunResult.logs``; ``at_window_end`` hooks run when the measured window closes (at
 ``duration``, before the drain) and ``at_run_end`` hooks once the drain is over.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import simpy
 
@@ -23,6 +23,7 @@ from asyncsim.sim.data import DataModel
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import Call
+from asyncsim.sim.workload.logs.container import ClientLogs
 
 B = TypeVar("B")
 
@@ -49,7 +50,7 @@ class WorkloadContext:
     warmup_s: float
     duration_s: float
     behaviours: tuple[object, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    logs: ClientLogs = field(default_factory=ClientLogs)
     data: Mapping[str, DataModel] = field(default_factory=dict)
     backend_call: Callable[[str], Call] = _no_backends
     """A backend's own call, past the strategy's layers (writes must not meet a cache)."""

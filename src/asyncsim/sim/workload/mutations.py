@@ -45,7 +45,7 @@ from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.request import Request
-from asyncsim.sim.workload.live_log import ChangeLog
+from asyncsim.sim.workload.logs.live import ChangeLog
 from asyncsim.sim.workload.views import Fetcher, LiveUser, Query
 
 Conflicts = Literal["last_write_wins", "reject"]

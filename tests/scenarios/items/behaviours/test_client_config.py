@@ -12,8 +12,8 @@ import pytest
 
 from asyncsim.scenarios.build import strategy_specs, workload_spec
 from asyncsim.scenarios.problems import ScenarioError
-from asyncsim.sim.workload.pages import PageLoadSpec, PagesWorkload
-from asyncsim.sim.workload.pagination import FeedWorkload, PaginationSpec
+from asyncsim.sim.workload.units.feed_session import FeedWorkload, PaginationSpec
+from asyncsim.sim.workload.units.page_view import PageLoadSpec, PagesWorkload
 from tests.helpers import scenario_from_yaml
 
 PAGES = """\

@@ -9,6 +9,7 @@ from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult, Simulation
 from asyncsim.sim.workload.focus import FocusSpec
+from asyncsim.sim.workload.logs.live import SwitchLog
 from asyncsim.sim.workload.mutations import MutationModeSpec
 from asyncsim.sim.workload.polling import PollingSpec
 from tests.helpers import scenario_from_yaml
@@ -98,7 +99,7 @@ def _after_errors(result: RunResult) -> tuple[int, int, int]:
     Returns (errors followed by a fetch, of which at a focus, of which within one interval).
     """
     requests = result.requests
-    switches = result.extra["live_switches"].columns()
+    switches = result.logs[SwitchLog].columns()
     followed = at_focus = soon = 0
     for client in np.unique(requests["client"]):
         mine = requests["client"] == client

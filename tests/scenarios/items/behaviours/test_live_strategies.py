@@ -13,6 +13,7 @@ import pytest
 from asyncsim.reports.summary import reduce_run
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim.simulation import RunResult, Simulation
+from asyncsim.sim.workload.logs.live import ChangeLog, DisplayLog
 from tests.helpers import scenario_from_yaml
 
 P_S, VISIBLE_S, CHANGE_RATE = 20.0, 120.0, 0.025
@@ -53,7 +54,7 @@ def run_all(text: str) -> dict[str, tuple[RunResult, dict[str, float]]]:
 
 
 def per_user_staleness(result: RunResult) -> np.ndarray:
-    displays = result.extra["live_displays"].columns()
+    displays = result.logs[DisplayLog].columns()
     order = np.argsort(displays["client"])
     share: np.ndarray = (displays["stale_s"] / displays["visible_s"])[order]
     return share
@@ -120,7 +121,7 @@ strategies:
 def test_optimistic_rollback_rate_is_the_failure_rate_and_nothing_waits() -> None:
     runs = run_all(WRITES)
     result, values = runs["optimistic"]
-    changes = result.extra["live_changes"].columns()
+    changes = result.logs[ChangeLog].columns()
     n = int((changes["t_start_s"] >= 100.0).sum())
     assert n > 8000
     p = 0.2
@@ -132,7 +133,7 @@ def test_optimistic_rollback_rate_is_the_failure_rate_and_nothing_waits() -> Non
 def test_pessimistic_perceived_latency_is_the_server_write_latency() -> None:
     runs = run_all(WRITES.replace("errors: {rate: 0.2}", "errors: {rate: 0.0}"))
     result, values = runs["pessimistic"]
-    changes = result.extra["live_changes"].columns()
+    changes = result.logs[ChangeLog].columns()
     n = int((changes["t_start_s"] >= 100.0).sum())
     median, p99 = 0.120, 0.900
     sigma = math.log(p99 / median) / NormalDist().inv_cdf(0.99)

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from asyncsim.scenarios.problems import Problem, ScenarioError
-from asyncsim.sim.layers.breaker import BreakerSpec
+from asyncsim.sim.layers.breaker.layer import BreakerSpec
 from asyncsim.sim.layers.fallback import FallbackSpec
 from asyncsim.sim.outcome import Status
 from tests.helpers import MINIMAL, scenario_from_yaml

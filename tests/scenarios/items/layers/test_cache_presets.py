@@ -13,7 +13,7 @@ import pytest
 
 from asyncsim.scenarios.items.layers.cache import CacheConfig
 from asyncsim.scenarios.presets.cache import CACHE_PRESETS as PRESETS
-from asyncsim.sim.layers.cache import CacheSpec
+from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.outcome import Source
 from tests.helpers import run_yaml, value
 from tests.sim.cache_harness import Harness

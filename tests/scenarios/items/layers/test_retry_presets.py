@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from asyncsim.scenarios.items.layers.retry import RetryConfig
-from asyncsim.sim.layers.retry import RetrySpec
-from asyncsim.sim.layers.retry_budget import ConcurrencyBudgetSpec, RateBudgetSpec
+from asyncsim.sim.layers.retry.budget import ConcurrencyBudgetSpec, RateBudgetSpec
+from asyncsim.sim.layers.retry.layer import RetrySpec
 from asyncsim.sim.outcome import Status
 
 U = [0.0, 0.1, 0.37, 0.5, 0.81, 0.999]

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from asyncsim.scenarios.base import Model, shorthand
 from asyncsim.scenarios.workload.pages import MODE_HELP, ModeName, ResourceList, boundaries_spec
-from asyncsim.sim.workload.pages import PageLoadSpec
+from asyncsim.sim.workload.units.page_view import PageLoadSpec
 
 
 class PageLoadConfig(Model):

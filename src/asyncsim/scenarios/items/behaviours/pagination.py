@@ -21,7 +21,7 @@ from pydantic import Field, NonNegativeInt
 
 from asyncsim.scenarios.base import WithPreset, shorthand
 from asyncsim.scenarios.presets.pagination import PAGINATION_PRESETS, PaginationPreset
-from asyncsim.sim.workload.pagination import PaginationSpec, Refetch
+from asyncsim.sim.workload.units.feed_session import PaginationSpec, Refetch
 
 
 class PaginationConfig(WithPreset):

@@ -23,7 +23,7 @@ from pydantic import Field, PositiveInt, model_validator
 from asyncsim.scenarios.base import WithPreset, shorthand
 from asyncsim.scenarios.presets.prefetch import PREFETCH_PRESETS, PrefetchPreset
 from asyncsim.scenarios.types import Duration
-from asyncsim.sim.workload.prefetch import PrefetchSpec
+from asyncsim.sim.workload.units.navigation import PrefetchSpec
 
 
 class PrefetchConfig(WithPreset):

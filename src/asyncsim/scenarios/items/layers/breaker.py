@@ -21,7 +21,7 @@ from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.breaker import BREAKER_DEFAULTS, BREAKER_PRESETS, BreakerPreset
 from asyncsim.scenarios.types import STATUS_OF, Duration, FailureKind, Scope
 from asyncsim.sim.layers.base import LayerSpec
-from asyncsim.sim.layers.breaker import BreakerSpec
+from asyncsim.sim.layers.breaker.layer import BreakerSpec
 
 RATE_FIELDS = ("failure_rate_threshold", "slow_call_rate_threshold", "slow_call_duration",
                "minimum_calls", "trip_when")

@@ -22,8 +22,8 @@ from asyncsim.lang.units import format_duration
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.cache import CACHE_PRESETS, CachePreset
 from asyncsim.scenarios.types import Duration, Scope
-from asyncsim.sim.layers.cache import CacheSpec
-from asyncsim.sim.layers.cache_store import Eviction
+from asyncsim.sim.layers.cache.layer import CacheSpec
+from asyncsim.sim.layers.cache.store import Eviction
 
 Expiry = Literal["insertion", "sliding"]
 

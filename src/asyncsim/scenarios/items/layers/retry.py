@@ -24,15 +24,15 @@ from asyncsim.scenarios.presets.retry import (
     RetryPresetName,
 )
 from asyncsim.scenarios.types import STATUS_OF, Duration, FailureKind, Rate, Scope
-from asyncsim.sim.layers.backoff import SELF_RANDOMISED, BackoffSpec, JitterKind
 from asyncsim.sim.layers.base import LayerSpec
-from asyncsim.sim.layers.retry import RetrySpec
-from asyncsim.sim.layers.retry_budget import (
+from asyncsim.sim.layers.retry.backoff import SELF_RANDOMISED, BackoffSpec, JitterKind
+from asyncsim.sim.layers.retry.budget import (
     ConcurrencyBudgetSpec,
     GateSpec,
     RateBudgetSpec,
     TokenThrottleSpec,
 )
+from asyncsim.sim.layers.retry.layer import RetrySpec
 
 BackoffName = Literal["none", "constant", "linear", "exponential", "envoy", "decorrelated",
                       "swr", "polly-decorrelated"]

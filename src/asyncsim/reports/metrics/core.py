@@ -1,0 +1,146 @@
+"""Metrics every run has: latency, outcomes, backend load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, value_key
+from asyncsim.sim.outcome import Status
+from asyncsim.sim.simulation import BackendResult
+
+GOODPUT_END_SHARE = 0.1
+"""goodput_end looks at the requests started in this last share of the run."""
+
+
+@metric("latency", "trend", "s", "lower",
+        "user-perceived time from request start to outcome delivered (queueing, retries, "
+        "backoff and hedges included)")
+def latency(view: RunView) -> Values:
+    return trend("latency", view.columns["latency_s"])
+
+
+@metric("requests", "counter", "req", "none", "user requests started after warm-up")
+def requests(view: RunView) -> Values:
+    return {"requests": float(view.count)}
+
+
+@metric("throughput", "gauge", "req/s", "none", "user requests per second of measured time")
+def throughput(view: RunView) -> Values:
+    return {"throughput": view.count / view.window_s}
+
+
+@metric("success_rate", "rate", "1", "higher", "share of requests that got real data")
+def success_rate(view: RunView) -> Values:
+    return {"success_rate": view.status_share(Status.OK)}
+
+
+@metric("error_rate", "rate", "1", "lower",
+        "share of requests that ended without data (server error, timeout, rejected, "
+        "short-circuited); a fallback is not an error but is not a success either")
+def error_rate(view: RunView) -> Values:
+    return {"error_rate": view.status_share(Status.ERROR, Status.TIMEOUT, Status.REJECTED,
+                                            Status.SHORT_CIRCUITED)}
+
+
+@metric("errors_by_kind", "rate", "1", "lower",
+        "share of requests ending in each kind of failure: error, timeout, rejected, "
+        "short_circuited", tags=("kind",))
+def errors_by_kind(view: RunView) -> Values:
+    kinds = {"error": Status.ERROR, "timeout": Status.TIMEOUT, "rejected": Status.REJECTED,
+             "short_circuited": Status.SHORT_CIRCUITED}
+    return {value_key("errors_by_kind", tag=f"kind:{k}"): view.status_share(s)
+            for k, s in kinds.items()}
+
+
+def per_backend(view: RunView, name: str, value: Callable[[BackendResult], float],
+                total: bool = False) -> Values:
+    """One value per backend, tagged ``{backend:<name>}``, plus their sum when ``total``."""
+    per = {value_key(name, tag=f"backend:{n}"): value(b)
+           for n, b in view.result.backends.items()}
+    return {name: float(sum(per.values())), **per} if total else per
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else float("nan")
+
+
+@metric("backend_calls", "counter", "calls", "lower",
+        "calls that reached a backend in the measured window", tags=("backend",))
+def backend_calls(view: RunView) -> Values:
+    return per_backend(view, "backend_calls", lambda b: b.calls, total=True)
+
+
+@metric("amplification", "gauge", "calls/req", "lower",
+        "backend calls per user request (retries and hedges raise it, caches lower it)")
+def amplification(view: RunView) -> Values:
+    calls = sum(b.calls for b in view.result.backends.values())
+    return {"amplification": _ratio(calls, view.count)}
+
+
+@metric("backend_utilisation", "gauge", "1", "none",
+        "time-average share of a backend's workers that are busy", tags=("backend",))
+def backend_utilisation(view: RunView) -> Values:
+    return per_backend(view, "backend_utilisation", lambda b: b.utilisation)
+
+
+@metric("queue_length", "gauge", "calls", "lower",
+        "time-average number of calls waiting for a worker", tags=("backend",))
+def queue_length(view: RunView) -> Values:
+    return per_backend(view, "queue_length", lambda b: b.mean_queue_length)
+
+
+@metric("queue_wait", "gauge", "s", "lower",
+        "mean time a backend call waited for a worker (calls that were served)",
+        tags=("backend",))
+def queue_wait(view: RunView) -> Values:
+    return per_backend(view, "queue_wait", lambda b: _ratio(b.wait_s, b.served))
+
+
+@metric("wait_share", "rate", "1", "lower",
+        "share of backend calls that found every worker busy and had to queue",
+        tags=("backend",))
+def wait_share(view: RunView) -> Values:
+    return per_backend(view, "wait_share", lambda b: _ratio(b.queued, b.calls))
+
+
+@metric("rejected", "counter", "calls", "lower",
+        "calls refused for lack of capacity: by a backend whose queue was full, or by a "
+        "layer (bulkhead, rate limit) that counts its own refusals", tags=("backend", "layer"))
+def rejected(view: RunView) -> Values:
+    per = per_backend(view, "rejected", lambda b: b.rejected)
+    per.update({value_key("rejected", tag=f"layer:{s.label}"): float(s.counters["rejected"])
+                for s in view.layers() if "rejected" in s.counters})
+    return {"rejected": float(sum(per.values())), **per}
+
+
+@metric("dropped", "counter", "calls", "lower",
+        "queued backend calls skipped because their client deadline had passed",
+        tags=("backend",))
+def dropped(view: RunView) -> Values:
+    return per_backend(view, "dropped", lambda b: b.dropped, total=True)
+
+
+@metric("attempts", "gauge", "calls/req", "none",
+        "mean backend attempts a user request caused, as seen by the client")
+def attempts(view: RunView) -> Values:
+    values = view.columns["attempts"]
+    return {"attempts": float(np.mean(values)) if len(values) else float("nan")}
+
+
+@metric("goodput", "gauge", "req/s", "higher",
+        "successful requests per second of measured time")
+def goodput(view: RunView) -> Values:
+    ok = int(np.count_nonzero(view.columns["status"] == Status.OK))
+    return {"goodput": ok / view.window_s}
+
+
+@metric("goodput_end", "gauge", "req/s", "higher",
+        "successful requests per second among those started in the last 10% of the run: "
+        "whether goodput recovered after a fault")
+def goodput_end(view: RunView) -> Values:
+    span = view.window_s * GOODPUT_END_SHARE
+    late = view.columns["t_start_s"] >= view.result.duration_s - span
+    ok = int(np.count_nonzero(view.columns["status"][late] == Status.OK))
+    return {"goodput_end": ok / span}

@@ -1,0 +1,63 @@
+"""Pagination metrics: what readers saw twice or never, and how long they waited."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asyncsim.reports.metrics.client_logs import from_log, log_trend, mean_or_nan, window_columns
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
+
+FAMILY = "pagination"
+DEPTH_STATS = ("avg", "p(95)")
+"""Statistics kept per page depth: enough to see the cost of deep offsets grow."""
+
+
+@metric("sessions", "counter", "sessions", "none",
+        "reading sessions started after warm-up that read all their pages", family=FAMILY)
+def sessions(view: RunView) -> Values:
+    return from_log(view, SessionLog, "sessions", lambda c: float(len(c["duplicates"])))
+
+
+@metric("duplicates", "gauge", "items/session", "lower",
+        "items a session's final list showed more than once, per session", family=FAMILY)
+def duplicates(view: RunView) -> Values:
+    return from_log(view, SessionLog, "duplicates", lambda c: mean_or_nan(c["duplicates"]))
+
+
+@metric("skipped", "gauge", "items/session", "lower",
+        "items still in the feed, within the range a session's list covered, that it never "
+        "showed, per session", family=FAMILY)
+def skipped(view: RunView) -> Values:
+    return from_log(view, SessionLog, "skipped", lambda c: mean_or_nan(c["skipped"]))
+
+
+@metric("requests_per_session", "gauge", "req/session", "lower",
+        "page requests a reading session made, refetches and prefetches included",
+        family=FAMILY)
+def requests_per_session(view: RunView) -> Values:
+    return from_log(view, SessionLog, "requests_per_session",
+                    lambda c: mean_or_nan(c["requests"]))
+
+
+@metric("bottom_wait", "trend", "s", "lower",
+        "time a reader spent at the bottom of the list waiting for the next page",
+        family=FAMILY)
+def bottom_wait(view: RunView) -> Values:
+    return log_trend(view, PageReadLog, "bottom_wait",
+                     lambda c: c["wait_s"][~np.isnan(c["wait_s"])])
+
+
+@metric("page_latency", "trend", "s", "lower",
+        "latency of a page request by depth (page 1, 2, ...): deep offsets cost more "
+        "(avg, p(95))", family=FAMILY, tags=("page",))
+def page_latency(view: RunView) -> Values:
+    columns = window_columns(view, PageReadLog)
+    if columns is None:
+        return {}
+    out: Values = {}
+    for depth in np.unique(columns["depth"]):
+        stats = trend_stats(columns["latency_s"][columns["depth"] == depth])
+        out.update({value_key("page_latency", s, f"page:{int(depth)}"): stats[s]
+                    for s in DEPTH_STATS})
+    return out

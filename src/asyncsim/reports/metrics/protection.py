@@ -1,0 +1,122 @@
+"""Metrics of the layers that protect a backend by refusing or replacing calls (breakers,
+bulkheads, rate limits, fallbacks), and of what a fault does while it lasts.
+
+Layer counters arrive as ``RunResult.layers`` (LayerStats); the breaker's
+time in each state is in microseconds (``open_us``, ``measured_us``), see
+``sim/layers/breaker/layer.py``. Fault windows come from ``RunResult.faults``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from asyncsim.reports.metrics.registry import RunView, Values, metric, value_key
+from asyncsim.sim.outcome import Status
+
+TRANSITIONS = {"trip": "trips", "reopen": "reopens", "half_open": "half_opens",
+               "close": "closes"}
+
+
+def _breakers(view: RunView) -> dict[str, Mapping[str, float]]:
+    """Counters of every breaker layer, by its label (``<backend>:<position>:breaker``)."""
+    return {s.label: s.counters for s in view.layers("breaker")}
+
+
+@metric("breaker_open_time", "gauge", "1", "lower",
+        "share of the measured time a breaker spent open, refusing every call (per-client "
+        "breakers: averaged over clients)", family="resilience", tags=("layer",))
+def breaker_open_time(view: RunView) -> Values:
+    breakers = _breakers(view)
+    if not breakers:
+        return {}
+    values = {value_key("breaker_open_time", tag=f"layer:{key}"):
+              _ratio(c.get("open_us", 0.0), c.get("measured_us", 0.0))
+              for key, c in breakers.items()}
+    total_open = sum(c.get("open_us", 0.0) for c in breakers.values())
+    total_measured = sum(c.get("measured_us", 0.0) for c in breakers.values())
+    return {"breaker_open_time": _ratio(total_open, total_measured), **values}
+
+
+@metric("breaker_transitions", "counter", "transitions", "lower",
+        "breaker state changes in the measured window: trip (closed to open), reopen "
+        "(a failed trial), half_open, close; many reopens is flapping",
+        family="resilience", tags=("kind",))
+def breaker_transitions(view: RunView) -> Values:
+    breakers = _breakers(view)
+    if not breakers:
+        return {}
+    per = {value_key("breaker_transitions", tag=f"kind:{kind}"):
+           float(sum(c.get(counter, 0.0) for c in breakers.values()))
+           for kind, counter in TRANSITIONS.items()}
+    return {"breaker_transitions": float(sum(per.values())), **per}
+
+
+@metric("short_circuited", "counter", "calls", "lower",
+        "calls a breaker refused without calling the layer below", family="resilience",
+        tags=("layer",))
+def short_circuited(view: RunView) -> Values:
+    breakers = _breakers(view)
+    if not breakers:
+        return {}
+    per = {value_key("short_circuited", tag=f"layer:{key}"): float(c.get("short_circuited", 0))
+           for key, c in breakers.items()}
+    return {"short_circuited": float(sum(per.values())), **per}
+
+
+@metric("fallback_rate", "rate", "1", "none",
+        "share of requests answered by a fallback value (not a success: the data is static "
+        "or old; not an error either)", family="resilience")
+def fallback_rate(view: RunView) -> Values:
+    return {"fallback_rate": view.status_share(Status.FALLBACK)}
+
+
+@metric("fault_backend_load", "gauge", "calls/s", "lower",
+        "backend calls per second caused by the requests that started while a fault was "
+        "active (what a struggling backend still receives)", family="resilience")
+def fault_backend_load(view: RunView) -> Values:
+    windows = _fault_windows(view)
+    if not windows:
+        return {}
+    starts = view.columns["t_start_s"]
+    inside = np.zeros(len(starts), dtype=bool)
+    for start, end in windows:
+        inside |= (starts >= start) & (starts < end)
+    span = sum(end - start for start, end in windows)
+    calls = float(view.columns["attempts"][inside].sum())
+    return {"fault_backend_load": calls / span}
+
+
+@metric("breaker_recovery", "gauge", "s", "lower",
+        "how long breakers kept refusing calls after the last fault ended: the start of the "
+        "last short-circuited request minus the fault's end (0 if none was refused after)",
+        family="resilience")
+def breaker_recovery(view: RunView) -> Values:
+    windows = _fault_windows(view)
+    if not windows:
+        return {}
+    last_end = max(end for _, end in windows)
+    refused = view.columns["t_start_s"][view.columns["status"] == int(Status.SHORT_CIRCUITED)]
+    later = refused[refused >= last_end]
+    return {"breaker_recovery": float(later.max() - last_end) if len(later) else 0.0}
+
+
+def _fault_windows(view: RunView) -> list[tuple[float, float]]:
+    """The union of the fault windows, clipped to the measured window, in time order."""
+    start_s, end_s = view.result.warmup_s, view.result.duration_s
+    clipped = sorted((max(at, start_s), min(end, end_s))
+                     for at, end in ((f.start_s, f.end_s) for f in view.result.faults)
+                     if min(end, end_s) > max(at, start_s))
+    merged: list[tuple[float, float]] = []
+    for start, end in clipped:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole > 0 else math.nan

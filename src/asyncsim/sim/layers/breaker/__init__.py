@@ -1,0 +1,1 @@
+"""The circuit breaker layer and its sliding windows."""

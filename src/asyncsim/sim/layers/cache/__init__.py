@@ -1,0 +1,1 @@
+"""The cache layer: the layer, its stores (eviction policies), expiry and revalidation."""

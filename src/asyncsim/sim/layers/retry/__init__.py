@@ -1,0 +1,1 @@
+"""The retry layer, its backoff schedules and its budgets."""

@@ -1,0 +1,1 @@
+"""Load models: when units of work begin (open, staged arrivals, closed loops, contention)."""
