@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asyncsim.reports.summary import reduce_run
+from asyncsim.reports.reduction import reduce_run
 from asyncsim.runner import run_experiment
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from tests.helpers import MINIMAL, scenario_from_yaml

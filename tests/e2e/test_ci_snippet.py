@@ -129,11 +129,12 @@ def test_gitlab_snippet_runs_the_same_command() -> None:
 
 @pytest.mark.parametrize("field", ["name", "seed", "duration_s", "warmup_s", "replications"])
 def test_the_committed_baseline_is_a_run_of_the_bundled_example(field: str) -> None:
-    from asyncsim.app import load, scenario_meta
+    from asyncsim.commands.common import scenario_meta
+    from asyncsim.scenarios.load import load_scenario
 
     baseline = json.loads((REPO / "examples" / "baselines" /
                            "quickstart.summary.json").read_text())
-    example = scenario_meta(load(REPO / "examples" / "quickstart.yaml").scenario)
+    example = scenario_meta(load_scenario(REPO / "examples" / "quickstart.yaml").scenario)
     assert baseline["scenario"][field] == example[field], (
         "refresh: asyncsim run examples/quickstart.yaml --out asyncsim-out/quickstart && cp "
         "asyncsim-out/quickstart/summary.json examples/baselines/quickstart.summary.json")

@@ -7,7 +7,7 @@ import math
 from rich.console import Console
 
 from asyncsim.reports.catalog import FAMILY_ORDER, REGISTRY
-from asyncsim.reports.terminal import results_table
+from asyncsim.reports.render.terminal import results_table
 
 
 def test_families_are_listed_in_a_fixed_order() -> None:
