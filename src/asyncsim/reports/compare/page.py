@@ -1,4 +1,4 @@
-"""A comparison as a page (``--html``); the terminal table is in compare_terminal."""
+"""A comparison as a page (``--html``); the terminal table is in compare.terminal."""
 
 from __future__ import annotations
 

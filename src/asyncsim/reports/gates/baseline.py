@@ -25,7 +25,7 @@ from the same seed with the same replication count (common random numbers make t
 pairs tight), Welch's otherwise. With a single replication on either side there is no
 variance to test, and the tolerance alone decides.
 
-Self-contained on purpose: ``asyncsim compare`` (reports/compare.py) shows differences;
+Self-contained on purpose: ``asyncsim compare`` (reports/compare/) shows differences;
 this module only decides pass or fail.
 """
 
