@@ -50,15 +50,15 @@ strategies:
 
 
 def run_asyncsim() -> dict[str, float]:
-    """Through app.run, as `asyncsim run` does (one process): build, simulate, reduce."""
+    """Through run_scenario, as `asyncsim run` does (one process): build, simulate, reduce."""
     from tests.helpers import scenario_from_yaml
 
-    from asyncsim import app
+    from asyncsim.commands.run import run_scenario
     from asyncsim.scenarios.load import LoadedScenario
 
     loaded = LoadedScenario(scenario_from_yaml(SCENARIO), "benchmark")
     started, cpu = time.perf_counter(), time.process_time()
-    output = app.run(loaded, out_dir=None, jobs=1)
+    output = run_scenario(loaded, out_dir=None, jobs=1)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     values = output.summary["strategies"]["lru"]["values"]
     return {"requests": output.runs[0].performance.requests_simulated, "seconds": elapsed,

@@ -35,12 +35,12 @@ workload:
 def run_asyncsim() -> dict[str, float]:
     from tests.helpers import scenario_from_yaml
 
-    from asyncsim import app
+    from asyncsim.commands.run import run_scenario
     from asyncsim.scenarios.load import LoadedScenario
 
     loaded = LoadedScenario(scenario_from_yaml(SCENARIO), "benchmark")
     started = time.perf_counter()
-    output = app.run(loaded, out_dir=None, jobs=1)
+    output = run_scenario(loaded, out_dir=None, jobs=1)
     elapsed = time.perf_counter() - started
     values = output.summary["strategies"]["baseline"]["values"]
     requests = output.runs[0].performance.requests_simulated

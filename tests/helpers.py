@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from asyncsim import app
+from asyncsim.commands.run import RunOutput, run_scenario
+from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.catalog import REGISTRY
-from asyncsim.reports.terminal import split_key
 from asyncsim.scenarios.load import LoadedScenario, validate_tree
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.yaml.reading import load_yaml_text
@@ -30,21 +30,21 @@ workload:
 """
 
 
+def scenario_from_yaml(text: str, source: str = "test.yaml") -> Scenario:
+    return loaded_from_yaml(text, source).scenario
+
+
 def loaded_from_yaml(text: str, source: str = "test.yaml") -> LoadedScenario:
     return validate_tree(load_yaml_text(textwrap.dedent(text), source), source,
                          metrics=REGISTRY)
 
 
-def scenario_from_yaml(text: str, source: str = "test.yaml") -> Scenario:
-    return loaded_from_yaml(text, source).scenario
-
-
-def run_yaml(text: str, out_dir: Path | None = None, jobs: int = 1) -> app.RunOutput:
+def run_yaml(text: str, out_dir: Path | None = None, jobs: int = 1) -> RunOutput:
     """Validate and run a scenario given as YAML text; returns the in-memory output."""
-    return app.run(loaded_from_yaml(text), out_dir, jobs=jobs)
+    return run_scenario(loaded_from_yaml(text), out_dir, jobs=jobs)
 
 
-def value(output: app.RunOutput, strategy: str, key: str) -> Any:
+def value(output: RunOutput, strategy: str, key: str) -> Any:
     """The mean over replications of one value key, e.g. ``latency.p(99)``."""
     return output.summary["strategies"][strategy]["values"][key]["mean"]
 
@@ -52,7 +52,7 @@ def value(output: app.RunOutput, strategy: str, key: str) -> Any:
 def idle_everywhere(summary: dict[str, Any], key: str) -> bool:
     """A pattern (non-core) metric at its idle value in every strategy: the report and the
     terminal leave its row out (hit_rate without a cache, breaker rows without a breaker)."""
-    metric = REGISTRY[split_key(key)[0]]
+    metric = REGISTRY[ValueKey.parse(key).name]
     means = [entry["values"][key]["mean"] for entry in summary["strategies"].values()]
     return metric.family != "core" and all(m is None or m == metric.idle for m in means)
 

@@ -22,7 +22,7 @@ def test_sim_is_a_plain_library() -> None:
     assert not loaded & {"ruamel", "yaml", "pydantic", "pandas", "plotly", "rich", "typer"}
 
 
-@pytest.mark.parametrize("module", ["asyncsim.app", "asyncsim.cli", "asyncsim.runner"])
+@pytest.mark.parametrize("module", ["asyncsim.commands.run", "asyncsim.cli", "asyncsim.runner"])
 def test_running_a_simulation_does_not_load_plotting_or_pandas(module: str) -> None:
     """pandas, plotly and pyarrow cost ~80 MB of memory: only writers load them."""
     assert not _modules_after(f"import {module}") & {"pandas", "plotly", "pyarrow"}

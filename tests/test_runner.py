@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from asyncsim.reports.summary import reduce_run
-from asyncsim.runner import run_experiment
+from asyncsim.reports.reduction import reduce_run
+from asyncsim.runner import preload_modules, run_experiment
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from tests.helpers import MINIMAL, scenario_from_yaml
 
@@ -32,3 +32,12 @@ def test_dask_executor_gives_the_same_results() -> None:
     local = run_experiment(spec, strategies, 2, reduce_run, jobs=1)
     on_dask = run_experiment(spec, strategies, 2, reduce_run, executor="dask")
     assert _values(local) == _values(on_dask)
+
+
+def test_workers_preload_the_module_of_the_reduce_function() -> None:
+    """The runner names no reports module itself: it preloads whatever reduces the runs."""
+    from functools import partial
+
+    assert preload_modules(reduce_run) == ["asyncsim.runner", "asyncsim.reports.reduction"]
+    assert preload_modules(partial(reduce_run, keep_raw=True))[1] == "asyncsim.reports.reduction"
+    assert preload_modules(_values) == ["asyncsim.runner", "tests.test_runner"]

@@ -1,14 +1,13 @@
-"""The ``asyncsim`` command: parse, call :mod:`asyncsim.app`, print, exit with a code."""
+"""The ``asyncsim`` command: parse, call a module of :mod:`asyncsim.commands`, print,
+exit with a code."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -17,20 +16,30 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from asyncsim import __version__, app
+from asyncsim import __version__
+from asyncsim.commands.check import check_summary
+from asyncsim.commands.common import UsageError, default_out_dir, load, overrides
+from asyncsim.commands.compare import compare_runs, strategy_pair
+from asyncsim.commands.examples import example_list
+from asyncsim.commands.gates import run_gates, write_ci_reports
+from asyncsim.commands.init import ExampleError, init_example
+from asyncsim.commands.metrics import metric_lines
+from asyncsim.commands.run import run_scenario
+from asyncsim.commands.schema import schema_text
+from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
+from asyncsim.commands.validate import validate_scenario
 from asyncsim.exit_codes import ExitCode
-from asyncsim.reports.compare_terminal import comparison_table, summary_line
-from asyncsim.reports.gate_terminal import gates_block
-from asyncsim.reports.gates import Verdict
-from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.compare.terminal import comparison_table, summary_line
+from asyncsim.reports.files.outputs import OutputOptions, OutputUnavailable
+from asyncsim.reports.files.summary_json import SummaryFormatError
+from asyncsim.reports.files.writers import write_atomic
+from asyncsim.reports.gates.terminal import gates_block
+from asyncsim.reports.gates.verdict import Verdict
 from asyncsim.reports.metrics.registry import metrics_markdown
-from asyncsim.reports.outputs import OutputOptions, OutputUnavailable
-from asyncsim.reports.summary_json import SummaryFormatError
-from asyncsim.reports.sweep import SweepError
-from asyncsim.reports.terminal import print_summary
+from asyncsim.reports.render.terminal import print_summary
+from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
 from asyncsim.scenarios.problems import ScenarioError
-from asyncsim.scenarios.schema import scenario_json_schema
 
 cli = typer.Typer(
     name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
@@ -82,7 +91,7 @@ def handle_errors(command: F) -> F:
         except SummaryFormatError as error:
             err.print(f"[red]✗ {escape(str(error))}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except (OutputUnavailable, SweepError, app.UsageError) as error:
+        except (OutputUnavailable, SweepError, UsageError) as error:
             for line in str(error).splitlines():
                 err.print(f"[red]✗ {escape(line)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.USAGE) from None
@@ -115,11 +124,6 @@ def main_options(
     """asyncsim: strategies side by side, under load and faults, before production."""
 
 
-def _overrides(sets: list[str] | None, **named: Any) -> list[str]:
-    extra = [f"{k}={v}" for k, v in named.items() if v is not None]
-    return [*(sets or []), *extra]
-
-
 def _usage_error(message: str) -> typer.Exit:
     err.print(f"[red]✗ {message}[/red]", highlight=False)
     return typer.Exit(ExitCode.USAGE)
@@ -136,7 +140,7 @@ def _check_baseline_options(baseline: Path | None, compare_fail: list[str] | Non
 def _finish_gates(verdict: Verdict, summary: dict[str, Any], junit: Path | None,
                   markdown: Path | None) -> None:
     """Write the CI files, then exit 99 when a gate failed (k6's ThresholdsHaveFailed)."""
-    app.write_ci_reports(verdict, summary, junit, markdown)
+    write_ci_reports(verdict, summary, junit, markdown)
     if not verdict.ok:
         raise typer.Exit(ExitCode.GATE_FAILED)
 
@@ -182,14 +186,14 @@ def run(
     Exit 99 when a threshold fails or a --compare-fail rule finds a regression.
     """
     _check_baseline_options(baseline, compare_fail)
-    loaded = app.load(scenario, _overrides(sets, replications=replications, seed=seed))
-    gates = app.run_gates(loaded, threshold or [], baseline, compare_fail or [])
-    target = out_dir or app.default_out_dir(loaded.scenario)
+    loaded = load(scenario, overrides(sets, replications=replications, seed=seed))
+    gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
+    target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
     with _progress(quiet) as (on_start, on_progress):
-        result = app.run(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
-                         on_progress_start=on_start, progress=on_progress, gates=gates,
-                         outputs=options)
+        result = run_scenario(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
+                              on_progress_start=on_start, progress=on_progress, gates=gates,
+                              outputs=options)
     verdict = result.verdict
     shown = verdict.thresholds is not None or verdict.baseline is not None
     print_summary(out, result.summary, result.strategy_order, result.performance,
@@ -234,17 +238,7 @@ def compare(
     difference over replications is, after Holm's correction over all metrics. Exit 0
     whatever the verdicts (gating is `asyncsim check`'s job).
     """
-    pair = None
-    if strategies is not None:
-        names = [n.strip() for n in strategies.split(",")]
-        if len(names) != 2 or not all(names):
-            raise app.UsageError(f"--strategies {strategies!r}: expected two names, A,B")
-        if b is not None:
-            raise app.UsageError("give one summary with --strategies, or two summaries")
-        pair = (names[0], names[1])
-    elif b is None:
-        raise app.UsageError("compare needs two summary.json files, or one and --strategies A,B")
-    result = app.compare(a, b, pair, html, plotly_js)
+    result = compare_runs(a, b, strategy_pair(strategies, b), html, plotly_js)
     out.print(f"a: {escape(result.a_label)}\nb: {escape(result.b_label)}", highlight=False)
     shown = result.rows if show_all else [r for r in result.rows if r.significant]
     if shown:
@@ -287,15 +281,14 @@ def sweep(
     """Run a scenario over a grid of parameter values: a table of every metric by point
     (sweep.csv, and sweep.parquet with pyarrow) and a report with tradeoff curves and
     the Pareto front (sweep.html)."""
-    overrides = _overrides(sets, replications=replications)
-    first = app.load(scenario, overrides).scenario
-    target = out_dir or app.default_out_dir(first).with_name(
-        app.default_out_dir(first).name + "-sweep")
-    names = [n.strip() for n in strategies.split(",")] if strategies else None
+    changes = overrides(sets, replications=replications)
+    first = load(scenario, changes).scenario  # invalid: say so before any point
+    target = out_dir or sweep_out_dir(first)
     with _progress(quiet) as (on_start, on_progress):
-        result = app.sweep(scenario, params, target, steps=steps, log=log, overrides=overrides,
-                           strategies=names, jobs=jobs, plotly_js=plotly_js,
-                           progress=on_progress, on_progress_start=on_start)
+        result = run_sweep(scenario, params, target, steps=steps, log=log, overrides=changes,
+                           strategies=strategy_names(strategies), jobs=jobs,
+                           plotly_js=plotly_js, progress=on_progress,
+                           on_progress_start=on_start)
     out.print(f"[bold]█ SWEEP[/bold] {len(result.points)} point(s) x "
               f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
               highlight=False)
@@ -322,7 +315,7 @@ def check(
     if baseline is None and not threshold:
         raise _usage_error("nothing to check: give --baseline with --compare-fail, "
                            "or --threshold")
-    summary, verdict = app.check(current, baseline, compare_fail or [], threshold or [])
+    summary, verdict = check_summary(current, baseline, compare_fail or [], threshold or [])
     out.print(gates_block(verdict))
     _finish_gates(verdict, summary, junit, markdown)
 
@@ -331,10 +324,7 @@ def check(
 @handle_errors
 def validate(scenario: ScenarioArg, sets: SetOpt = None) -> None:
     """Check a scenario and list every problem at once (exit 104 when invalid)."""
-    loaded = app.load(scenario, _overrides(sets))
-    s = loaded.scenario
-    out.print(f"[green]✓[/green] {loaded.source}: {s.name!r}: {len(s.backends)} backend(s), "
-              f"{len(s.strategies)} strategies, {s.replications} replication(s)",
+    out.print(f"[green]✓[/green] {validate_scenario(scenario, overrides(sets))}",
               highlight=False)
 
 
@@ -345,12 +335,10 @@ def schema(
                                                 help="write to a file instead of stdout")] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (for editors: yaml-language-server)."""
-    text = json.dumps(scenario_json_schema(), indent=2, sort_keys=True) + "\n"
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(schema_text())
     else:
-        from asyncsim.reports.writers import write_atomic
-        write_atomic(output, text)
+        write_atomic(output, schema_text())
 
 
 @cli.command()
@@ -362,26 +350,16 @@ def metrics(
     if markdown:
         sys.stdout.write(metrics_markdown())
         return
-    for m in REGISTRY.values():
-        tags = f" {{{','.join(m.tags)}}}" if m.tags else ""
-        better = "neutral" if m.better == "none" else f"{m.better} is better"
-        out.print(f"[cyan]{m.name}{tags}[/cyan] [dim]{m.kind}, {m.unit}, {better}[/dim]\n"
-                  f"    {m.meaning}", highlight=False)
-
-
-def bundled_examples() -> dict[str, Path]:
-    folder = resources.files("asyncsim") / "examples"
-    return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir()
-            if str(p).endswith(".yaml")}
+    for m in metric_lines():
+        out.print(f"[cyan]{m.name}[/cyan] [dim]{m.facts}[/dim]\n    {m.meaning}",
+                  highlight=False)
 
 
 @cli.command()
 @handle_errors
 def examples() -> None:
     """List the bundled example scenarios."""
-    for name, path in sorted(bundled_examples().items()):
-        first = next((line[2:].strip() for line in path.read_text().splitlines()
-                      if line.startswith("# ") and "yaml-language-server" not in line), "")
+    for name, first in example_list():
         out.print(f"[cyan]{name:<20}[/cyan] {first}", highlight=False, soft_wrap=True)
 
 
@@ -392,16 +370,11 @@ def init(
     directory: Annotated[Path, typer.Argument(help="where to write it")] = Path("."),
 ) -> None:
     """Copy a bundled example into a folder to start from."""
-    found = bundled_examples()
-    if name not in found:
-        err.print(f"[red]✗ no example {name!r} (allowed: {', '.join(sorted(found))})[/red]")
-        raise typer.Exit(ExitCode.USAGE)
-    target = directory / f"{name}.yaml"
-    if target.exists():
-        err.print(f"[red]✗ {target} exists; not overwriting[/red]")
-        raise typer.Exit(ExitCode.USAGE)
-    from asyncsim.reports.writers import write_atomic
-    write_atomic(target, found[name].read_text())
+    try:
+        target = init_example(name, directory)
+    except ExampleError as error:
+        err.print(f"[red]✗ {error}[/red]")
+        raise typer.Exit(ExitCode.USAGE) from None
     out.print(f"wrote {target}")
 
 

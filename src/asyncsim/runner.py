@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from typing import Generic, Literal, TypeVar
 
 from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
@@ -89,11 +90,19 @@ def _call(task: Task[T]) -> T:
     return task()
 
 
+def preload_modules(reduce: Callable[[RunResult], object]) -> list[str]:
+    """What the forkserver imports once for every worker: this module and the reduce
+    function's (a ``functools.partial`` is looked through), so each worker starts warm."""
+    target = reduce.func if isinstance(reduce, partial) else reduce
+    module = getattr(target, "__module__", None)
+    return ["asyncsim.runner"] + ([module] if module and module != "__main__" else [])
+
+
 def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -> list[T]:
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["asyncsim.runner", "asyncsim.reports.summary"])
+        context.set_forkserver_preload(preload_modules(tasks[0].reduce))
     results: list[T | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures: dict[Future[T], int] = {pool.submit(_call, task): i

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from asyncsim import app
+from asyncsim.commands.common import load
+from asyncsim.commands.run import run_scenario
 
 EXAMPLE = Path(__file__).parents[2] / "src" / "asyncsim" / "examples" / "breaker.yaml"
 
 
 @pytest.fixture(scope="module")
 def values() -> dict[str, dict[str, float]]:
-    output = app.run(app.load(EXAMPLE, ["replications=1"]), None, jobs=1)
+    output = run_scenario(load(EXAMPLE, ["replications=1"]), None, jobs=1)
     return {name: {key: entry["mean"] for key, entry in strategy["values"].items()}
             for name, strategy in output.summary["strategies"].items()}
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asyncsim import app
+from asyncsim.commands.common import load
+from asyncsim.commands.run import run_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "caching.yaml"
 
 
 def test_the_caching_example_shows_what_its_comments_say() -> None:
-    loaded = app.load(EXAMPLE, ["replications=1"])
+    loaded = load(EXAMPLE, ["replications=1"])
     values = {name: {k: v["mean"] for k, v in s["values"].items()}
-              for name, s in app.run(loaded, None, jobs=1).summary["strategies"].items()}
+              for name, s in run_scenario(loaded, None, jobs=1).summary["strategies"].items()}
     none, ttl, lru, swr, dedup = (values[n] for n in ("none", "ttl", "lru+ttl", "swr", "dedup"))
     assert none["stale_rate"] == 0.0 and none["hit_rate"] == 0.0
     # ttl: three requests in four hit; the API does a quarter of the work; data goes stale

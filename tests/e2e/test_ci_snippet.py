@@ -129,7 +129,7 @@ def test_gitlab_snippet_runs_the_same_command() -> None:
 
 @pytest.mark.parametrize("field", ["name", "seed", "duration_s", "warmup_s", "replications"])
 def test_the_committed_baseline_is_a_run_of_the_bundled_example(field: str) -> None:
-    from asyncsim.app import load, scenario_meta
+    from asyncsim.commands.common import load, scenario_meta
 
     baseline = json.loads((REPO / "examples" / "baselines" /
                            "quickstart.summary.json").read_text())

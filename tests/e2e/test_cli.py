@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asyncsim import __version__, app
+from asyncsim import __version__
 from asyncsim.cli import cli
+from asyncsim.commands import run as run_command
 from tests.helpers import MINIMAL
 
 runner = CliRunner()
@@ -72,7 +73,7 @@ def test_interrupt_exits_130_and_leaves_no_report(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(app, "run_experiment", interrupted)
+    monkeypatch.setattr(run_command, "run_experiment", interrupted)
     out = tmp_path / "out"
     result = runner.invoke(cli, ["run", str(scenario), "--out", str(out)])
     assert result.exit_code == 130
@@ -84,7 +85,7 @@ def test_internal_error_exits_1_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(app, "run_experiment", broken)
+    monkeypatch.setattr(run_command, "run_experiment", broken)
     result = runner.invoke(cli, ["run", str(scenario), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "internal error: ZeroDivisionError: boom" in result.output

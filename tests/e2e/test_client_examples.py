@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asyncsim import app
 from asyncsim.cli import cli
+from asyncsim.commands.common import load
+from asyncsim.commands.run import run_scenario
 
 EXAMPLES = Path(__file__).parents[2] / "src" / "asyncsim" / "examples"
 
 
 def values(name: str, *overrides: str) -> dict[str, dict[str, float]]:
-    output = app.run(app.load(EXAMPLES / f"{name}.yaml", ["replications=1", *overrides]), None,
-                     jobs=1)
+    loaded = load(EXAMPLES / f"{name}.yaml", ["replications=1", *overrides])
+    output = run_scenario(loaded, None, jobs=1)
     return {strategy: {key: entry["mean"] for key, entry in data["values"].items()}
             for strategy, data in output.summary["strategies"].items()}
 

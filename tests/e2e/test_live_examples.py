@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asyncsim import app
+from asyncsim.commands.common import load
+from asyncsim.commands.run import run_scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def values(name: str) -> dict[str, dict[str, float]]:
-    loaded = app.load(EXAMPLES / f"{name}.yaml", ["replications=1"])
+    loaded = load(EXAMPLES / f"{name}.yaml", ["replications=1"])
     return {strategy: {key: entry["mean"] for key, entry in data["values"].items()}
-            for strategy, data in app.run(loaded, None, jobs=1).summary["strategies"].items()}
+            for strategy, data in run_scenario(loaded, None, jobs=1).summary["strategies"].items()}
 
 
 def test_the_dashboard_example_shows_what_its_comments_say() -> None:

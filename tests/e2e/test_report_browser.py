@@ -20,8 +20,11 @@ from typing import Any
 
 import pytest
 
-from asyncsim import app
-from asyncsim.reports.terminal import split_key
+from asyncsim.commands.common import load
+from asyncsim.commands.compare import compare_runs
+from asyncsim.commands.run import run_scenario
+from asyncsim.commands.sweep import run_sweep
+from asyncsim.lang.value_key import ValueKey
 from tests.helpers import idle_everywhere
 from tests.optional import in_ci, need_chromium, need_module
 from tests.reports import scenarios
@@ -47,11 +50,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A run report, a comparison and a sweep report of the hostile scenario."""
     folder = tmp_path_factory.mktemp("browser")
     path = scenarios.write(folder, scenarios.HOSTILE)
-    run = app.run(app.load(path), folder / "run", jobs=1)
+    run = run_scenario(load(path), folder / "run", jobs=1)
     strategies = list(run.scenario.strategies)
-    app.compare(folder / "run" / "summary.json", strategies=(strategies[0], strategies[1]),
-                html=folder / "compare.html")
-    app.sweep(path, ["workload.arrivals.poisson=20/s,60/s"], folder / "sweep",
+    compare_runs(folder / "run" / "summary.json", strategies=(strategies[0], strategies[1]),
+                 html=folder / "compare.html")
+    run_sweep(path, ["workload.arrivals.poisson=20/s,60/s"], folder / "sweep",
               overrides=["replications=1", "duration=20s", "warmup=2s",
                          "backends.api.faults=[]"], jobs=1)
     return {"report": folder / "run" / "report.html", "summary": folder / "run" / "summary.json",
@@ -169,7 +172,7 @@ def test_run_report_in_chromium(browser: Any, pages: dict[str, Path], tmp_path: 
         if truth is None:
             assert math.isnan(shown), (key, strategy, text)
         else:
-            unit = summary["metrics"][split_key(key)[0]]["unit"]
+            unit = summary["metrics"][ValueKey.parse(key).name]["unit"]
             assert abs(shown - truth) <= tolerance, (key, strategy, text, truth, unit)
 
     shot = tmp_path / "report.png"

@@ -76,8 +76,8 @@ def test_compare_shorter_timeout_is_a_significant_regression(runs: dict[str, Pat
 
 
 def _rows(a: Path, b: Path) -> list:  # type: ignore[type-arg]
-    from asyncsim.reports.compare import compare_summaries
-    from asyncsim.reports.summary_json import read_summary
+    from asyncsim.reports.compare.differences import compare_summaries
+    from asyncsim.reports.files.summary_json import read_summary
 
     return compare_summaries(read_summary(a), read_summary(b))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asyncsim import app
+from asyncsim.commands.common import load
+from asyncsim.commands.run import run_scenario
 from tests.helpers import value
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -15,8 +16,8 @@ def test_backoff_jitter_reproduces_the_aws_posts_conclusions() -> None:
     least work; equal jitter does slightly more work and takes much longer; decorrelated
     jitter does more work than full jitter but finishes sooner; un-jittered exponential
     backoff takes more work and far more time than any jittered strategy."""
-    loaded = app.load(EXAMPLES / "backoff-jitter.yaml", ["replications=40"])
-    output = app.run(loaded, None, jobs=1)
+    loaded = load(EXAMPLES / "backoff-jitter.yaml", ["replications=40"])
+    output = run_scenario(loaded, None, jobs=1)
     names = ["no-backoff", "exponential", "equal-jitter", "full-jitter", "decorrelated"]
     calls = {n: value(output, n, "contention_calls") for n in names}
     time = {n: value(output, n, "contention_time") for n in names}
@@ -31,8 +32,8 @@ def test_backoff_jitter_reproduces_the_aws_posts_conclusions() -> None:
 
 
 def test_retry_storm_persists_without_mitigation_and_recovers_with_them() -> None:
-    loaded = app.load(EXAMPLES / "retry-storm.yaml", ["replications=1", "duration=100s"])
-    output = app.run(loaded, None, jobs=1)
+    loaded = load(EXAMPLES / "retry-storm.yaml", ["replications=1", "duration=100s"])
+    output = run_scenario(loaded, None, jobs=1)
     rate = 160.0
     assert value(output, "immediate", "goodput_end") < 0.05 * rate
     for mitigated in ("budget", "drop-expired"):
@@ -80,7 +81,7 @@ STRATEGIES = {
 def _summary(tmp_path: Path, name: str, order: list[str], jobs: int) -> bytes:
     scenario = tmp_path / f"{name}.yaml"
     scenario.write_text(SCENARIO + "".join(STRATEGIES[s] for s in order))
-    output = app.run(app.load(scenario), tmp_path / name, jobs=jobs)
+    output = run_scenario(load(scenario), tmp_path / name, jobs=jobs)
     assert set(output.summary["strategies"]) == set(STRATEGIES)
     return (tmp_path / name / "summary.json").read_bytes()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from asyncsim.reports.files.summary_json import SCHEMA
 from asyncsim.reports.stats import mean_ci95
-from asyncsim.reports.summary_json import SCHEMA
 
 METRICS = {
     "latency": {"kind": "trend", "unit": "s", "better": "lower", "meaning": "latency"},

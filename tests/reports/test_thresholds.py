@@ -21,9 +21,9 @@ from asyncsim.lang.thresholds import (
     parse_threshold,
     split_cli_threshold,
 )
+from asyncsim.reports.gates.thresholds import Stop, evaluate, extra_percentiles
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.metrics.registry import Metric
-from asyncsim.reports.thresholds import Stop, evaluate, extra_percentiles
 
 KNOWN = {"strategy": ["fast", "slow"], "backend": ["api"]}
 

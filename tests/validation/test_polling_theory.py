@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from asyncsim.reports.summary import reduce_run
+from asyncsim.reports.reduction import reduce_run
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim.simulation import RunResult, Simulation
 from asyncsim.sim.workload.logs.live import DisplayLog

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from asyncsim.scenarios.breaker_layers import BulkheadConfig
 
+from asyncsim.scenarios.items.layers.bulkhead import BulkheadConfig
 from asyncsim.sim.layers.bulkhead import BulkheadSpec
 from asyncsim.sim.outcome import Status
 from tests.sim.layers.harness import OK, REJECTED, Bench

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from asyncsim.scenarios.breaker_layers import RateLimitConfig
 
+from asyncsim.scenarios.items.layers.ratelimit import RateLimitConfig
 from asyncsim.sim.layers.ratelimit import RateLimitSpec
 from asyncsim.sim.outcome import Status
 from tests.sim.layers.harness import OK, REJECTED, Bench

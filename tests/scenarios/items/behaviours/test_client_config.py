@@ -12,8 +12,9 @@ import pytest
 
 from asyncsim.scenarios.build import strategy_specs, workload_spec
 from asyncsim.scenarios.problems import ScenarioError
-from asyncsim.sim.workload.units.feed_session import FeedWorkload, PaginationSpec
-from asyncsim.sim.workload.units.page_view import PageLoadSpec, PagesWorkload
+from asyncsim.sim.workload.compose import Composed
+from asyncsim.sim.workload.units.feed_session import FeedSession, PaginationSpec
+from asyncsim.sim.workload.units.page_view import PageLoadSpec, PageView
 from tests.helpers import scenario_from_yaml
 
 PAGES = """\
@@ -73,12 +74,13 @@ def problems(text: str) -> list[tuple[int, int, str]]:
 def test_the_examples_here_are_valid_and_build() -> None:
     pages = scenario_from_yaml(PAGES)
     workload = workload_spec(pages.workload)
-    assert isinstance(workload, PagesWorkload)
-    assert [r.after for r in workload.resources] == [(), ("user",)]
+    assert isinstance(workload, Composed) and isinstance(workload.unit, PageView)
+    assert [r.after for r in workload.unit.resources] == [(), ("user",)]
     assert strategy_specs(pages)[0].behaviours == (PageLoadSpec("parallel"),)
     assert strategy_specs(pages)[0].layers == ()
     feed = scenario_from_yaml(FEED)
-    assert isinstance(workload_spec(feed.workload), FeedWorkload)
+    feed_workload = workload_spec(feed.workload)
+    assert isinstance(feed_workload, Composed) and isinstance(feed_workload.unit, FeedSession)
     assert strategy_specs(feed)[0].behaviours == (PaginationSpec("offset"),)
     scenario_from_yaml(NAVIGATION)
 

@@ -10,7 +10,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from asyncsim.reports.summary import reduce_run
+from asyncsim.reports.reduction import reduce_run
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.sim.simulation import RunResult, Simulation
 from asyncsim.sim.workload.logs.live import ChangeLog, DisplayLog

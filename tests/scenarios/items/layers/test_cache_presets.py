@@ -16,7 +16,7 @@ from asyncsim.scenarios.presets.cache import CACHE_PRESETS as PRESETS
 from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.outcome import Source
 from tests.helpers import run_yaml, value
-from tests.sim.cache_harness import Harness
+from tests.sim.layers.cache.harness import Harness
 
 INF = math.inf
 

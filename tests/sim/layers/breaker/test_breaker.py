@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from asyncsim.scenarios.breaker_layers import BreakerConfig
 
+from asyncsim.scenarios.items.layers.breaker import BreakerConfig
 from asyncsim.sim.layers.base import PerClient
 from asyncsim.sim.layers.breaker.layer import BreakerSpec, open_duration_s
 from asyncsim.sim.outcome import Outcome, Status

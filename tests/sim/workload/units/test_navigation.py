@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from asyncsim.scenarios.prefetch import PrefetchConfig
 
+from asyncsim.scenarios.items.behaviours.prefetch import PrefetchConfig
 from asyncsim.sim import (
     BackendSpec,
     Outcome,

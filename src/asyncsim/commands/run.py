@@ -1,0 +1,97 @@
+"""``asyncsim run``: every strategy and replication of a scenario, judged and written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from asyncsim.commands.common import scenario_meta
+from asyncsim.commands.gates import run_gates, verdict_checks
+from asyncsim.reports.files.outputs import OutputOptions, check_outputs, write_run_outputs
+from asyncsim.reports.files.summary_json import build_summary
+from asyncsim.reports.files.writers import dumps, write_atomic
+from asyncsim.reports.gates.abort import stop_check
+from asyncsim.reports.gates.thresholds import Stop
+from asyncsim.reports.gates.verdict import Gates, Verdict, judge
+from asyncsim.reports.reduction import RunPerformance, RunSummary, reduce_run
+from asyncsim.reports.render.report_data import ReportMeta, fault_windows
+from asyncsim.runner import Executor, Progress, run_experiment
+from asyncsim.scenarios.build import simulation_spec, strategy_specs
+from asyncsim.scenarios.load import LoadedScenario
+from asyncsim.scenarios.models import Scenario
+
+
+@dataclass
+class RunOutput:
+    scenario: Scenario
+    summary: dict[str, Any]
+    runs: list[RunSummary]
+    wall_s: float
+    out_dir: Path | None
+    verdict: Verdict = field(default_factory=Verdict)
+    written: list[Path] = field(default_factory=list)
+    """Files written, summary.json first."""
+
+    @property
+    def performance(self) -> list[RunPerformance]:
+        return [r.performance for r in self.runs]
+
+    @property
+    def strategy_order(self) -> list[str]:
+        return list(self.scenario.strategies)
+
+
+def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMeta:
+    """What a report shows besides the summary: layers, workers, faults, the date."""
+    return ReportMeta(
+        strategies={name: tuple(item.chosen()[0] for item in items)
+                    for name, items in scenario.strategies.items()},
+        backends={name: b.workers for name, b in scenario.backends.items()},
+        faults=fault_windows(scenario.backends),
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        checks=verdict_checks(verdict) if verdict is not None else ())
+
+
+def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
+                 executor: Executor = "local", scheduler: str | None = None,
+                 progress: Progress | None = None,
+                 on_progress_start: Callable[[int], None] | None = None,
+                 gates: Gates | None = None, outputs: OutputOptions | None = None) -> RunOutput:
+    """Run every strategy and replication, judge the gates (default: the scenario's
+    thresholds); when ``out_dir`` is given write summary.json, with the verdict, and
+    report.html beside it (plus raw data and PNGs when ``outputs`` asks)."""
+    scenario = loaded.scenario
+    gates = run_gates(loaded) if gates is None else gates
+    options = outputs or OutputOptions()
+    if out_dir is not None:
+        check_outputs(options)
+    strategies = strategy_specs(scenario)
+    if on_progress_start:
+        on_progress_start(len(strategies) * scenario.replications)
+    spec = simulation_spec(scenario)
+    spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
+                                               spec.warmup_s))
+    started = time.perf_counter()
+    runs = run_experiment(spec, strategies, scenario.replications,
+                          partial(reduce_run, extra_percentiles=gates.extra_percentiles,
+                                  keep_raw=out_dir is not None and options.raw is not None),
+                          jobs=jobs, executor=executor, scheduler=scheduler,
+                          progress=progress)
+    wall_s = time.perf_counter() - started
+    summary = build_summary(scenario_meta(scenario), runs)
+    stops = [Stop(r.strategy, r.replication, r.stopped_at_s, r.stop_reason or "")
+             for r in runs if r.stopped_at_s is not None]
+    verdict = judge(gates, summary, stops)
+    summary.update(verdict.sections())
+    written: list[Path] = []
+    if out_dir is not None:
+        write_atomic(out_dir / "summary.json", dumps(summary))
+        written = [out_dir / "summary.json"]
+        written += write_run_outputs(out_dir, summary, runs, report_meta(scenario, verdict),
+                                     options)
+    return RunOutput(scenario, summary, runs, wall_s, out_dir, verdict, written)

@@ -1,0 +1,17 @@
+"""``asyncsim validate``: load a scenario with every check, and say what it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from asyncsim.commands.common import load
+
+
+def validate_scenario(path: Path, overrides: Sequence[str] = ()) -> str:
+    """``file: 'name': 2 backend(s), 3 strategies, 5 replication(s)``; a ScenarioError
+    lists every problem when the file is invalid."""
+    loaded = load(path, overrides)
+    s = loaded.scenario
+    return (f"{loaded.source}: {s.name!r}: {len(s.backends)} backend(s), "
+            f"{len(s.strategies)} strategies, {s.replications} replication(s)")

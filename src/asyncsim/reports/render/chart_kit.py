@@ -1,0 +1,83 @@
+"""What every chart of every report shares: the Chart type, colours, axes, shading.
+
+Conventions every chart keeps, so a reader learns them once: each strategy has one colour
+everywhere (its position in the scenario), axis titles carry units, time runs over the
+whole run with the warm-up shaded grey and fault windows shaded red. Strings from the
+scenario go through :func:`plot_text`, because plotly reads a small HTML subset in text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from asyncsim.reports.render.report_data import FaultWindow
+from asyncsim.sim.outcome import Source, Status
+
+PALETTE = ("#2f6fdf", "#e8743b", "#19a979", "#d6336c", "#945ecf", "#13a4b4", "#b58900",
+           "#525df4", "#bf399e", "#6c8893")
+"""Strategy colours, by position in the scenario (distinct in colour-blind simulations
+for the first six; more strategies than colours reuse them in order)."""
+STATUS_COLORS = {Status.OK: "#19a979", Status.ERROR: "#d6336c", Status.TIMEOUT: "#e8743b",
+                 Status.REJECTED: "#945ecf", Status.SHORT_CIRCUITED: "#6c8893",
+                 Status.FALLBACK: "#13a4b4"}
+SOURCE_COLORS = {Source.FRESH_HIT: "#19a979", Source.STALE_HIT: "#b58900",
+                 Source.COALESCED: "#13a4b4", Source.NETWORK: "#2f6fdf",
+                 Source.FALLBACK: "#945ecf", Source.NONE: "#c7ccd4"}
+SOURCE_LABELS = {Source.FRESH_HIT: "fresh hit", Source.STALE_HIT: "stale hit",
+                 Source.COALESCED: "coalesced", Source.NETWORK: "from the backend",
+                 Source.FALLBACK: "fallback", Source.NONE: "nothing delivered"}
+PERCENTILES = (("p50", "latency.med"), ("p90", "latency.p(90)"), ("p99", "latency.p(99)"),
+               ("p99.9", "latency.p(99.9)"))
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    figure: Any
+    note: str = ""
+    """One sentence under the chart: how to read it (plain text, escaped by the page)."""
+
+
+def plot_text(text: str) -> str:
+    """A scenario string made safe for plotly text: its HTML subset shows as literal text."""
+    return html.escape(text, quote=False)
+
+
+def strategy_colors(order: Sequence[str]) -> dict[str, str]:
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(order)}
+
+
+def base_figure(y_title: str, x_title: str = "", height: int = 360) -> Any:
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white", height=height, font={"family": _FONT, "size": 12},
+        margin={"l": 64, "r": 16, "t": 36, "b": 48},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis_title=x_title, yaxis_title=y_title)
+    return fig
+
+
+def seconds_axis(axis: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An axis in seconds shown with SI prefixes: 300ms, 2s, 40µs."""
+    return {"ticksuffix": "s", "exponentformat": "SI", **(axis or {})}
+
+
+def shade_time(fig: Any, warmup_s: float, faults: Sequence[FaultWindow]) -> None:
+    """Grey warm-up and red fault windows on a time axis, each labelled."""
+    if warmup_s > 0:
+        fig.add_vrect(x0=0, x1=warmup_s, fillcolor="#8a94a6", opacity=0.12, line_width=0,
+                      annotation_text="warm-up", annotation_position="top left",
+                      annotation_font_color="#5b6577", annotation_font_size=11)
+    for fault in faults:
+        label = " ".join(p for p in (fault.kind.replace("_", " "), fault.detail) if p)
+        fig.add_vrect(x0=fault.start_s, x1=fault.end_s, fillcolor="#e03131", opacity=0.10,
+                      line_width=0, annotation_text=plot_text(f"{label} ({fault.backend})"),
+                      annotation_position="top left", annotation_font_color="#b02525",
+                      annotation_font_size=11)

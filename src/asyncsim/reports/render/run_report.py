@@ -1,0 +1,228 @@
+"""``report.html`` of a run: header and verdict, summary table, then charts by topic.
+
+Sections for caching and resilience appear only when the run has something to show in
+them; :mod:`asyncsim.reports.render.sections` says what lights each one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.files.writers import json_safe
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.render.chart_kit import Chart, strategy_colors
+from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
+from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
+from asyncsim.reports.render.run_charts import ChartBuilder
+from asyncsim.reports.render.sections import CACHING, RESILIENCE, Topic
+from asyncsim.reports.render.tradeoffs import tradeoff_sentences
+from asyncsim.reports.render.values import format_value, row_order, says_nothing
+from asyncsim.sim.outcome import Source
+
+HIT_SOURCES = (Source.FRESH_HIT, Source.STALE_HIT, Source.COALESCED)
+
+
+def value_cell(values: Mapping[str, Any], key: str, strategy: str, unit: str,
+               css: str = "") -> str:
+    """A table cell whose text is the terminal's and whose data-mean is summary.json's."""
+    entry = values.get(key)
+    mean = finite(entry["mean"]) if entry else math.nan
+    text = format_value(mean, unit)
+    if entry:
+        low, high = finite(entry["ci95_low"]), finite(entry["ci95_high"])
+        if math.isfinite(low) and math.isfinite(high) and high != low:
+            text = (f'{esc(text)}<span class="ci">±{esc(format_value((high - low) / 2, unit))}'
+                    "</span>")
+        else:
+            text = esc(text)
+    else:
+        text = esc(text)
+    data = json.dumps(json_safe(mean))
+    cls = f' class="{css}"' if css else ""
+    return (f'<td{cls} data-key="{esc(key)}" data-strategy="{esc(strategy)}" '
+            f'data-mean="{esc(data)}">{text}</td>')
+
+
+def best_strategies(summary: Mapping[str, Any], key: str, order: Sequence[str],
+                    better: str) -> set[str]:
+    """The strategies holding the best mean of a row (ties all win; none if all equal)."""
+    if better not in ("lower", "higher"):
+        return set()
+    means = {s: finite(summary["strategies"][s]["values"].get(key, {}).get("mean"))
+             for s in order}
+    finite_means = {s: v for s, v in means.items() if math.isfinite(v)}
+    if len(finite_means) < 2 or len(set(finite_means.values())) == 1:
+        return set()
+    best = (min if better == "lower" else max)(finite_means.values())
+    return {s for s, v in finite_means.items() if v == best}
+
+
+def metrics_table(summary: Mapping[str, Any], order: Sequence[str],
+                  keep: Callable[[str], bool] = lambda _: True, name: str = "summary") -> str:
+    """Rows: value keys grouped by metric family; columns: strategies; best per row marked."""
+    strategies = summary["strategies"]
+    colors = strategy_colors(order)
+    keys = sorted({k for s in order for k in strategies[s]["values"]
+                   if keep(k) and not says_nothing(summary, k, order)}, key=row_order)
+    head = "".join(f'<th data-strategy="{esc(s)}"><span class="swatch" '
+                   f'style="background:{colors[s]}"></span>{esc(s)}</th>' for s in order)
+    rows, family = [], None
+    for key in keys:
+        metric_name = ValueKey.parse(key).name
+        metric = REGISTRY.get(metric_name)
+        info = summary.get("metrics", {}).get(metric_name, {})
+        unit = info.get("unit", metric.unit if metric else "")
+        better = info.get("better", metric.better if metric else "none")
+        this_family = metric.family if metric else "other"
+        if this_family != family:
+            family = this_family
+            rows.append(f'<tr class="family"><th colspan="{len(order) + 1}">{esc(family)}'
+                        "</th></tr>")
+        best = best_strategies(summary, key, order, better)
+        title = info.get("meaning", metric.meaning if metric else "")
+        cells = "".join(value_cell(strategies[s]["values"], key, s, unit,
+                                   "best" if s in best else "") for s in order)
+        rows.append(f'<tr><td class="key" title="{esc(title)}">{esc(key)}</td>{cells}</tr>')
+    return (f'<div class="table-wrap"><table class="metrics" data-table="{esc(name)}"><thead><tr>'
+            f"<th>metric</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def glossary(summary: Mapping[str, Any]) -> str:
+    used = {ValueKey.parse(k).name for s in summary["strategies"].values() for k in s["values"]}
+    rows = "".join(
+        f'<tr><td class="key">{esc(name)}</td><td>{esc(info.get("unit", ""))}</td>'
+        f'<td>{esc(info.get("better", ""))}</td><td style="text-align:left;white-space:normal">'
+        f'{esc(info.get("meaning", ""))}</td></tr>'
+        for name, info in summary.get("metrics", {}).items() if name in used)
+    return ('<div class="table-wrap"><table class="metrics"><thead><tr><th>metric</th>'
+            "<th>unit</th><th>better</th><th style=\"text-align:left\">meaning</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></div>")
+
+
+def _duration(seconds: Any) -> str:
+    value = finite(seconds)
+    if not math.isfinite(value):
+        return "-"
+    if value >= 120 and value % 60 == 0:
+        return f"{value / 60:g} min"
+    return f"{value:g} s"
+
+
+def header_html(summary: Mapping[str, Any], meta: ReportMeta, kicker: str) -> str:
+    scenario = summary.get("scenario", {})
+    colors = strategy_colors(meta.order)
+    facts = [("seed", scenario.get("seed")), ("duration", _duration(scenario.get("duration_s"))),
+             ("warm-up", _duration(scenario.get("warmup_s"))),
+             ("replications", scenario.get("replications")),
+             ("asyncsim", summary.get("asyncsim_version"))]
+    if meta.generated_at:
+        facts.append(("run", meta.generated_at))
+    chips = "".join(f"<span>{esc(label)} <b>{esc(value)}</b></span>" for label, value in facts)
+    strategies = "".join(
+        f'<span><span class="swatch" style="background:{colors[s]}"></span>{esc(s)}'
+        f"{' · ' + esc(' → '.join(layers)) if layers else ' · no layers'}</span>"
+        for s, layers in meta.strategies.items())
+    description = scenario.get("description") or ""
+    return (f'<div class="kicker">{esc(kicker)}</div>'
+            f'<h1 id="scenario-name">{esc(scenario.get("name", ""))}</h1>'
+            + (f'<p class="description">{esc(description)}</p>' if description else "")
+            + f'<div class="facts">{chips}</div>'
+            + f'<div class="facts" style="margin-top:8px">{strategies}</div>')
+
+
+def verdict_html(summary: Mapping[str, Any], meta: ReportMeta) -> str:
+    parts = []
+    state = ""
+    if meta.checks:
+        failed = [c for c in meta.checks if not c.passed]
+        state = "fail" if failed else "pass"
+        title = (f"✗ {len(failed)} of {len(meta.checks)} thresholds failed" if failed
+                 else f"✓ all {len(meta.checks)} thresholds passed")
+        items = "".join(f'<li class="{"pass" if c.passed else "fail"}">{esc(c.label)}'
+                        f'{" <span class=ci>" + esc(c.detail) + "</span>" if c.detail else ""}'
+                        "</li>" for c in meta.checks)
+        parts.append(f'<h2>{esc(title)}</h2><ul class="checks">{items}</ul>')
+    sentences = tradeoff_sentences(summary, meta.order)
+    parts.append("<h2>In plain words</h2><ul>"
+                 + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>")
+    return f'<div class="verdict {state}" id="verdict">{"".join(parts)}</div>'
+
+
+def _any_hits(data: Mapping[str, StrategyData]) -> bool:
+    for strategy in data.values():
+        source = strategy.distributions.get("source")
+        if source is not None and any(source[int(s)] > 0 for s in HIT_SOURCES
+                                      if int(s) < len(source)):
+            return True
+    return False
+
+
+def _present(charts: Sequence[Chart | None]) -> list[Chart]:
+    return [c for c in charts if c is not None]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the report before rendering: its charts and an optional table."""
+
+    id: str
+    title: str
+    intro: str
+    charts: list[Chart]
+    table: str = ""
+
+
+def _topic(topic: Topic, summary: Mapping[str, Any], order: Sequence[str],
+           charts: Sequence[Chart | None]) -> Part:
+    return Part(topic.id, topic.title, topic.intro, _present(charts),
+                metrics_table(summary, order, topic.lists, topic.id))
+
+
+def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
+                meta: ReportMeta) -> list[Part]:
+    """The chart sections of a run report, each only when it has something to show."""
+    build = ChartBuilder(summary, data, meta)
+    order = [s for s in meta.order if s in summary["strategies"]]
+    parts = [
+        Part("latency", "Latency", "User-perceived latency: from request start to the "
+             "outcome, queueing, retries and backoff included.",
+             _present([build.latency_cdf(), build.latency_percentiles(),
+                       build.latency_over_time()])),
+        Part("load", "Load", "What each strategy asks of the backends, and how requests ended.",
+             _present([build.load_over_time(), build.amplification(),
+                       build.utilisation_over_time(), build.queue_over_time(),
+                       build.outcomes()]))]
+    if meta.has_layer(*CACHING.layers) or _any_hits(data) or CACHING.lit(summary):
+        parts.append(_topic(CACHING, summary, order, [
+            build.cache_sources(), build.staleness(), build.cache_size_over_time()]))
+    attempts, breaker = build.attempts(), build.breaker_timeline()
+    if meta.has_layer(*RESILIENCE.layers) or RESILIENCE.lit(summary) or attempts or breaker:
+        parts.append(_topic(RESILIENCE, summary, order,
+                            [attempts, breaker, build.goodput_over_time()]))
+    return [p for p in parts if p.charts or p.table]
+
+
+def render_run_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
+                      meta: ReportMeta, plotly_js: PlotlyJs = "inline") -> str:
+    """The full report page of one run."""
+    order = [s for s in meta.order if s in summary["strategies"]]
+    sections = [Section("summary", "Summary", metrics_table(summary, order),
+                        "Mean over replications ± half the 95% confidence interval; the best "
+                        "value of each row is highlighted. Hover a metric for its meaning.")]
+    sections += [Section(p.id, p.title, charts_grid(p.charts) + p.table, p.intro)
+                 for p in plan_report(summary, data, meta)]
+    sections.append(Section("metrics", "Metric definitions", glossary(summary)))
+    name = str(summary.get("scenario", {}).get("name", "scenario"))
+    return render_page(f"{name} · asyncsim report", header_html(summary, meta, "asyncsim report"),
+                       sections, plotly_js, lead=verdict_html(summary, meta))
+
+
+def report_figures(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
+                   meta: ReportMeta) -> list[Chart]:
+    """Every chart of the report, in page order (for static export)."""
+    return [c for p in plan_report(summary, data, meta) for c in p.charts]

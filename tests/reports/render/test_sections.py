@@ -1,0 +1,48 @@
+"""Report sections: which metrics they list and what lights them, from registry families."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.render.sections import CACHING, RESILIENCE
+from tests.reports.summaries import summary
+
+OLD_CACHE_ROWS = {"hit_rate", "fresh_hit_rate", "stale_hit_rate", "coalesced_rate", "miss_rate",
+                  "evictions", "revalidations", "cache_size", "stale_rate", "staleness"}
+OLD_RESILIENCE_NAMES = {"retry_share", "breaker_open_time", "breaker_transitions",
+                        "short_circuited", "hedge_rate", "fallback_rate", "goodput",
+                        "fault_backend_load", "breaker_recovery", "attempts"}
+
+
+def listed(lists: Callable[[str], bool]) -> set[str]:
+    return {name for name in REGISTRY if lists(name)}
+
+
+def test_caching_lists_what_the_hand_list_did() -> None:
+    assert listed(CACHING.lists) == OLD_CACHE_ROWS
+
+
+def test_resilience_lists_its_families_and_the_core_metrics_its_charts_draw() -> None:
+    rows = listed(RESILIENCE.lists)
+    assert rows >= OLD_RESILIENCE_NAMES
+    assert rows == {m.name for m in REGISTRY.values()
+                    if m.family in ("retry", "resilience")} | {"attempts", "goodput"}
+
+
+def test_a_tagged_or_trend_key_is_listed_by_its_metric() -> None:
+    assert CACHING.lists("staleness.p(99)")
+    assert CACHING.lists("cache_size{layer:api:0:cache}")
+    assert RESILIENCE.lists("breaker_open_time{layer:api:1:breaker}")
+    assert not RESILIENCE.lists("latency.p(99)")
+
+
+def test_a_section_lights_on_a_pattern_metric_away_from_idle() -> None:
+    assert CACHING.lit(summary({"a": {"hit_rate": [0.5]}}))
+    assert not CACHING.lit(summary({"a": {"hit_rate": [0.0], "miss_rate": [1.0]}}))
+    assert RESILIENCE.lit(summary({"a": {"retry_share": [0.1]}}))
+
+
+def test_staleness_and_core_metrics_light_nothing() -> None:
+    assert not CACHING.lit(summary({"a": {"stale_rate": [0.2], "staleness.med": [1.0]}}))
+    assert not RESILIENCE.lit(summary({"a": {"goodput": [10.0], "attempts": [2.0]}}))
