@@ -28,6 +28,7 @@ from typing import Literal, Protocol
 
 from .suggest import did_you_mean
 from .units import parse_duration_s, parse_rate_per_s
+from .value_key import ValueKey
 
 Part = Literal["target", "expression"]
 
@@ -154,9 +155,7 @@ class Threshold:
         """The summary.json value key this threshold reads."""
         metric = self.target.definition
         stat = self.expression.aggregation if metric.kind == "trend" else None
-        key = self.target.metric if self.target.tag is None else \
-            f"{self.target.metric}{{{self.target.tag}}}"
-        return key if stat is None else f"{key}.{stat}"
+        return str(ValueKey(self.target.metric, self.target.tag, stat))
 
     @property
     def per_second(self) -> bool:

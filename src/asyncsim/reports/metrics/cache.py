@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from asyncsim.reports.metrics.registry import RunView, Values, metric, value_key
+from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Source
 from asyncsim.sim.simulation import LayerStats
 
@@ -53,7 +54,7 @@ def _per_layer(view: RunView, name: str, read: Callable[[LayerStats], float]) ->
     layers = {f"{s.target}/{s.position}": s for s in view.layers("cache")}
     if not layers:
         return {}
-    per = {value_key(name, tag=f"layer:{layer}"): float(read(stats))
+    per = {str(ValueKey(name, tag=f"layer:{layer}")): float(read(stats))
            for layer, stats in sorted(layers.items())}
     return {name: sum(per.values()), **per}
 

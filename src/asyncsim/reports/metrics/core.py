@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, value_key
+from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
 
@@ -50,14 +51,14 @@ def error_rate(view: RunView) -> Values:
 def errors_by_kind(view: RunView) -> Values:
     kinds = {"error": Status.ERROR, "timeout": Status.TIMEOUT, "rejected": Status.REJECTED,
              "short_circuited": Status.SHORT_CIRCUITED}
-    return {value_key("errors_by_kind", tag=f"kind:{k}"): view.status_share(s)
+    return {str(ValueKey("errors_by_kind", tag=f"kind:{k}")): view.status_share(s)
             for k, s in kinds.items()}
 
 
 def per_backend(view: RunView, name: str, value: Callable[[BackendResult], float],
                 total: bool = False) -> Values:
     """One value per backend, tagged ``{backend:<name>}``, plus their sum when ``total``."""
-    per = {value_key(name, tag=f"backend:{n}"): value(b)
+    per = {str(ValueKey(name, tag=f"backend:{n}")): value(b)
            for n, b in view.result.backends.items()}
     return {name: float(sum(per.values())), **per} if total else per
 
@@ -110,7 +111,7 @@ def wait_share(view: RunView) -> Values:
         "layer (bulkhead, rate limit) that counts its own refusals", tags=("backend", "layer"))
 def rejected(view: RunView) -> Values:
     per = per_backend(view, "rejected", lambda b: b.rejected)
-    per.update({value_key("rejected", tag=f"layer:{s.label}"): float(s.counters["rejected"])
+    per.update({str(ValueKey("rejected", tag=f"layer:{s.label}")): float(s.counters["rejected"])
                 for s in view.layers() if "rejected" in s.counters})
     return {"rejected": float(sum(per.values())), **per}
 

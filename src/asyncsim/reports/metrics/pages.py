@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.client_logs import from_log, in_window, log_trend, mean_or_nan
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats
 from asyncsim.sim.workload.logs.columns import ViewLog
 
 FAMILY = "pages"
@@ -44,7 +45,7 @@ def boundary_reveal(view: RunView) -> Values:
     out: Values = {}
     for name, reveal in log.reveals().items():
         stats = trend_stats(reveal[mask])
-        out.update({value_key("boundary_reveal", s, f"boundary:{name}"): stats[s]
+        out.update({str(ValueKey("boundary_reveal", tag=f"boundary:{name}", stat=s)): stats[s]
                     for s in BOUNDARY_STATS})
     return out
 

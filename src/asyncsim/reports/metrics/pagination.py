@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.client_logs import from_log, log_trend, mean_or_nan, window_columns
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats, value_key
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats
 from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
 FAMILY = "pagination"
@@ -58,6 +59,6 @@ def page_latency(view: RunView) -> Values:
     out: Values = {}
     for depth in np.unique(columns["depth"]):
         stats = trend_stats(columns["latency_s"][columns["depth"] == depth])
-        out.update({value_key("page_latency", s, f"page:{int(depth)}"): stats[s]
+        out.update({str(ValueKey("page_latency", tag=f"page:{int(depth)}", stat=s)): stats[s]
                     for s in DEPTH_STATS})
     return out

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from asyncsim.reports.metrics.registry import RunView, Values, metric, value_key
+from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 
 TRANSITIONS = {"trip": "trips", "reopen": "reopens", "half_open": "half_opens",
@@ -32,7 +33,7 @@ def breaker_open_time(view: RunView) -> Values:
     breakers = _breakers(view)
     if not breakers:
         return {}
-    values = {value_key("breaker_open_time", tag=f"layer:{key}"):
+    values = {str(ValueKey("breaker_open_time", tag=f"layer:{key}")):
               _ratio(c.get("open_us", 0.0), c.get("measured_us", 0.0))
               for key, c in breakers.items()}
     total_open = sum(c.get("open_us", 0.0) for c in breakers.values())
@@ -48,7 +49,7 @@ def breaker_transitions(view: RunView) -> Values:
     breakers = _breakers(view)
     if not breakers:
         return {}
-    per = {value_key("breaker_transitions", tag=f"kind:{kind}"):
+    per = {str(ValueKey("breaker_transitions", tag=f"kind:{kind}")):
            float(sum(c.get(counter, 0.0) for c in breakers.values()))
            for kind, counter in TRANSITIONS.items()}
     return {"breaker_transitions": float(sum(per.values())), **per}
@@ -61,7 +62,7 @@ def short_circuited(view: RunView) -> Values:
     breakers = _breakers(view)
     if not breakers:
         return {}
-    per = {value_key("short_circuited", tag=f"layer:{key}"): float(c.get("short_circuited", 0))
+    per = {str(ValueKey("short_circuited", tag=f"layer:{key}")): float(c.get("short_circuited", 0))
            for key, c in breakers.items()}
     return {"short_circuited": float(sum(per.values())), **per}
 

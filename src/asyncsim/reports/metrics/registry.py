@@ -18,12 +18,14 @@ from typing import Literal
 
 import numpy as np
 
+from asyncsim.lang.thresholds import TREND_STATS
+from asyncsim.lang.value_key import ValueKey
 from asyncsim.sim.outcome import Source, Status
 from asyncsim.sim.simulation import LayerStats, RunResult
 
 Kind = Literal["trend", "rate", "counter", "gauge"]
 Better = Literal["lower", "higher", "none"]
-TREND_STATS = ("avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)")
+
 Values = dict[str, float]
 
 
@@ -134,13 +136,7 @@ def trend_stats(values: np.ndarray, extra_percentiles: Iterable[float] = ()) -> 
 
 def trend(name: str, values: np.ndarray) -> Values:
     """The trend ``name`` of a sample: ``name.avg``, ``name.p(99)``... (NaN when empty)."""
-    return {value_key(name, s): v for s, v in trend_stats(values).items()}
-
-
-def value_key(name: str, stat: str | None = None, tag: str | None = None) -> str:
-    """The flat key of one value: ``latency.p(99)``, ``backend_calls{backend:api}``."""
-    key = name if tag is None else f"{name}{{{tag}}}"
-    return key if stat is None else f"{key}.{stat}"
+    return {str(ValueKey(name, stat=s)): v for s, v in trend_stats(values).items()}
 
 
 def metrics_markdown() -> str:

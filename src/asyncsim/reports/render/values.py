@@ -10,9 +10,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from asyncsim.lang.thresholds import TREND_STATS
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.catalog import REGISTRY
-from asyncsim.reports.metrics.registry import TREND_STATS
 
 
 def format_value(value: float | None, unit: str) -> str:
