@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from asyncsim.calibrate.errors import CalibrationError
 from asyncsim.calibrate.har import read_har
@@ -45,7 +45,7 @@ def test_the_generated_scenario_validates_and_is_the_committed_example(
     scenario.write_text(generated.yaml)
     done = _asyncsim("validate", str(scenario))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert yaml.safe_load(generated.yaml) == generated.tree
+    assert YAML(typ="safe").load(generated.yaml) == generated.tree
     assert har.with_suffix(".yaml").read_text() == generated.yaml
 
 

@@ -171,7 +171,8 @@ def _yaml(tree: dict[str, Any], recording: PageRecording, backend_notes: dict[st
         "seed: 1",
         "duration: 2m",
         "",
-        f"backends:                 # one per {group}; {WORKERS} workers, so views never queue (one recorded view says nothing about capacity)",
+        f"backends:                 # one per {group}; {WORKERS} workers, so views never queue",
+        "                          # (one recorded view says nothing about capacity)",
     ]
     for name, backend in tree["backends"].items():
         lines.append(f"  {name}: {flow(backend)}")

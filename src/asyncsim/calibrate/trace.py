@@ -67,7 +67,10 @@ class Trace:
         copies = max(1, math.ceil(until_s / period))
         times = np.concatenate([self.times + i * period for i in range(copies)])
         keep = times < until_s
-        tile = (lambda a: np.tile(a, copies)[keep])
+
+        def tile(values: np.ndarray) -> np.ndarray:
+            return np.tile(values, copies)[keep]
+
         return replace(self, times=times[keep], keys=tile(self.keys),
                        clients=None if self.clients is None else tile(self.clients))
 
