@@ -58,6 +58,15 @@ def test_looping_repeats_keys_one_gap_after_the_end(tmp_path: Path) -> None:
     assert [trace.key_names[k] for k in trace.keys] == ["a", "b", "a"] * 2 + ["a"]
 
 
+def test_sort_true_sorts_stably_and_counts_the_moved_records(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("t,k\n1,a\n3,b\n2,c\n3,d\n")
+    trace = read_trace(path, time="t", key="k", sort=True)
+    assert trace.times.tolist() == [0, 1, 2, 2]
+    assert [trace.key_names[k] for k in trace.keys] == ["a", "c", "b", "d"]
+    assert trace.reordered == 2
+
+
 def test_iso_timestamps_and_parquet(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

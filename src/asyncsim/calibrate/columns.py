@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,15 +48,35 @@ def unit_scale(unit: str) -> float:
             from None
 
 
-def read_table(path: Path, names: Sequence[str]) -> Table:
-    """The named columns of ``path`` (Parquet by its suffix, else CSV with a header row)."""
+def read_table(path: Path, names: Sequence[str],
+               where: Mapping[str, str] | None = None) -> Table:
+    """The named columns of ``path`` (Parquet by its suffix, else CSV with a header row).
+
+    ``where`` keeps the records whose columns equal the given texts (case-insensitive:
+    ``{"strategy": "ttl", "measured": "true"}`` selects one strategy of a ``--raw``
+    requests file); kept records keep their own lines, so errors still point at the file.
+    """
     if not path.is_file():
         raise CalibrationError("no such file", str(path))
     if path.stat().st_size == 0:
         raise CalibrationError("the file is empty", str(path))
+    where = dict(where or {})
+    wanted = list(dict.fromkeys([*names, *where]))
     if path.suffix.lower() in (".parquet", ".pq"):
-        return _read_parquet(path, names)
-    return _read_csv(path, names)
+        table = _read_parquet(path, wanted)
+    else:
+        table = _read_csv(path, wanted)
+    return _selected(table, names, where) if where else table
+
+
+def _selected(table: Table, names: Sequence[str], where: dict[str, str]) -> Table:
+    keep = [i for i in range(len(table))
+            if all(str(table.columns[c][i]).lower() == v.lower() for c, v in where.items())]
+    if not keep:
+        shown = ", ".join(f"{c}={v}" for c, v in where.items())
+        raise CalibrationError(f"no records with {shown}", table.file)
+    return Table(table.file, {n: [table.columns[n][i] for i in keep] for n in names},
+                 None if table.lines is None else [table.lines[i] for i in keep])
 
 
 def _missing(path: Path, names: Sequence[str], present: Sequence[str]) -> CalibrationError:

@@ -20,7 +20,7 @@ fits its own data best, so it wins only when every parametric candidate is visib
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -107,10 +107,12 @@ def flow(value: Any) -> str:
     return str(value)
 
 
-def read_samples(path: Path, column: str, unit: str) -> np.ndarray:
-    """Durations in seconds from a CSV or Parquet column written in ``unit``."""
+def read_samples(path: Path, column: str, unit: str,
+                 where: Mapping[str, str] | None = None) -> np.ndarray:
+    """Durations in seconds from a CSV or Parquet column written in ``unit`` (of the
+    records matching ``where``, see :func:`~asyncsim.calibrate.columns.read_table`)."""
     scale = unit_scale(unit)
-    return numbers(read_table(path, [column]), column, "duration") * scale
+    return numbers(read_table(path, [column], where), column, "duration") * scale
 
 
 def fit_samples(samples_s: Sequence[float] | np.ndarray, source: str = "samples") -> FitResult:

@@ -13,12 +13,16 @@ Unsorted timestamps are refused, naming the first record that goes back in time:
 trace's order is part of what it records (which request came first at equal
 timestamps, which reads followed which write), and sorting it silently could change the
 hit rate being measured. Equal timestamps are kept in file order. Sort the file first
-(``sort -t, -k1 -n``) if its order does not matter.
+(``sort -t, -k1 -n``) if its order does not matter, or pass ``sort=True``: a stable sort
+by time, with the number of records that moved in ``Trace.reordered`` for the command to
+warn about. (An asyncsim ``--raw`` requests file is in completion order, so replaying it
+needs ``sort=True``.)
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +41,8 @@ class Trace:
     key_names: tuple[str, ...]
     clients: np.ndarray | None = None
     client_names: tuple[str, ...] | None = None
+    reordered: int = 0
+    """Records that were out of time order and moved by ``sort=True`` (0: none)."""
 
     def __len__(self) -> int:
         return len(self.times)
@@ -77,13 +83,16 @@ class Trace:
 
 def read_trace(path: Path, time: str, key: str, client: str | None = None, unit: str = "s",
                time_scale: float = 1.0, rate_scale: float = 1.0,
-               loop_until_s: float | None = None) -> Trace:
-    """A trace from a CSV or Parquet file (see the module doc for order and units)."""
+               loop_until_s: float | None = None,
+               where: Mapping[str, str] | None = None, sort: bool = False) -> Trace:
+    """A trace from a CSV or Parquet file (see the module doc for order and units);
+    ``where`` selects records (one strategy and replication of a ``--raw`` file)."""
     names = [time, key] + ([client] if client else [])
-    table = read_table(path, names)
+    table = read_table(path, names, where)
     times = _times(table, time, unit_scale(unit))
     backwards = np.flatnonzero(np.diff(times) < 0)
-    if len(backwards):
+    order = np.argsort(times, kind="stable") if sort and len(backwards) else None
+    if len(backwards) and order is None:
         i = int(backwards[0]) + 1
         raise CalibrationError(
             f"timestamps are not sorted: {table.columns[time][i]!r} comes before the previous "
@@ -91,7 +100,13 @@ def read_trace(path: Path, time: str, key: str, client: str | None = None, unit:
             table.file, **table.where(i))
     keys, key_names = _ids(table, key)
     clients, client_names = _ids(table, client) if client else (None, None)
-    trace = Trace(table.file, times - times[0], keys, key_names, clients, client_names)
+    reordered = 0
+    if order is not None:
+        reordered = int(np.count_nonzero(order != np.arange(len(order))))
+        times, keys = times[order], keys[order]
+        clients = None if clients is None else clients[order]
+    trace = Trace(table.file, times - times[0], keys, key_names, clients, client_names,
+                  reordered)
     if time_scale != 1.0 or rate_scale != 1.0:
         trace = trace.scaled(time_scale, rate_scale)
     return trace.looped(loop_until_s) if loop_until_s is not None else trace
