@@ -117,12 +117,14 @@ def read_samples(path: Path, column: str, unit: str,
 
 def fit_samples(samples_s: Sequence[float] | np.ndarray, source: str = "samples") -> FitResult:
     """Fit every candidate to durations in seconds and rank them (see the module doc)."""
-    x = np.sort(np.asarray(samples_s, dtype=float))
-    if len(x) < 2:
-        raise CalibrationError(f"{len(x)} sample(s): a fit needs at least 2", source)
-    if not np.isfinite(x).all() or (x < 0).any():
-        bad = int(np.flatnonzero(~np.isfinite(x) | (x < 0))[0])
-        raise CalibrationError("NaN, infinite or negative duration", source, record=bad)
+    given = np.asarray(samples_s, dtype=float)
+    if len(given) < 2:
+        raise CalibrationError(f"{len(given)} sample(s): a fit needs at least 2", source)
+    if not np.isfinite(given).all() or (given < 0).any():
+        bad = int(np.flatnonzero(~np.isfinite(given) | (given < 0))[0])
+        raise CalibrationError(f"duration {given[bad]!r} is NaN, infinite or negative", source,
+                               record=bad)
+    x = np.sort(given)
     positive = x[x > 0]
     note = ""
     if len(positive) < len(x):
@@ -141,10 +143,12 @@ def fit_samples(samples_s: Sequence[float] | np.ndarray, source: str = "samples"
     scored = [replace(c, distance=float(stats.kstest(x, c.cdf).statistic),
                       ad=None if c.family == "empirical" else _anderson_darling(x, c))
               for c in candidates]
-    return _ranked(source, len(x), "samples", scored, KS_CRITICAL / math.sqrt(len(x)))
+    return ranked_result(source, len(x), "samples", scored, KS_CRITICAL / math.sqrt(len(x)))
 
 
-def _ranked(source: str, n: int, kind: str, scored: list[f.Fitted], slack: float) -> FitResult:
+def ranked_result(source: str, n: int, kind: str, scored: list[f.Fitted],
+                  slack: float) -> FitResult:
+    """Rank by distance; the best is the simplest within ``slack`` of the smallest."""
     ranked = sorted(scored, key=lambda c: c.distance)
     usable = [c for c in ranked if c.snippet is not None and math.isfinite(c.distance)]
     if not usable:

@@ -23,7 +23,7 @@ from scipy import optimize, stats
 from asyncsim.calibrate import families as f
 from asyncsim.calibrate.columns import numbers, read_table, unit_scale
 from asyncsim.calibrate.errors import CalibrationError
-from asyncsim.calibrate.fit import FitResult, _ranked
+from asyncsim.calibrate.fit import KS_CRITICAL, FitResult, ranked_result
 
 Family = Callable[[np.ndarray], f.Fitted]
 """Fitted candidate from unconstrained parameters (logs of the positive ones)."""
@@ -90,10 +90,8 @@ def fit_buckets(le_s: Sequence[float] | np.ndarray, cumulative: Sequence[float] 
                             note="linear inside buckets, capped at the last finite bound")
     gap = float(np.max(np.abs(empirical.cdf(finite) - observed)))
     scored.append(replace(empirical, distance=gap))
-    return _ranked(source, int(total), "buckets", scored, KS_SLACK / math.sqrt(total))
-
-
-KS_SLACK = 1.36
+    return ranked_result(source, int(total), "buckets", scored,
+                         KS_CRITICAL / math.sqrt(total))
 
 
 def _check_buckets(bounds: np.ndarray, cum: np.ndarray, source: str) -> None:
@@ -190,7 +188,12 @@ def fit_percentiles(percentiles: Mapping[float, float],
         fitted = family(_minimise(sq, guesses[name]))
         error = float(np.max(np.abs(fitted.ppf(qs) / xs - 1)))
         scored.append(replace(fitted, distance=error))
-    return _ranked(source, len(qs), "percentiles", scored, 0.01)
+    return ranked_result(source, len(qs), "percentiles", scored, PERCENTILE_SLACK)
+
+
+PERCENTILE_SLACK = 0.01
+"""Fits whose worst percentile is within 1% of the best fit's count as equally good (a
+percentile read off a dashboard is rarely more precise), and the simplest one wins."""
 
 
 def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:

@@ -128,16 +128,17 @@ def parse_har(tree: Any, source: str) -> PageRecording:
         raise CalibrationError("the HAR has no entries (no requests were recorded)", source)
     creator = log.get("creator", {}) if isinstance(log.get("creator"), dict) else {}
     browser = str(creator.get("name", "unknown"))
+    browser = {"WebInspector": "Chrome"}.get(browser, browser)  # Chrome's DevTools name
     pages = log.get("pages") or []
     page = pages[0] if pages and isinstance(pages[0], dict) else {}
-    if page.get("id") is not None:
-        entries = [e for e in entries if not isinstance(e, dict)
-                   or e.get("pageref") in (None, page["id"])]
-    starts = [_time(_get(e, "startedDateTime", f"entry {i}", source, i), source, i)
-              for i, e in enumerate(entries)]
+    numbered = [(i, e) for i, e in enumerate(entries)
+                if page.get("id") is None or not isinstance(e, dict)
+                or e.get("pageref") in (None, page["id"])]
+    starts = {i: _time(_get(e, "startedDateTime", f"entry {i}", source, i), source, i)
+              for i, e in numbered}
     origin = _time(page["startedDateTime"], source, None) if "startedDateTime" in page \
-        else min(starts)
-    requests = [_request(i, e, starts[i] - origin, source) for i, e in enumerate(entries)]
+        else min(starts.values())
+    requests = [_request(i, e, starts[i] - origin, source) for i, e in numbered]
     requests.sort(key=lambda r: (r.start, r.index))
     _name(requests)
     on_load = (page.get("pageTimings") or {}).get("onLoad")
