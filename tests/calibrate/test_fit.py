@@ -182,3 +182,32 @@ def test_bad_buckets_and_percentiles() -> None:
         fit_percentiles({0.5: 0.1})
     with pytest.raises(CalibrationError, match="not a percentile"):
         parse_percentiles(["median=3ms"])
+
+
+def test_every_snippet_is_valid_scenario_language(tmp_path: Path) -> None:
+    """The snippets go into scenarios as they are: each candidate's, as a backend's
+    latency, must pass ``asyncsim validate``."""
+    import os
+    import subprocess
+    import sys
+
+    from asyncsim.calibrate.fit import flow
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.lognormal(math.log(0.002), 0.3, 300),
+                        rng.lognormal(math.log(0.120), 0.4, 700)])
+    result = fit_samples(x)
+    backends = "\n".join(f"  {c.family}: {{latency: {flow(c.snippet)}}}"
+                         for c in result.ranked if c.snippet is not None)
+    resources = "\n".join(f"      {c.family}: {{backend: {c.family}}}"
+                          for c in result.ranked if c.snippet is not None)
+    scenario = tmp_path / "snippets.yaml"
+    scenario.write_text(f"version: 1\nname: snippets\nduration: 1m\nbackends:\n{backends}\n"
+                        f"workload:\n  arrivals: {{poisson: 1/s}}\n  pages:\n    resources:\n"
+                        f"{resources}\n")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    done = subprocess.run([sys.executable, "-m", "asyncsim", "validate", str(scenario)],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": src})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(result.ranked) == 5
