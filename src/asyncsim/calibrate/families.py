@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 from scipy import stats
 
-from asyncsim.scenarios.units import format_duration
+from asyncsim.lang.units import format_duration
 
 Z99 = float(stats.norm.ppf(0.99))
 Snippet = dict[str, Any]
