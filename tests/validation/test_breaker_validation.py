@@ -1,4 +1,4 @@
-"""The consecutive-failure breaker against its renewal formulas (validation.md, 'Extra').
+"""The consecutive-failure breaker against its renewal formulas (docs/validation.md, 'Extra').
 
 Model: Poisson(λ) requests; each backend call fails independently with probability p;
 the breaker trips after k consecutive failures, stays open O seconds refusing requests,

@@ -1,4 +1,4 @@
-"""A bulkhead is an M/M/c/K system (validation.md §4): blocking and admitted latency.
+"""A bulkhead is an M/M/c/K system (docs/validation.md §4): blocking and admitted latency.
 
 A bulkhead with ``max_concurrent: c``, ``max_queue: K - c`` and no wait limit, in front of
 a backend with many more workers than c (so the backend never queues), with Poisson

@@ -1,5 +1,5 @@
-"""TTL and capacity-limited caches against validation.md cases 5 and 6, within 4 batch-means
-standard errors (plus validation.md's 0.002 absolute allowance for the Che and FIFO/RANDOM
+"""TTL and capacity-limited caches against docs/validation.md cases 5 and 6, within 4 batch-means
+standard errors (plus docs/validation.md's 0.002 absolute allowance for the Che and FIFO/RANDOM
 approximations at N = 10,000).
 
 Fetch time is 0 (``latency: 0s``), as the formulas assume: a miss inserts at once. Run

@@ -1,4 +1,4 @@
-"""In-flight deduplication against validation.md case 9, within 4 batch-means SE.
+"""In-flight deduplication against docs/validation.md case 9, within 4 batch-means SE.
 
 One key, Poisson(10/s) requests, fetch time D with E[D] = 0.2 s, deterministic and
 exponential; no caching after completion. N1 is at most 1.4e5 requests (mean latency,

@@ -5,7 +5,7 @@ n resources on n backends with Exp(rate) latencies and workers to spare (no queu
   E = H_n / rate (harmonic number), Var = sum_{k=1..n} 1/(k rate)^2;
 - one boundary per resource: ttfc = min of n exponentials, E = 1 / (n rate);
 - sequential loading: ttac = sum of n exponentials, E = n / rate.
-Run length (validation.md §0): sd(max of 4 at rate 10/s) = 0.119 s around 0.208 s, so
+Run length (docs/validation.md §0): sd(max of 4 at rate 10/s) = 0.119 s around 0.208 s, so
 ±1 % at 95 % needs N1 = (1.96 * 0.119 / 0.00208)^2 ≈ 12,600 views; we run 20,000 and
 assert within 4 batch-means standard errors.
 """

@@ -1,4 +1,4 @@
-"""Offset pagination under head inserts against validation.md case 14; cursor shows none.
+"""Offset pagination under head inserts against docs/validation.md case 14; cursor shows none.
 
 One reader at a time (a closed workload of one user), so walks see disjoint stretches of
 the insert process and are independent, as the case assumes. Reads are snapshots at the

@@ -1,4 +1,4 @@
-"""Polling and push staleness against validation.md case 10.
+"""Polling and push staleness against docs/validation.md case 10.
 
 Source: each key changes at Poisson(u); a view polls it every P (or gets every change
 pushed after δ); the observer looks at a uniformly random (visible) time. The simulation

@@ -1,6 +1,6 @@
-"""Queueing theory checks (validation.md cases 1-4), 4 standard errors by batch means.
+"""Queueing theory checks (docs/validation.md cases 1-4), 4 standard errors by batch means.
 
-Run lengths follow validation.md's CI suggestions: rho=0.5 for M/M/1 (N1 of E[W] is
+Run lengths follow docs/validation.md's CI suggestions: rho=0.5 for M/M/1 (N1 of E[W] is
 4e5; with 3e5 requests the 4-SE band is about ±2.3%), rho=0.75 for M/M/c, rho=0.5 for M/D/1.
 """
 
@@ -17,7 +17,7 @@ from tests.validation.queueing import batch_quantile_se, run_queue
 
 
 def _variance_from_n1(n1: float, true_value: float) -> float:
-    """The asymptotic per-request variance implied by validation.md's N1 (±1% at 95%)."""
+    """The asymptotic per-request variance implied by docs/validation.md's N1 (±1% at 95%)."""
     return n1 * (0.01 * true_value) ** 2 / 1.96**2
 
 

@@ -1,4 +1,4 @@
-"""Retries, timeouts and hedging against theory (validation.md cases 7 and 8), 4 standard
+"""Retries, timeouts and hedging against theory (docs/validation.md cases 7 and 8), 4 standard
 errors by batch means.
 
 Every case has no queueing (a backend with more workers than can ever be busy), so attempt
@@ -170,7 +170,7 @@ def test_hedging_on_exponential_latency(delay_s: float) -> None:
 
 
 def test_hedging_after_the_observed_p95_on_lognormal_latency() -> None:
-    """validation.md case 8(c): d = p95 = 259.01 ms gives E[L] = 76.495 ms, 1.05 requests.
+    """docs/validation.md case 8(c): d = p95 = 259.01 ms gives E[L] = 76.495 ms, 1.05 requests.
     The layer estimates p95 from its last 20,000 latencies, so d carries ~1% noise; its
     effect on E[L] is second order (dE[L]/dd is small near the tail)."""
     median, sigma = 0.050, 1.0

@@ -1,4 +1,4 @@
-"""Stale-while-revalidate against validation.md case 11, within 4 batch-means SE.
+"""Stale-while-revalidate against docs/validation.md case 11, within 4 batch-means SE.
 
 One key, Poisson(λ) requests, fresh for S after a fetch completes, deterministic fetch D,
 stale window W after S (``stale_for: S+W``; W = ∞ is ``stale_for: inf``; W = 0 is a TTL

@@ -1,4 +1,4 @@
-"""The reference formulas in theory.py reproduce the worked numbers of validation.md.
+"""The reference formulas in theory.py reproduce the worked numbers of docs/validation.md.
 
 Expected values are written exactly as printed in the spec; `near` turns the printed digits
 into the tolerance (half a unit in the last printed place), so a test fails only if the

@@ -1,6 +1,6 @@
 """Closed-form reference results for validating asyncsim against theory.
 
-Every formula follows /work/shared/reference/validation.md (the spec); section numbers
+Every formula follows docs/validation.md (the spec); section numbers
 below refer to it. Times are in seconds and rates are per second, unless a docstring says
 "in requests" (the cache formulas of case 6). All results are steady-state values.
 """
@@ -660,14 +660,15 @@ def push_p_stale(u: float, delta: float) -> float:
 
 def push_versions_behind(u: float, delta: float) -> float:
     """Push with constant delay δ: mean versions not yet delivered, uδ (Little's law: changes
-    arrive at rate u and each waits δ). Derived here; not in validation.md."""
+    arrive at rate u and each waits δ). Derived here; not in docs/validation.md."""
     return u * delta
 
 
 def push_mean_staleness(u: float, delta: float) -> float:
     """Push with constant delay δ: mean time since the shown value became outdated (0 if
     fresh) = δ − P_stale/u. At a random time the shown value is outdated by s or more iff a
-    change fell in (t−δ, t−s]: ∫₀^δ (1 − e^{−u(δ−s)}) ds. Derived here; not in validation.md."""
+    change fell in (t−δ, t−s]: ∫₀^δ (1 − e^{−u(δ−s)}) ds. Derived here; not in
+    docs/validation.md."""
     return delta - push_p_stale(u, delta) / u
 
 

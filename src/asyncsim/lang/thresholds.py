@@ -9,7 +9,7 @@ rate is per second (``50/s``, ``3000/min`` or a bare number).
 
 Unlike k6, an unknown metric or tag is an error, never a threshold that silently passes
 (grafana/k6#1526). A threshold without a ``strategy`` tag applies to each strategy
-separately. Evaluation against a summary lives with the reports (reports/thresholds.py).
+separately. Evaluation against a summary lives with the reports (reports/gates/thresholds.py).
 
 The metrics are a vocabulary passed in (a mapping of name to :class:`MetricInfo`), not a
 registry imported here: scenarios validate their thresholds with this grammar and must not

@@ -31,6 +31,7 @@ from asyncsim.scenarios.items.layers.bulkhead import BulkheadConfig
 from asyncsim.scenarios.items.layers.cache import CacheConfig
 from asyncsim.scenarios.items.layers.deadline import DeadlineConfig
 from asyncsim.scenarios.items.layers.dedup import DedupConfig
+from asyncsim.scenarios.items.layers.delay import DelayConfig
 from asyncsim.scenarios.items.layers.fallback import FallbackConfig
 from asyncsim.scenarios.items.layers.hedge import HedgeConfig
 from asyncsim.scenarios.items.layers.ratelimit import RateLimitConfig
@@ -54,6 +55,8 @@ class LayerItem(OneOf):
     deadline: DeadlineConfig | None = None
     retry: RetryConfig | None = None
     hedge: HedgeConfig | None = None
+    delay: DelayConfig | None = Field(
+        default=None, description="calls wait this long on the way (a network round trip)")
     page_load: PageLoadConfig | None = Field(
         default=None, description="how pages load: mode and Suspense boundaries")
     prefetch: PrefetchConfig | None = Field(

@@ -63,6 +63,8 @@ class Bench:
                                 client=client)
         self.layer: Any = spec.build(self.ctx, self.backend)
         self.outcomes: list[Outcome] = []
+        self.ended_at: list[float] = []
+        """When each timed call (:meth:`at`) ended, in the order they ended."""
         self._ids = 0
 
     def request(self, key: int = 0, client: int = 0) -> Request:
@@ -91,6 +93,7 @@ class Bench:
         layer: Layer = self.layer
         outcome: Outcome = yield from layer.call(self.request(key))
         self.outcomes.append(outcome)
+        self.ended_at.append(self.env.now)
 
     def advance_to(self, t: float) -> None:
         self.env.run(until=t)

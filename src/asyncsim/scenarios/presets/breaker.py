@@ -1,6 +1,6 @@
 """Presets of breakers, bulkheads and rate limiters: the libraries' documented defaults.
 
-Every number below is copied from /work/shared/reference/library-defaults.md (the section
+Every number below is copied from docs/library-defaults.md (the section
 is cited per preset), in the units of the scenario fields: seconds for durations,
 percent for rates. A preset fills the fields a scenario does not set; fields written in
 the scenario win (``- breaker: {preset: resilience4j, open_for: 10s}``).

@@ -3,7 +3,7 @@
 A preset is a named set of defaults for the fields of ``- cache:``; any field written next
 to it overrides the preset's value (``{preset: tanstack-query-v5, fresh_for: 10s}``). Values
 are in the units of the validated fields (seconds). Every entry cites the section of
-/work/shared/reference/library-defaults.md it reproduces.
+docs/library-defaults.md it reproduces.
 
 How library notions map onto the cache's fields:
 

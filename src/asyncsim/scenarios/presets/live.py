@@ -3,7 +3,7 @@ optimistic-update behaviour as defaults for the ``polling``, ``focus`` and ``mut
 strategy items.
 
 As with cache presets, a field written next to ``preset`` overrides the preset's value.
-Every entry cites the section of /work/shared/reference/library-defaults.md it reproduces.
+Every entry cites the section of docs/library-defaults.md it reproduces.
 A preset never sets a polling interval: both libraries poll only when one is given
 (TanStack ``refetchInterval`` defaults to false, SWR ``refreshInterval`` to 0).
 

@@ -10,7 +10,7 @@ PaginationPreset = Literal["tanstack-query-v5", "swr-2"]
 
 
 PAGINATION_PRESETS: dict[str, dict[str, Any]] = {
-    # library-defaults.md §1.2: infinite queries refetch all cached pages sequentially from
+    # docs/library-defaults.md §1.2: infinite queries refetch all cached pages sequentially from
     # the first page (maxPages null by default).
     "tanstack-query-v5": {"refetch": "all"},
     # §1.3: useSWRInfinite revalidateFirstPage=true, revalidateAll=false, parallel=false:

@@ -8,7 +8,7 @@ PrefetchPreset = Literal["solid-router", "tanstack-router", "unpoly", "lesson"]
 
 
 PREFETCH_PRESETS: dict[str, dict[str, Any]] = {
-    # library-defaults.md §1.1 and §1.12: Solid Router starts preloadRoute 20 ms after
+    # docs/library-defaults.md §1.1 and §1.12: Solid Router starts preloadRoute 20 ms after
     # mousemove (src/data/events.ts); its query() reuses an entry < PRELOAD_TIMEOUT = 5000 ms.
     "solid-router": {"on": "hover", "delay": 0.020, "keep": "ttl", "ttl": 5.0},
     # §1.12: TanStack Router defaultPreloadDelay ?? 50 ms; defaultPreloadStaleTime 30 s.

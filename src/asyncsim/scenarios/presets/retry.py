@@ -1,6 +1,6 @@
 """Retry presets: real libraries' default retry policies, as scenario fields.
 
-Every value comes from /work/shared/reference/library-defaults.md (sections cited per
+Every value comes from docs/library-defaults.md (sections cited per
 entry) and is written the way a scenario would write it, so a preset goes through the same
 validation as hand-written fields; explicit fields in the scenario override the preset's.
 
@@ -19,7 +19,7 @@ RetryPresetName = Literal["tanstack-query-v5", "swr-2", "apollo-retrylink", "res
 
 
 GRPC_MAX_ATTEMPTS = 5
-"""gRFC A6: maxAttempts above 5 are treated as 5 (library-defaults.md §1.7)."""
+"""gRFC A6: maxAttempts above 5 are treated as 5 (docs/library-defaults.md §1.7)."""
 
 
 GRPC_REQUIRED = ("max_attempts", "base", "multiplier", "cap")

@@ -6,9 +6,9 @@ otherwise; a waiting call that gets no slot within ``max_wait_s`` is rejected to
 Rejections return ``Status.REJECTED`` and count in ``counters["rejected"]``.
 
 With ``max_wait_s = inf`` and ``max_queue = K - c`` in front of a backend with enough
-workers, the layer is the M/M/c/K system of validation.md §4 (Erlang B when K = c).
+workers, the layer is the M/M/c/K system of docs/validation.md §4 (Erlang B when K = c).
 resilience4j's semaphore bulkhead is (25, wait 0); Polly v8's ConcurrencyLimiter is
-(1000, queue 0) (library-defaults.md §1.5, §1.6).
+(1000, queue 0) (docs/library-defaults.md §1.5, §1.6).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a user sees for one key, and exact time integrals of how outdated it was.
 
-Why integrate rather than sample: the quantities case 10 of validation.md asks for (share of
+Why integrate rather than sample: the quantities case 10 of docs/validation.md asks for (share of
 time a displayed value is stale, mean age, mean versions behind) are time averages. Between
 two events (a new value shown, the tab shown or hidden) the displayed version is fixed and
 the key's change times are known, so each integral over the segment has a closed form, like

@@ -1,6 +1,6 @@
 """Revalidation on focus and on reconnect: refetch when the tab is shown or comes back online.
 
-TanStack Query (library-defaults.md §1.2) refetches on focus and on reconnect if the data is
+TanStack Query (docs/library-defaults.md §1.2) refetches on focus and on reconnect if the data is
 stale (older than ``stale_time`` since it was fetched; staleTime 0 by default, so always),
 with no throttle; the refetch joins a fetch in flight. SWR (§1.3) revalidates only while
 the tab is "active" (visible and online) and throttles focus revalidations per view: one is

@@ -1,6 +1,6 @@
 """Polling: each view refetches its key on a timer.
 
-Two timer semantics (library-defaults.md §1.2, §1.3):
+Two timer semantics (docs/library-defaults.md §1.2, §1.3):
 
 - ``fixed_rate`` (TanStack Query ``refetchInterval``): ticks every ``interval`` from the
   view's mount, whatever the fetches do; a tick while a fetch is in flight joins it.

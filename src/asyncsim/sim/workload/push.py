@@ -2,7 +2,7 @@
 
 One channel per (user, key), shared by the user's views of that key and reference-counted:
 it opens with the first view that subscribes and closes when the last one leaves (Solid
-Router's ``liveQuery`` and SWR's ``useSWRSubscription``, library-defaults.md §1.1, §1.3).
+Router's ``liveQuery`` and SWR's ``useSWRSubscription``, docs/library-defaults.md §1.1, §1.3).
 A per-key hub follows the key's changes (background changes on their own schedule, writes
 as they commit) and sends each one down every connected channel.
 

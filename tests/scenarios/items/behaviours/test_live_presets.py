@@ -1,4 +1,4 @@
-"""Live presets: each one's values as library-defaults.md documents them, and the documented
+"""Live presets: each one's values as docs/library-defaults.md documents them, and the documented
 behaviour shown by a run (SWR polling stays quiet after an error until a focus)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Breaker, bulkhead, rate-limit and fallback layers as written in a scenario: presets
-exactly as library-defaults.md, overrides, and every bad setting located in the file."""
+exactly as docs/library-defaults.md, overrides, and every bad setting located in the file."""
 
 from __future__ import annotations
 

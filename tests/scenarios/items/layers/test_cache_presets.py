@@ -1,4 +1,4 @@
-"""Presets: the field values of each (checked against library-defaults.md by hand, cited in
+"""Presets: the field values of each (checked against docs/library-defaults.md by hand, cited in
 scenarios/presets/cache.py) and each library's documented behaviour, shown on a scenario.
 
 The behaviour scenarios use one key, evenly spaced requests and a constant 100 ms fetch,

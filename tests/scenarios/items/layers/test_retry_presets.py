@@ -1,4 +1,4 @@
-"""Retry presets against library-defaults.md §1-2: each preset's delay sequence, fed fixed
+"""Retry presets against docs/library-defaults.md §1-2: each preset's delay sequence, fed fixed
 uniforms, equals the library's formula written out here in the library's own indexing."""
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def test_explicit_fields_override_the_preset() -> None:
 
 
 def test_polly_decorrelated_medians_match_the_documented_monte_carlo() -> None:
-    """library-defaults.md §1.6: with Delay = 2 s the per-delay medians are about
+    """docs/library-defaults.md §1.6: with Delay = 2 s the per-delay medians are about
     1.8, 2.3, 4.0, 8.1, 15.9 s (the author's Monte Carlo of the formula)."""
     spec = spec_of({"max_attempts": 6, "backoff": "polly-decorrelated", "base": "2s"})
     rng = np.random.default_rng(6)

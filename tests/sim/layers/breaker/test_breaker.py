@@ -1,4 +1,4 @@
-"""The breaker state machine, and each preset's trip behaviour (library-defaults.md §1.5,
+"""The breaker state machine, and each preset's trip behaviour (docs/library-defaults.md §1.5,
 §1.6, §1.9, §1.11, §3), driven call by call against a scripted backend."""
 
 from __future__ import annotations

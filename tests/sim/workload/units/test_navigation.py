@@ -74,7 +74,7 @@ def test_hovers_that_never_click_waste_every_prefetch_and_each_costs_one_backend
 
 
 @pytest.mark.parametrize(("preset", "delay_s", "keep", "ttl_s"), [
-    ("solid-router", 0.020, "ttl", 5.0),      # library-defaults.md §1.1, §1.12
+    ("solid-router", 0.020, "ttl", 5.0),      # docs/library-defaults.md §1.1, §1.12
     ("tanstack-router", 0.050, "ttl", 30.0),  # §1.12
     ("unpoly", 0.090, "cache", float("inf")),  # §1.12
     ("lesson", 0.200, "once", float("inf")),  # §1.12, the tutorial's knob

@@ -25,7 +25,7 @@ class PushConfig(Model):
     reconnect_base: Duration = Field(
         default=0.5, gt=0, description="reconnect attempt k waits min(reconnect_cap, "
                                        "reconnect_base·2^k) (default 500ms, cap 10s: Solid "
-                                       "Router liveQuery, library-defaults.md §1.1)")
+                                       "Router liveQuery, docs/library-defaults.md §1.1)")
     reconnect_cap: Duration = Field(default=10.0, gt=0,
                                     description="the longest wait between reconnect attempts")
     resync: bool = Field(default=True, description="fetch the key after reconnecting, to "

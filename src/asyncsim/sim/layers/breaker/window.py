@@ -1,6 +1,6 @@
 """The statistics a circuit breaker trips on: sliding windows of call outcomes.
 
-Two windows, as resilience4j names them (library-defaults.md §1.5):
+Two windows, as resilience4j names them (docs/library-defaults.md §1.5):
 
 * :class:`CountWindow`: the last N outcomes in a ring (COUNT_BASED);
 * :class:`TimeWindow`: outcomes in ``buckets`` equal time slices covering ``window_s``,

@@ -7,7 +7,7 @@ Ages count from when the fetch that filled an entry *completed*. A served entry 
 - **stale** while younger than ``stale_for_s``: returned at once, and one background
   revalidation of the key starts unless one is already in flight. While it is in flight,
   the entry keeps being served stale even past ``stale_for_s`` (the cache already decided
-  to refresh it; this is also the model of validation.md case 11);
+  to refresh it; this is also the model of docs/validation.md case 11);
 - otherwise a **miss**: the request waits for a fetch of its own (or, with ``coalesce``,
   joins the one in flight for the key).
 
@@ -18,7 +18,7 @@ removed then by a timer (sim/layers/cache/expiry.py), so ``entries`` (the gauge 
 ``cache_size``) counts what the cache really holds. A hit returns without yielding, so it
 costs no SimPy event; only misses, revalidations and expiries touch the engine.
 
-XFetch (Vattani, Chierichetti, Lowenstein 2015; library-defaults.md §1.13): a fresh hit
+XFetch (Vattani, Chierichetti, Lowenstein 2015; docs/library-defaults.md §1.13): a fresh hit
 refreshes early, as a miss of its own while everyone else keeps hitting, when
 ``now + delta·beta·E >= fresh end``, with E ~ Exp(1) (= −ln U) and delta the duration of
 the fetch that filled the entry.

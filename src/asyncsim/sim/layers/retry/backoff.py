@@ -5,7 +5,7 @@ Why pure functions of (n, u, state): the same formula then serves the simulator 
 named random stream) and the tests (fed fixed uniforms), so a preset's delay sequence can
 be checked against its library's documented formula without running a simulation.
 
-Conventions (the libraries disagree, see library-defaults.md §2, so we fix one):
+Conventions (the libraries disagree, see docs/library-defaults.md §2, so we fix one):
 
 * ``n`` is the 1-based retry number: ``n = 1`` is the wait before the second attempt.
 * A *ceiling* ``c(n)`` is computed first and capped; jitter then spreads it:

@@ -3,7 +3,7 @@
 Why a separate module: the three mechanisms real systems use bound retry *load* in
 different ways, and a retry storm is exactly the case where that difference shows.
 
-* :class:`RateBudget`: Finagle's ``RetryBudget`` (library-defaults.md §1.9): a leaky token
+* :class:`RateBudget`: Finagle's ``RetryBudget`` (docs/library-defaults.md §1.9): a leaky token
   bucket. Each request deposits 1, each retry withdraws ``1/fraction``; deposits and
   withdrawals expire after ``ttl``; a constant reserve of ``min_per_s·ttl`` retries' worth
   of tokens lets a quiet client retry at all. Over any ``ttl`` window:
