@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from asyncsim.scenarios.models import (
     ArrivalsConfig,
@@ -39,9 +40,17 @@ def simulation_spec(scenario: Scenario) -> SimulationSpec:
 
 
 def strategy_specs(scenario: Scenario) -> list[StrategySpec]:
-    return [StrategySpec(name, tuple(item.to_spec() for item in items if not item.is_behaviour),
-                         tuple(item.to_behaviour() for item in items if item.is_behaviour))
-            for name, items in scenario.strategies.items()]
+    """Each strategy's layers and behaviours; a strategy with ``system`` items also gets the
+    backends and workload of its changed scenario."""
+    specs = []
+    for name, items in scenario.strategies.items():
+        spec = StrategySpec(name, tuple(item.to_spec() for item in items if item.is_layer),
+                            tuple(item.to_behaviour() for item in items if item.is_behaviour))
+        if any(item.kind == "system" for item in items):
+            system = simulation_spec(scenario.system_of(name))
+            spec = replace(spec, backends=system.backends, workload=system.workload)
+        specs.append(spec)
+    return specs
 
 
 def written_backends(cfg: WorkloadConfig) -> set[str]:

@@ -15,7 +15,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -39,11 +39,19 @@ SERIES_BINS = 200
 class StrategySpec:
     """Layers wrap every request; behaviours tell the workload how to ask (page loading
     mode, prefetching, pagination, keeping live views fresh), read through
-    ``WorkloadContext.behaviour``."""
+    ``WorkloadContext.behaviour``.
+
+    ``backends`` and ``workload``, when set, replace the spec's for this strategy only (a
+    strategy that changes the system: more workers, a queue limit, another arrival rate).
+    The random streams depend on the seed, the replication and the names only, so such a
+    strategy keeps common random numbers with the others.
+    """
 
     name: str
     layers: tuple[LayerSpec, ...] = ()
     behaviours: tuple[object, ...] = ()
+    backends: tuple[BackendSpec, ...] | None = None
+    workload: Workload | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,10 @@ class RunResult:
 
 class Simulation:
     def __init__(self, spec: SimulationSpec, strategy: StrategySpec, replication: int) -> None:
+        if strategy.backends is not None:
+            spec = replace(spec, backends=strategy.backends)
+        if strategy.workload is not None:
+            spec = replace(spec, workload=strategy.workload)
         self.spec = spec
         self.strategy = strategy
         self.replication = replication

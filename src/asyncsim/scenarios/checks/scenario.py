@@ -11,6 +11,7 @@ from __future__ import annotations
 from asyncsim.scenarios.base import KEY, Loc, Problems
 from asyncsim.scenarios.build import arrival_spec
 from asyncsim.scenarios.checks.live import live_problems, live_targets
+from asyncsim.scenarios.checks.system import system_problems
 from asyncsim.scenarios.checks.workload import named_backends, strategy_problems, workload_problems
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.strategy import BEHAVIOUR_ITEMS
@@ -19,7 +20,14 @@ from asyncsim.sim.workload.load.arrivals import RateProfile
 
 def semantic_problems(scenario: Scenario) -> Problems:
     """Every contradiction of a validated scenario, each at the field to fix (thresholds
-    are checked where they are parsed: scenarios/thresholds.py)."""
+    are checked where they are parsed: scenarios/thresholds.py), and of each strategy's
+    changed system (checks/system.py)."""
+    problems = written_problems(scenario)
+    return problems + system_problems(scenario, written_problems, problems)
+
+
+def written_problems(scenario: Scenario) -> Problems:
+    """The contradictions of the scenario as written (strategies' ``system`` not applied)."""
     problems: list[tuple[Loc, str]] = []
     if scenario.warmup >= scenario.duration:
         problems.append((("warmup",), f"warmup ({scenario.warmup:g}s) must be shorter than "
