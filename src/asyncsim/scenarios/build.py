@@ -70,7 +70,9 @@ def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> Backen
         error_latency=cfg.errors.latency.to_sim() if cfg.errors.latency else None,
         faults=tuple(Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0)
                      for f in cfg.faults),
-        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data)
+        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data,
+        steps=tuple(step.to_sim() for step in cfg.calls),
+        after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking)
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:

@@ -21,6 +21,7 @@ from pydantic import (
 
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
+from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
@@ -81,6 +82,14 @@ class BackendConfig(Model):
         default=False, description="skip queued calls whose client deadline has passed")
     data: DataConfig | None = Field(
         default=None, description="data versions for staleness (default: values never change)")
+    calls: list[StepConfig] = Field(
+        default_factory=list, description="calls to other backends after its own work: "
+                                          "steps in order, each a call or parallel calls")
+    after: DistributionConfig | None = Field(
+        default=None, description="its own work after the calls (default: none)")
+    blocking: bool = Field(
+        default=True, description="hold the worker while downstream calls are in flight "
+                                  "(a thread pool); false: an event loop")
 
 
 class StageConfig(Model):

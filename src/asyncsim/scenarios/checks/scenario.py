@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from asyncsim.scenarios.base import KEY, Loc, Problems
 from asyncsim.scenarios.build import arrival_spec
+from asyncsim.scenarios.checks.graph import called_backends, graph_problems
 from asyncsim.scenarios.checks.live import live_problems, live_targets
 from asyncsim.scenarios.checks.system import system_problems
 from asyncsim.scenarios.checks.workload import named_backends, strategy_problems, workload_problems
@@ -38,7 +39,8 @@ def written_problems(scenario: Scenario) -> Problems:
         if target not in scenario.backends:
             problems.append((loc, f"unknown backend {target!r} "
                                   f"(allowed: {', '.join(sorted(scenario.backends))})"))
-    targeted = {target for _, target in named} | live_targets(workload)
+    targeted = {target for _, target in named} | live_targets(workload) \
+        | called_backends(scenario)
     if named and targeted <= set(scenario.backends):
         described = ", ".join(repr(t) for t in sorted(targeted))
         for name in scenario.backends:
@@ -47,6 +49,7 @@ def written_problems(scenario: Scenario) -> Problems:
                                  f"nothing sends requests to backend {name!r} "
                                  f"(the workload targets {described})"))
     problems += workload_problems(scenario)
+    problems += graph_problems(scenario)
     problems += strategy_problems(scenario)
     for name, backend in scenario.backends.items():
         for index, fault in enumerate(backend.faults):
