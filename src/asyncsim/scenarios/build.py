@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from asyncsim.scenarios.models import (
     ArrivalsConfig,
@@ -39,9 +40,17 @@ def simulation_spec(scenario: Scenario) -> SimulationSpec:
 
 
 def strategy_specs(scenario: Scenario) -> list[StrategySpec]:
-    return [StrategySpec(name, tuple(item.to_spec() for item in items if not item.is_behaviour),
-                         tuple(item.to_behaviour() for item in items if item.is_behaviour))
-            for name, items in scenario.strategies.items()]
+    """Each strategy's layers and behaviours; a strategy with ``system`` items also gets the
+    backends and workload of its changed scenario."""
+    specs = []
+    for name, items in scenario.strategies.items():
+        spec = StrategySpec(name, tuple(item.to_spec() for item in items if item.is_layer),
+                            tuple(item.to_behaviour() for item in items if item.is_behaviour))
+        if any(item.kind == "system" for item in items):
+            system = simulation_spec(scenario.system_of(name))
+            spec = replace(spec, backends=system.backends, workload=system.workload)
+        specs.append(spec)
+    return specs
 
 
 def written_backends(cfg: WorkloadConfig) -> set[str]:
@@ -61,7 +70,9 @@ def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> Backen
         error_latency=cfg.errors.latency.to_sim() if cfg.errors.latency else None,
         faults=tuple(Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0)
                      for f in cfg.faults),
-        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data)
+        drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data,
+        steps=tuple(step.to_sim() for step in cfg.calls),
+        after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking)
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:

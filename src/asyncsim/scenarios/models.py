@@ -6,13 +6,24 @@ description here is also the editor's hover text.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    NonNegativeInt,
+    PositiveInt,
+    PrivateAttr,
+    ValidationInfo,
+    model_validator,
+)
 
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
+from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.strategy import LayerItem
+from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
 from asyncsim.scenarios.types import Duration, Rate
 from asyncsim.scenarios.workload.feed import FeedConfig
@@ -71,6 +82,14 @@ class BackendConfig(Model):
         default=False, description="skip queued calls whose client deadline has passed")
     data: DataConfig | None = Field(
         default=None, description="data versions for staleness (default: values never change)")
+    calls: list[StepConfig] = Field(
+        default_factory=list, description="calls to other backends after its own work: "
+                                          "steps in order, each a call or parallel calls")
+    after: DistributionConfig | None = Field(
+        default=None, description="its own work after the calls (default: none)")
+    blocking: bool = Field(
+        default=True, description="hold the worker while downstream calls are in flight "
+                                  "(a thread pool); false: an event loop")
 
 
 class StageConfig(Model):
@@ -209,6 +228,9 @@ class Scenario(Model):
         description="k6-style pass/fail criteria: 'metric{tag:value}': ['p(99) < 300ms', "
                     "...]; any failure makes the run exit 99")
 
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _context: Any = PrivateAttr(default=None)
+
     @model_validator(mode="before")
     @classmethod
     def _no_null_strategies(cls, value: Any) -> Any:
@@ -216,6 +238,39 @@ class Scenario(Model):
             value = {**value, "strategies": {k: (v if v is not None else [])
                                              for k, v in value["strategies"].items()}}
         return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_input(cls, value: Any, handler: ModelWrapValidatorHandler[Scenario],
+                    info: ValidationInfo) -> Scenario:
+        """Keep the plain input: a strategy's ``system`` overrides apply to what was
+        written (defaults and presets then fill in as for the file itself)."""
+        scenario = handler(value)
+        if isinstance(value, dict) and any(
+                isinstance(item, dict) and "system" in item
+                for items in (value.get("strategies") or {}).values() for item in items or ()):
+            scenario._raw = copy.deepcopy(value)
+            scenario._context = info.context
+        return scenario
+
+    def system_of(self, strategy: str) -> Scenario:
+        """The scenario as ``strategy`` changes it (itself when it changes nothing): its
+        backends and workload with the strategy's ``system`` overrides, and only that
+        strategy, without its ``system`` items.
+
+        Raises:
+            OverrideError: a path that cannot be followed.
+            pydantic.ValidationError: the changed scenario is not valid.
+        """
+        items = self.strategies[strategy]
+        overrides = overrides_of(items)
+        if not overrides:
+            return self
+        raw = apply(self._raw, overrides)
+        raw["strategies"] = {strategy: [item for item in raw["strategies"][strategy]
+                                        if not (isinstance(item, dict) and "system" in item)]}
+        raw["thresholds"] = {}
+        return Scenario.model_validate(raw, context=self._context)
 
 
 __all__ = ["OneOf", "Scenario"]

@@ -8,6 +8,9 @@ strategies:
 Each kind is one module under items/ and one optional field of :class:`LayerItem`: the
 rest of the pipeline (validation messages, JSON Schema, building) follows from that.
 
+A ``system`` item is neither: it changes the backends or the workload for this strategy
+(see scenarios/system.py).
+
 Client behaviours (``page_load``, ``prefetch``, ``pagination``; ``polling``, ``focus``,
 ``push``, ``mutation`` for live views) are written in the same list, because they are what a
 strategy compares too, but they are not layers: they tell the workload how and when to ask,
@@ -15,6 +18,8 @@ and ``to_behaviour`` gives them to it (see ``sim.workload.context``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import Field
 
@@ -71,6 +76,10 @@ class LayerItem(OneOf):
         default=None, description="live views get every change over a push channel")
     mutation: MutationConfig | None = Field(
         default=None, description="how a user's change shows: pessimistic or optimistic")
+    system: dict[str, Any] | None = Field(
+        default=None, min_length=1,
+        description="change the system for this strategy: dotted paths from backends or "
+                    "workload to new values, e.g. {backends.api.workers: 16}")
 
     @property
     def kind(self) -> str:
@@ -79,6 +88,10 @@ class LayerItem(OneOf):
     @property
     def is_behaviour(self) -> bool:
         return self.kind in BEHAVIOUR_ITEMS
+
+    @property
+    def is_layer(self) -> bool:
+        return self.kind not in BEHAVIOUR_ITEMS and self.kind != "system"
 
     def to_spec(self) -> LayerSpec:
         _, config = self.chosen()

@@ -26,9 +26,21 @@ from simpy.events import Event, Timeout
 from asyncsim.sim.data import DataModel, DataSpec, StaticData
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler, RandomStreams
+from asyncsim.sim.graph import Step, run_steps
+from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.record import Gauge, TimeSeries
 from asyncsim.sim.request import Request
+
+
+class _Continuation(Request):
+    """A queued continuation: its deadline never expires (it was admitted already)."""
+
+    __slots__ = ()
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request.id, request.key, request.client, request.t_start,
+                         request.target)
 
 FAULT_KINDS = ("outage", "error_burst", "slowdown", "capacity_drop")
 
@@ -67,6 +79,12 @@ class BackendSpec:
     drop_expired: bool = False
     data: DataSpec | None = None
     retry_after_s: float | None = None
+    steps: tuple[Step, ...] = ()
+    """Calls to other backends after its own work (see sim/graph.py)."""
+    after: Distribution | None = None
+    """Own work after the downstream calls."""
+    blocking: bool = True
+    """Whether a worker is held while downstream calls are in flight."""
 
 
 class BackendStats:
@@ -111,12 +129,20 @@ class Backend:
                                             streams.generator(f"backend:{spec.name}:error-latency"))
                                if spec.error_latency is not None else None)
         self._faults = tuple(sorted(spec.faults, key=lambda f: f.at_s))
+        self._hops: list[list[Call]] = []
+        self._after = (BlockSampler(spec.after.draw,
+                                    streams.generator(f"backend:{spec.name}:after"))
+                       if spec.after is not None else None)
         for fault in self._faults:
             if fault.kind == "capacity_drop":
                 env.process(self._capacity_window(fault))
 
     def reset_stats(self) -> None:
         self.stats = BackendStats()
+
+    def connect(self, hops: list[list[Call]]) -> None:
+        """The top call of each hop's layer chain, per step (``spec.steps``' shape)."""
+        self._hops = hops
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         env = self.env
@@ -165,9 +191,44 @@ class Backend:
             stats.errors += 1
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
         yield Timeout(env, service)
+        if self._hops:
+            return (yield from self._downstream(request))
         self._release()
         key = request.key
         return Outcome(Status.OK, Source.NETWORK, self.data.version(key, env._now), 1)
+
+    def _downstream(self, request: Request) -> Generator[Event, Any, Outcome]:
+        """The calls to other backends, then the ``after`` work (sim/graph.py)."""
+        env = self.env
+        blocking = self.spec.blocking
+        if not blocking:
+            self._release()
+        status = yield from run_steps(env, self, request, self._hops)
+        if status == Status.OK and self._after is not None:
+            if not blocking:
+                yield from self._reacquire(request)
+            yield Timeout(env, self._after())
+            if not blocking:
+                self._release()
+        if blocking:
+            self._release()
+        if status != Status.OK:
+            if status == Status.ERROR:
+                self.stats.errors += 1
+            return Outcome(status, attempts=1, retry_after_s=self.spec.retry_after_s)
+        return Outcome(Status.OK, Source.NETWORK, self.data.version(request.key, env._now), 1)
+
+    def _reacquire(self, request: Request) -> Generator[Event, Any, None]:
+        """A worker for a continuation (already admitted: no queue limit, never dropped)."""
+        env = self.env
+        if self.busy < self.capacity:
+            self.busy += 1
+            self.busy_gauge.set(env._now, self.busy)
+            return
+        ticket = Event(env)
+        self.queue.append((ticket, _Continuation(request), env._now))
+        self.queue_gauge.set(env._now, len(self.queue))
+        yield ticket
 
     def _release(self) -> None:
         """A worker finished: hand it to the next waiter, or free it."""

@@ -15,7 +15,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
+from asyncsim.sim.graph import hop_name
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
@@ -39,11 +40,19 @@ SERIES_BINS = 200
 class StrategySpec:
     """Layers wrap every request; behaviours tell the workload how to ask (page loading
     mode, prefetching, pagination, keeping live views fresh), read through
-    ``WorkloadContext.behaviour``."""
+    ``WorkloadContext.behaviour``.
+
+    ``backends`` and ``workload``, when set, replace the spec's for this strategy only (a
+    strategy that changes the system: more workers, a queue limit, another arrival rate).
+    The random streams depend on the seed, the replication and the names only, so such a
+    strategy keeps common random numbers with the others.
+    """
 
     name: str
     layers: tuple[LayerSpec, ...] = ()
     behaviours: tuple[object, ...] = ()
+    backends: tuple[BackendSpec, ...] | None = None
+    workload: Workload | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,10 @@ class RunResult:
 
 class Simulation:
     def __init__(self, spec: SimulationSpec, strategy: StrategySpec, replication: int) -> None:
+        if strategy.backends is not None:
+            spec = replace(spec, backends=strategy.backends)
+        if strategy.workload is not None:
+            spec = replace(spec, workload=strategy.workload)
         self.spec = spec
         self.strategy = strategy
         self.replication = replication
@@ -158,6 +171,9 @@ class Simulation:
             for b in spec.backends}
         self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
                                          self.data[b.name]) for b in spec.backends}
+        for b in spec.backends:
+            if b.steps:
+                self.backends[b.name].connect(self._hops(b))
         self.log = RequestLog()
         self.logs = ClientLogs()
         """Records the workload keeps beside the request log (views, clicks, sessions)."""
@@ -167,6 +183,21 @@ class Simulation:
         self._stop: tuple[float, str] | None = None
         self._gauges: dict[str, dict[tuple[int, str], Gauge]] = {}
         self._gauge_warm_areas: dict[tuple[str, int, str], float] = {}
+
+    def _hops(self, caller: BackendSpec) -> list[list[Call]]:
+        """Each downstream call of ``caller``'s steps through its own layer chain; its random
+        streams are named after the hop (``api#0.1``), apart from the client's."""
+        hops = []
+        for step_index, step in enumerate(caller.steps):
+            calls = []
+            for index, hop in enumerate(step):
+                name = f"{self.strategy.name}:{hop_name(caller.name, step_index, index)}"
+                ctx = BuildContext(self.env, self.streams, name, self.series,
+                                   self.data[hop.target], self.spec.warmup_s,
+                                   self.spec.duration_s, target=hop.target)
+                calls.append(build_chain(hop.layers, ctx, self.backends[hop.target].call)[0])
+            hops.append(calls)
+        return hops
 
     def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
         """The strategy's layer stack over one backend (adapted by the workload), built once."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from asyncsim.scenarios.base import KEY, Loc, Problems
 from asyncsim.scenarios.build import arrival_spec
+from asyncsim.scenarios.checks.graph import called_backends, graph_problems
 from asyncsim.scenarios.checks.live import live_problems, live_targets
+from asyncsim.scenarios.checks.system import system_problems
 from asyncsim.scenarios.checks.workload import named_backends, strategy_problems, workload_problems
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.strategy import BEHAVIOUR_ITEMS
@@ -19,7 +21,14 @@ from asyncsim.sim.workload.load.arrivals import RateProfile
 
 def semantic_problems(scenario: Scenario) -> Problems:
     """Every contradiction of a validated scenario, each at the field to fix (thresholds
-    are checked where they are parsed: scenarios/thresholds.py)."""
+    are checked where they are parsed: scenarios/thresholds.py), and of each strategy's
+    changed system (checks/system.py)."""
+    problems = written_problems(scenario)
+    return problems + system_problems(scenario, written_problems, problems)
+
+
+def written_problems(scenario: Scenario) -> Problems:
+    """The contradictions of the scenario as written (strategies' ``system`` not applied)."""
     problems: list[tuple[Loc, str]] = []
     if scenario.warmup >= scenario.duration:
         problems.append((("warmup",), f"warmup ({scenario.warmup:g}s) must be shorter than "
@@ -30,7 +39,8 @@ def semantic_problems(scenario: Scenario) -> Problems:
         if target not in scenario.backends:
             problems.append((loc, f"unknown backend {target!r} "
                                   f"(allowed: {', '.join(sorted(scenario.backends))})"))
-    targeted = {target for _, target in named} | live_targets(workload)
+    targeted = {target for _, target in named} | live_targets(workload) \
+        | called_backends(scenario)
     if named and targeted <= set(scenario.backends):
         described = ", ".join(repr(t) for t in sorted(targeted))
         for name in scenario.backends:
@@ -39,6 +49,7 @@ def semantic_problems(scenario: Scenario) -> Problems:
                                  f"nothing sends requests to backend {name!r} "
                                  f"(the workload targets {described})"))
     problems += workload_problems(scenario)
+    problems += graph_problems(scenario)
     problems += strategy_problems(scenario)
     for name, backend in scenario.backends.items():
         for index, fault in enumerate(backend.faults):

@@ -150,6 +150,12 @@ def _message(
     return f"{msg} (got {shown})" if len(shown) <= 40 else msg
 
 
+def describe_error(error: Mapping[str, Any], model: type[BaseModel] | None = None) -> str:
+    """One pydantic error in the words a scenario's author reads (for errors of a model
+    validated away from the file's tree, such as a strategy's changed system)."""
+    return _message(error, tuple(error["loc"]), model)
+
+
 def _discriminator(error: Mapping[str, Any]) -> str | None:
     """The field name behind a discriminated-union error, when it is a plain field."""
     name = str((error.get("ctx") or {}).get("discriminator", ""))
