@@ -4,7 +4,8 @@ The arrows (docs/architecture.md): cli -> commands -> {scenarios, runner, report
 calibrate, lang}; scenarios -> {sim, lang}; reports -> {sim, lang}; runner -> sim;
 calibrate -> lang; scenarios -> calibrate (trace files); sim and lang -> nothing of
 ours. They are read from the source with ``ast`` (every import, TYPE_CHECKING ones
-included: a type-only back arrow is still an arrow), so a back arrow fails here with its file and line before anyone imports it.
+included: a type-only back arrow is still an arrow), so a back arrow fails here with
+its file and line before anyone imports it.
 Third-party weight is checked in a fresh interpreter, since imports are process-wide.
 """
 
