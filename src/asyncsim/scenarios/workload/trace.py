@@ -15,7 +15,10 @@ workload:
       rate_scale: 1             # 2: twice as fast (times divided by 2)
       loop: false               # true: repeat the trace until the run's duration
       sort: false               # true: sort by time (stable) instead of refusing
+      where: {strategy: baseline, replication: 0}   # optional: keep matching records
 ```
+``where`` selects records by column value (one strategy and replication of an asyncsim
+``--raw`` requests.csv, which is in completion order: replay it with ``sort: true``).
 The file is read and checked when the scenario is validated: a missing column, a value
 that is not a time, a timestamp that goes back in time (unless ``sort``) is a problem at
 this node naming the file's line and record. The workload's ``keys`` do not apply (the
@@ -49,6 +52,8 @@ class TraceConfig(Model):
     loop: bool = Field(default=False, description="repeat the trace until the run ends")
     sort: bool = Field(default=False, description="sort records by time instead of refusing "
                                                   "a trace that goes back in time")
+    where: dict[str, str | int] = Field(
+        default_factory=dict, description="keep only records whose columns have these values")
     _trace: Trace | None = PrivateAttr(default=None)
 
     @field_validator("file")
@@ -63,6 +68,7 @@ class TraceConfig(Model):
         """Read the file now, so a bad trace is a validation problem, located."""
         try:
             trace = read_trace(self.file, self.time, self.key, self.client, self.unit,
+                               where={k: str(v) for k, v in self.where.items()} or None,
                                sort=self.sort)
         except CalibrationError as err:
             raise ValueError(str(err)) from None
