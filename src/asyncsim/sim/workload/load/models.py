@@ -5,7 +5,8 @@ A *unit* is what one user does at a time: a request, a page view, a hover over a
 units on their own schedule (Poisson or evenly spaced, with stages) and hands each to a
 client drawn uniformly; the closed model runs ``users`` loops of think, unit, wait for the
 unit; a burst starts one unit per client at time 0 (the contention experiment); resident
-users are there for the whole run (live views: the unit itself runs until the end).
+users are there for the whole run (live views: the unit itself runs until the end); a
+trace starts units at recorded times with recorded keys and clients.
 The streams are shared by every unit (``workload:arrivals``, ``workload:clients``,
 ``workload:think``), so switching a scenario from requests to pages keeps the same
 arrival times.
