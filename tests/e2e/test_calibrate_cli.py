@@ -64,9 +64,12 @@ def test_fit_buckets_and_percentiles(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "latency: {lognormal:" in result.stdout
 
 
-def test_fit_needs_exactly_one_input() -> None:
+def test_fit_needs_exactly_one_input_and_a_unit_for_samples(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["fit"])
     assert result.exit_code == 2 and "give one input" in result.output
+    result = runner.invoke(cli, ["fit", str(_file(tmp_path, "l.csv", "ms\n1\n2\n")),
+                                 "--column", "ms"])
+    assert result.exit_code == 2 and "--unit" in result.output
 
 
 def test_import_har_writes_the_example(tmp_path: Path) -> None:
@@ -105,15 +108,18 @@ BAD = {
     "empty HAR": (lambda t: ["import", "har", str(_file(t, "empty.har", "")), "-o",
                              str(t / "out.yaml")], "empty.har: the file is empty"),
     "CSV without the column": (lambda t: ["fit", str(_file(t, "l.csv", "ms\n1\n2\n")),
-                                          "--column", "latency", "--qq", str(t / "qq.html")],
+                                          "--column", "latency", "--unit", "ms", "--qq",
+                                          str(t / "qq.html")],
                                "l.csv:1: no column 'latency' (the file has: ms)"),
-    "empty CSV": (lambda t: ["fit", str(_file(t, "e.csv", "")), "--column", "latency"],
+    "empty CSV": (lambda t: ["fit", str(_file(t, "e.csv", "")), "--column", "latency",
+                             "--unit", "ms"],
                   "e.csv: the file is empty"),
     "NaN duration": (lambda t: ["fit", str(_file(t, "n.csv", "latency\n1\nnan\n3\n")),
-                                "--column", "latency", "--qq", str(t / "qq.html")],
+                                "--column", "latency", "--unit", "ms", "--qq",
+                                str(t / "qq.html")],
                      "n.csv:3: record 1: duration in column 'latency' is 'nan'"),
     "negative duration": (lambda t: ["fit", str(_file(t, "m.csv", "latency\n1\n-2\n3\n")),
-                                     "--column", "latency"],
+                                     "--column", "latency", "--unit", "ms"],
                           "m.csv:3: record 1: negative duration '-2'"),
     "bad buckets": (lambda t: ["fit", "--buckets", str(_file(t, "b.csv", "le,count\nx,1\n"))],
                     "b.csv:2: record 0: bucket bound 'x' is not a number or +Inf"),

@@ -23,8 +23,9 @@ def fit(
         help="CSV or Parquet file of durations (with --column)", show_default=False)] = None,
     column: Annotated[str | None, typer.Option(
         "--column", "-c", help="the column of durations", rich_help_panel="Samples")] = None,
-    unit: Annotated[str, typer.Option(
-        help="unit of the durations or bucket bounds: s, ms, us, ns, min, h")] = "ms",
+    unit: Annotated[str | None, typer.Option(
+        help="unit of the durations (required with samples) or of the bucket bounds "
+        "(default s, as Prometheus): s, ms, us, ns, min, h", show_default=False)] = None,
     where: Annotated[list[str] | None, typer.Option(
         "--where", help="keep records whose COLUMN=VALUE, e.g. --where strategy=baseline "
         "(repeatable; for a --raw requests.csv)", rich_help_panel="Samples")] = None,

@@ -33,7 +33,7 @@ class FitOutput:
     """The QQ page written (samples only)."""
 
 
-def run_fit(samples: Path | None, column: str | None, unit: str, where: Sequence[str],
+def run_fit(samples: Path | None, column: str | None, unit: str | None, where: Sequence[str],
             buckets: Path | None, le: str, count: str, percentiles: str | None,
             qq: Path | None) -> FitOutput:
     """Fit the one input given; the QQ page, when asked, is written last and atomically."""
@@ -46,15 +46,16 @@ def run_fit(samples: Path | None, column: str | None, unit: str, where: Sequence
     if qq is not None and samples is None:
         raise UsageError("--qq needs samples (a QQ plot compares sample quantiles)")
     if buckets is not None:
-        bounds, cumulative = read_buckets(buckets, le, count, unit)
+        bounds, cumulative = read_buckets(buckets, le, count, unit or "s")
         return FitOutput(fit_buckets(bounds, cumulative, str(buckets)), None)
     if percentiles is not None:
         items = [item for item in percentiles.split(",") if item.strip()]
         return FitOutput(fit_percentiles(parse_percentiles(items, "--percentiles"),
                                          "--percentiles"), None)
     assert samples is not None
-    if column is None:
-        raise UsageError("--column is needed with a samples file: the column of durations")
+    if column is None or unit is None:
+        raise UsageError("a samples file needs --column (the column of durations) and --unit "
+                         "(what its numbers are: s, ms, us, ns, min, h)")
     values = read_samples(samples, column, unit, _where(where))
     result = fit_samples(values, str(samples))
     if qq is not None:
