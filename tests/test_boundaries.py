@@ -2,9 +2,10 @@
 
 The arrows (docs/architecture.md): cli -> commands -> {scenarios, runner, reports,
 calibrate, lang}; scenarios -> {sim, lang}; reports -> {sim, lang}; runner -> sim;
-calibrate -> lang; sim and lang -> nothing of ours. They are read from the source with
-``ast`` (every import, TYPE_CHECKING ones included: a type-only back arrow is still an
-arrow), so a back arrow fails here with its file and line before anyone imports it.
+calibrate -> lang; scenarios -> calibrate (trace files); sim and lang -> nothing of
+ours. They are read from the source with ``ast`` (every import, TYPE_CHECKING ones
+included: a type-only back arrow is still an arrow), so a back arrow fails here with
+its file and line before anyone imports it.
 Third-party weight is checked in a fresh interpreter, since imports are process-wide.
 """
 
@@ -25,19 +26,22 @@ ALLOWED: dict[str, set[str]] = {
     "lang": set(),
     "exit_codes": set(),
     "runner": {"sim"},
-    "scenarios": {"sim", "lang", "version"},
+    "scenarios": {"sim", "lang", "calibrate", "version"},
     "reports": {"sim", "lang", "version"},
     "calibrate": {"lang"},
     "commands": {"scenarios", "runner", "reports", "calibrate", "lang", "sim", "exit_codes",
                  "version"},
-    "cli": {"commands", "scenarios", "runner", "reports", "lang", "exit_codes", "version"},
+    "cli": {"commands", "scenarios", "runner", "reports", "calibrate", "lang", "exit_codes",
+            "version"},
     "__main__": {"cli"},
     "__init__": set(),
 }
 """What each part of the package may import (besides itself). ``version`` is
 ``from asyncsim import __version__``; ``sim`` is allowed to commands for the spec types
-they hand the runner. cli does the work through commands, and reads the others only for
-what it prints and exits with (renderers, error types, the executor option)."""
+they hand the runner; ``calibrate`` is allowed to scenarios so a trace file is read and
+checked at validation (calibrate imports only lang, numpy, scipy). cli does the work
+through commands, and reads the others only for what it prints and exits with
+(renderers, error types, the executor option)."""
 
 
 def part_of(module: str) -> str:

@@ -113,6 +113,13 @@ def test_examples_and_init(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["init", "nope", str(tmp_path)]).exit_code == 2
 
 
+def test_init_copies_the_trace_an_example_replays(tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["init", "trace-replay", str(tmp_path)]).exit_code == 0
+    assert (tmp_path / "trace-replay.csv").read_text() == (
+        REPO / "examples" / "trace-replay.csv").read_text()
+    assert runner.invoke(cli, ["validate", str(tmp_path / "trace-replay.yaml")]).exit_code == 0
+
+
 def test_every_example_starts_with_a_story_and_the_schema_modeline() -> None:
     for path in sorted((REPO / "examples").glob("*.yaml")):
         lines = path.read_text().splitlines()

@@ -39,3 +39,13 @@ def overrides(sets: Sequence[str] | None, **named: Any) -> list[str]:
     extra = [f"{k}={v}" for k, v in named.items() if v is not None]
     return [*(sets or []), *extra]
 
+
+
+def trace_warnings(scenario: Scenario) -> list[str]:
+    """What a run should warn about its input: a trace that ``sort: true`` reordered."""
+    arrivals = scenario.workload.arrivals
+    trace = arrivals.trace if arrivals is not None else None
+    if trace is None or trace.trace.reordered == 0:
+        return []
+    return [f"{trace.file}: {trace.trace.reordered} record(s) were out of time order and "
+            "were sorted by time (sort: true); equal times keep the file's order"]

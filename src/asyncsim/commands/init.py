@@ -13,12 +13,18 @@ class ExampleError(ValueError):
 
 
 def init_example(name: str, directory: Path) -> Path:
-    """Copy example ``name`` to ``directory/<name>.yaml``; never overwrites a file."""
+    """Copy example ``name`` to ``directory/<name>.yaml``, with its data file
+    (``<name>.csv``: a trace it replays) when it has one; never overwrites a file."""
     found = bundled_examples()
     if name not in found:
         raise ExampleError(f"no example {name!r} (allowed: {', '.join(sorted(found))})")
     target = directory / f"{name}.yaml"
-    if target.exists():
-        raise ExampleError(f"{target} exists; not overwriting")
-    write_atomic(target, found[name].read_text())
+    data = found[name].with_suffix(".csv")
+    copies = [(found[name], target)] + ([(data, directory / data.name)] if data.is_file()
+                                        else [])
+    for _, path in copies:
+        if path.exists():
+            raise ExampleError(f"{path} exists; not overwriting")
+    for source, path in reversed(copies):  # the scenario last: it needs its data
+        write_atomic(path, source.read_text())
     return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -21,7 +22,14 @@ from asyncsim.sim.workload.compose import Unit, compose
 from asyncsim.sim.workload.context import Workload
 from asyncsim.sim.workload.keys import KeySpec
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec, Stage
-from asyncsim.sim.workload.load.models import Burst, ClosedLoad, LoadModel, OpenLoad, Resident
+from asyncsim.sim.workload.load.models import (
+    Burst,
+    ClosedLoad,
+    LoadModel,
+    OpenLoad,
+    Resident,
+    TraceLoad,
+)
 from asyncsim.sim.workload.units.conditional_write import ConditionalWrite
 from asyncsim.sim.workload.units.feed_session import FeedSession
 from asyncsim.sim.workload.units.live_view import LiveView
@@ -36,7 +44,7 @@ def simulation_spec(scenario: Scenario) -> SimulationSpec:
         seed=scenario.seed, duration_s=scenario.duration, warmup_s=scenario.warmup,
         backends=tuple(backend_spec(name, cfg, name in written)
                        for name, cfg in scenario.backends.items()),
-        workload=workload_spec(scenario.workload), drain_s=scenario.drain)
+        workload=workload_spec(scenario.workload, scenario.duration), drain_s=scenario.drain)
 
 
 def strategy_specs(scenario: Scenario) -> list[StrategySpec]:
@@ -85,12 +93,19 @@ def key_spec(cfg: KeysConfig) -> KeySpec:
 
 
 def arrival_spec(cfg: ArrivalsConfig) -> ArrivalSpec:
+    """The arrival process of poisson or constant arrivals (a trace is a load model of
+    its own: :func:`load_model`)."""
     process, rate = cfg.chosen()
     return ArrivalSpec(rate, "poisson" if process == "poisson" else "constant",
                        tuple(Stage(s.for_, s.to) for s in cfg.stages))
 
 
-def load_model(cfg: WorkloadConfig) -> LoadModel:
+def load_model(cfg: WorkloadConfig, duration_s: float = math.inf) -> LoadModel:
+    """``duration_s``: how far a looped trace is repeated."""
+    if cfg.arrivals is not None and cfg.arrivals.trace is not None:
+        trace = cfg.arrivals.trace.replayed(duration_s)
+        users = len(trace.client_names) if trace.client_names is not None else cfg.users
+        return TraceLoad(trace.times, trace.keys, trace.clients, users)
     if cfg.arrivals is not None:
         return OpenLoad(arrival_spec(cfg.arrivals), cfg.users)
     if cfg.contention is not None:
@@ -101,9 +116,9 @@ def load_model(cfg: WorkloadConfig) -> LoadModel:
     return ClosedLoad(cfg.users, cfg.closed.think_time.to_sim())
 
 
-def workload_spec(cfg: WorkloadConfig) -> Workload:
+def workload_spec(cfg: WorkloadConfig, duration_s: float = math.inf) -> Workload:
     """The load model × the unit of work the config names."""
-    return compose(load_model(cfg), unit_spec(cfg))
+    return compose(load_model(cfg, duration_s), unit_spec(cfg))
 
 
 def unit_spec(cfg: WorkloadConfig) -> Unit:

@@ -30,6 +30,7 @@ from asyncsim.scenarios.workload.feed import FeedConfig
 from asyncsim.scenarios.workload.live import LiveConfig
 from asyncsim.scenarios.workload.navigation import NavigationConfig
 from asyncsim.scenarios.workload.pages import PagesConfig
+from asyncsim.scenarios.workload.trace import TraceConfig
 
 FaultKind = Literal["outage", "error_burst", "slowdown", "capacity_drop"]
 
@@ -102,14 +103,23 @@ class StageConfig(Model):
 class ArrivalsConfig(OneOf):
     poisson: Rate | None = Field(default=None, gt=0, description="Poisson arrivals at this rate")
     constant: Rate | None = Field(default=None, gt=0, description="evenly spaced arrivals")
+    trace: TraceConfig | None = Field(
+        default=None, description="replay an access log: recorded times, keys and clients")
     stages: list[StageConfig] = Field(default_factory=list)
 
     def chosen_names(self) -> list[str]:
-        return [n for n in ("poisson", "constant") if getattr(self, n) is not None]
+        return [n for n in ("poisson", "constant", "trace") if getattr(self, n) is not None]
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return ["poisson", "constant"]
+        return ["poisson", "constant", "trace"]
+
+    @model_validator(mode="after")
+    def _no_stages_on_a_trace(self) -> ArrivalsConfig:
+        if self.trace is not None and self.stages:
+            raise ValueError("a trace sets its own rate: remove stages (scale it with "
+                             "trace.time_scale or trace.rate_scale)")
+        return self
 
 
 class ClosedConfig(Model):

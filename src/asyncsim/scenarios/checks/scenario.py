@@ -65,7 +65,11 @@ def written_problems(scenario: Scenario) -> Problems:
         if expected < 1:
             problems.append((("workload", "arrivals"),
                              f"about {expected:.2g} requests would arrive after warm-up: the run "
-                             "would record nothing (raise the rate or the duration)"))
+                             "would record nothing (raise the rate or the duration)"
+                             if workload.arrivals.trace is None else
+                             "no trace record starts after warm-up and before the end: the "
+                             "run would record nothing (check duration, warmup and the "
+                             "trace's scales)"))
     return problems
 
 
@@ -110,5 +114,8 @@ def _contention_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
 def _expected_arrivals(scenario: Scenario) -> float:
     assert scenario.workload.arrivals is not None
+    trace = scenario.workload.arrivals.trace
+    if trace is not None:
+        return trace.records_between(scenario.warmup, scenario.duration)
     return RateProfile(arrival_spec(scenario.workload.arrivals)).area_between(
         scenario.warmup, scenario.duration)

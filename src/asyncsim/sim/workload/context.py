@@ -23,6 +23,7 @@ from asyncsim.sim.data import DataModel
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import Call
+from asyncsim.sim.workload.keys import RecordedKey
 from asyncsim.sim.workload.logs.container import ClientLogs
 
 B = TypeVar("B")
@@ -55,6 +56,8 @@ class WorkloadContext:
     backend_call: Callable[[str], Call] = _no_backends
     """A backend's own call, past the strategy's layers (writes must not meet a cache)."""
     at_window_end: list[Callable[[float], None]] = field(default_factory=list)
+    recorded_key: RecordedKey | None = None
+    """Set under a trace load: the key of the record being started (see keys.key_draw)."""
     at_run_end: list[Callable[[float], None]] = field(default_factory=list)
 
     def behaviour(self, kind: type[B]) -> B | None:

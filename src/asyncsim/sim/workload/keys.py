@@ -6,12 +6,16 @@ popular, so reports and theory checks can name keys by rank.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from asyncsim.sim.engine import BLOCK_SIZE
+
+if TYPE_CHECKING:
+    from asyncsim.sim.workload.context import WorkloadContext
 
 Popularity = Literal["uniform", "zipf", "hotset"]
 
@@ -63,3 +67,26 @@ class KeySampler:
                 block = np.minimum(np.searchsorted(self._cdf, u, side="right"), self._count - 1)
             buffer.extend(block[::-1].tolist())
         return buffer.pop()
+
+
+class RecordedKey:
+    """The key of the trace record being started: a trace load sets ``current`` before it
+    starts each unit, and the unit reads it where it would have drawn a key."""
+
+    __slots__ = ("current",)
+
+    def __init__(self) -> None:
+        self.current = 0
+
+    def __call__(self) -> int:
+        return self.current
+
+
+def key_draw(ctx: WorkloadContext, spec: KeySpec, replayed: bool) -> Callable[[], int]:
+    """Where a unit's keys come from: the trace's records when ``replayed`` (a trace
+    load), else drawn from ``spec`` on the ``workload:keys`` stream."""
+    if replayed:
+        if ctx.recorded_key is None:
+            ctx.recorded_key = RecordedKey()
+        return ctx.recorded_key
+    return KeySampler(spec, ctx.streams.generator("workload:keys"))

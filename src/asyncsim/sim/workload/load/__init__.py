@@ -1,1 +1,2 @@
-"""Load models: when units of work begin (open, staged arrivals, closed loops, contention)."""
+"""Load models: when units of work begin (open, staged arrivals, closed loops, contention,
+recorded traces)."""

@@ -5,7 +5,8 @@ A *unit* is what one user does at a time: a request, a page view, a hover over a
 units on their own schedule (Poisson or evenly spaced, with stages) and hands each to a
 client drawn uniformly; the closed model runs ``users`` loops of think, unit, wait for the
 unit; a burst starts one unit per client at time 0 (the contention experiment); resident
-users are there for the whole run (live views: the unit itself runs until the end).
+users are there for the whole run (live views: the unit itself runs until the end); a
+trace starts units at recorded times with recorded keys and clients.
 The streams are shared by every unit (``workload:arrivals``, ``workload:clients``,
 ``workload:think``), so switching a scenario from requests to pages keeps the same
 arrival times.
@@ -17,11 +18,13 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from simpy.events import Event, Timeout
 
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.workload.context import WorkloadContext
+from asyncsim.sim.workload.keys import RecordedKey
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec, arrival_gaps
 
 
@@ -55,7 +58,32 @@ class Resident:
     users: int
 
 
-LoadModel = OpenLoad | ClosedLoad | Burst | Resident
+@dataclass(frozen=True, eq=False)
+class TraceLoad:
+    """Units start at recorded times, each with its recorded key and client.
+
+    ``times_s`` are non-decreasing seconds from the run's start; ``keys`` the key of each
+    record (units that take a key use it instead of drawing one, see
+    :func:`~asyncsim.sim.workload.keys.key_draw`); ``clients`` the client of each record,
+    or None to spread records uniformly over ``users`` as the open model does. Records
+    at or after ``duration`` are not started. Nothing is drawn for times or keys, so a
+    trace replays the same requests under every strategy and replication.
+    """
+
+    times_s: np.ndarray
+    keys: np.ndarray
+    clients: np.ndarray | None = None
+    users: int = 1
+
+    def __post_init__(self) -> None:
+        if len(self.times_s) != len(self.keys) or (
+                self.clients is not None and len(self.clients) != len(self.times_s)):
+            raise ValueError("a trace needs one key (and client) per timestamp")
+        if len(self.times_s) and (self.times_s[0] < 0 or np.any(np.diff(self.times_s) < 0)):
+            raise ValueError("trace times must be non-negative and non-decreasing")
+
+
+LoadModel = OpenLoad | ClosedLoad | Burst | Resident | TraceLoad
 
 Start = Callable[[int], Event | None]
 """Starts one unit for a client; returns an event to wait on, or None if already over."""
@@ -64,7 +92,7 @@ Inline = Callable[[int], Generator[Event, Any, object]]
 """Runs one unit for a client inside the caller's process (no process of its own)."""
 
 
-def start_load(ctx: WorkloadContext, load: OpenLoad | ClosedLoad | Burst, start: Start,
+def start_load(ctx: WorkloadContext, load: OpenLoad | ClosedLoad | Burst | TraceLoad, start: Start,
                inline: Inline | None = None) -> None:
     """Start the processes that begin units until ``duration``.
 
@@ -74,6 +102,9 @@ def start_load(ctx: WorkloadContext, load: OpenLoad | ClosedLoad | Burst, start:
     """
     if isinstance(load, OpenLoad):
         ctx.env.process(_open(ctx, load, start))
+        return
+    if isinstance(load, TraceLoad):
+        ctx.env.process(_replay(ctx, load, start))
         return
     if isinstance(load, Burst):
         for client in range(load.users):
@@ -96,6 +127,31 @@ def _open(ctx: WorkloadContext, load: OpenLoad, start: Start) -> Generator[Event
             return
         yield Timeout(env, gap)
         start(int(next_client()) if next_client is not None else 0)
+
+
+def _replay(ctx: WorkloadContext, load: TraceLoad,
+            start: Start) -> Generator[Event, Any, None]:
+    """Start each record at its time, with its key set for the unit to read (the unit
+    reads it synchronously in ``start``, before the next record is due)."""
+    env = ctx.env
+    if ctx.recorded_key is None:  # a unit without keys (a feed session): nobody reads it
+        ctx.recorded_key = RecordedKey()
+    recorded = ctx.recorded_key
+    draw_client = (BlockSampler(lambda g, n: g.integers(0, load.users, n).astype(float),
+                                ctx.streams.generator("workload:clients"))
+                   if load.clients is None and load.users > 1 else None)
+    end = ctx.duration_s
+    clients = load.clients.tolist() if load.clients is not None else None
+    for i, (t, key) in enumerate(zip(load.times_s.tolist(), load.keys.tolist(), strict=True)):
+        if t >= end:
+            return
+        if t > env._now:
+            yield Timeout(env, t - env._now)
+        recorded.current = key
+        if clients is not None:
+            start(clients[i])
+        else:
+            start(int(draw_client()) if draw_client is not None else 0)
 
 
 def _closed(ctx: WorkloadContext, user: int, think: BlockSampler, start: Start,

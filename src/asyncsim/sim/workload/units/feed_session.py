@@ -50,7 +50,13 @@ from asyncsim.sim.outcome import Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.feed import Feed, FeedSpec
-from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
+from asyncsim.sim.workload.load.models import (
+    ClosedLoad,
+    LoadModel,
+    OpenLoad,
+    TraceLoad,
+    start_load,
+)
 from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
 Refetch = Literal["none", "all", "first"]
@@ -76,7 +82,7 @@ class FeedSession:
     read_time: Distribution
     refocus: float = 0.0
     offset_cost_s: float = 0.0
-    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad, TraceLoad)
 
     def __post_init__(self) -> None:
         if self.page_size < 1 or self.pages < 1:
@@ -87,7 +93,7 @@ class FeedSession:
         return (self.target,)
 
     def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
-        assert isinstance(load, OpenLoad | ClosedLoad)
+        assert isinstance(load, OpenLoad | ClosedLoad | TraceLoad)
         strategy = ctx.behaviour(PaginationSpec) or PaginationSpec()
         reader = _Reader(ctx, self, strategy)
         ctx.logs.add(reader.reads)

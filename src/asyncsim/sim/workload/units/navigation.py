@@ -39,8 +39,14 @@ from asyncsim.sim.engine import BlockSampler
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
-from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
+from asyncsim.sim.workload.keys import KeySpec, key_draw
+from asyncsim.sim.workload.load.models import (
+    ClosedLoad,
+    LoadModel,
+    OpenLoad,
+    TraceLoad,
+    start_load,
+)
 from asyncsim.sim.workload.logs.columns import ClickLog, PrefetchLog
 
 Trigger = Literal["hover", "press", "route"]
@@ -70,14 +76,14 @@ class Navigation:
     keys: KeySpec = field(default_factory=KeySpec)
     click_after: Distribution | None = None
     press_lead_s: float = 0.0
-    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad, TraceLoad)
 
     @property
     def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
     def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
-        assert isinstance(load, OpenLoad | ClosedLoad)
+        assert isinstance(load, OpenLoad | ClosedLoad | TraceLoad)
         navigator = _Navigator(ctx, self, ctx.behaviour(PrefetchSpec), load)
         ctx.logs.add(navigator.clicks)
         ctx.logs.add(navigator.prefetches)
@@ -117,7 +123,7 @@ class _Navigator:
         self.end = ctx.duration_s
         self.waits = isinstance(load, ClosedLoad)
         streams = ctx.streams
-        self.next_key = KeySampler(workload.keys, streams.generator("workload:keys"))
+        self.next_key = key_draw(ctx, workload.keys, isinstance(load, TraceLoad))
         self.hover_time = BlockSampler(workload.hover_time.draw,
                                        streams.generator("workload:hover-time"))
         self.click_draw = BlockSampler(lambda g, n: g.random(n),

@@ -38,8 +38,14 @@ from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.context import WorkloadContext
-from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
+from asyncsim.sim.workload.keys import KeySpec, key_draw
+from asyncsim.sim.workload.load.models import (
+    ClosedLoad,
+    LoadModel,
+    OpenLoad,
+    TraceLoad,
+    start_load,
+)
 from asyncsim.sim.workload.logs.columns import ViewLog
 
 Mode = Literal["parallel", "sequential", "declared"]
@@ -148,7 +154,7 @@ class PageView:
     keys: KeySpec = field(default_factory=KeySpec)
     mode: Mode = "declared"
     boundaries: Boundaries = ()
-    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad, TraceLoad)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -162,11 +168,12 @@ class PageView:
         return PagePlan(self.resources, boundaries), mode
 
     def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
-        assert isinstance(load, OpenLoad | ClosedLoad)
+        assert isinstance(load, OpenLoad | ClosedLoad | TraceLoad)
         plan, mode = self.plan(ctx.behaviour(PageLoadSpec))
         log = ctx.logs.add(ViewLog(plan.boundary_names))
         loader = _PageLoader(ctx, plan, mode, self.keys, log,
-                             waits=isinstance(load, ClosedLoad))
+                             waits=isinstance(load, ClosedLoad),
+                             replayed=isinstance(load, TraceLoad))
         start_load(ctx, load, loader.view)
 
 
@@ -208,7 +215,7 @@ class _PageLoader:
     """Runs views of one page plan: starts resources, reacts to outcomes, logs views."""
 
     def __init__(self, ctx: WorkloadContext, plan: PagePlan, mode: Mode, keys: KeySpec,
-                 log: ViewLog, waits: bool) -> None:
+                 log: ViewLog, waits: bool, replayed: bool = False) -> None:
         self.env = ctx.env
         self.driver: RequestDriver = ctx.driver
         self.plan = plan
@@ -217,7 +224,7 @@ class _PageLoader:
         self.waits = waits
         self.count = len(plan.resources)
         self.calls: list[Call] = [ctx.call_for(r.backend) for r in plan.resources]
-        self.next_page = KeySampler(keys, ctx.streams.generator("workload:keys"))
+        self.next_page = key_draw(ctx, keys, replayed)
         self.key_scope = [r.key for r in plan.resources]
 
     def view(self, client: int) -> Event | None:

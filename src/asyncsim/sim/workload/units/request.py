@@ -10,8 +10,14 @@ from simpy.events import Event
 
 from asyncsim.sim.outcome import Outcome
 from asyncsim.sim.workload.context import WorkloadContext
-from asyncsim.sim.workload.keys import KeySampler, KeySpec
-from asyncsim.sim.workload.load.models import ClosedLoad, LoadModel, OpenLoad, start_load
+from asyncsim.sim.workload.keys import KeySpec, key_draw
+from asyncsim.sim.workload.load.models import (
+    ClosedLoad,
+    LoadModel,
+    OpenLoad,
+    TraceLoad,
+    start_load,
+)
 
 
 @dataclass(frozen=True)
@@ -20,16 +26,16 @@ class PlainRequest:
 
     target: str
     keys: KeySpec = field(default_factory=KeySpec)
-    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad)
+    LOADS: ClassVar[tuple[type, ...]] = (OpenLoad, ClosedLoad, TraceLoad)
 
     @property
     def targets(self) -> tuple[str, ...]:
         return (self.target,)
 
     def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
-        assert isinstance(load, OpenLoad | ClosedLoad)
+        assert isinstance(load, OpenLoad | ClosedLoad | TraceLoad)
         driver, call, target = ctx.driver, ctx.call_for(self.target), self.target
-        next_key = KeySampler(self.keys, ctx.streams.generator("workload:keys"))
+        next_key = key_draw(ctx, self.keys, isinstance(load, TraceLoad))
 
         def start(client: int) -> None:
             driver.start(call, driver.new_request(next_key(), client, target))

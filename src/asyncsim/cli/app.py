@@ -1,5 +1,5 @@
 """The ``asyncsim`` command: parse, call a module of :mod:`asyncsim.commands`, print,
-exit with a code."""
+exit with a code. (The calibration commands are in :mod:`asyncsim.cli.calibrate`.)"""
 
 from __future__ import annotations
 
@@ -17,8 +17,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from asyncsim import __version__
+from asyncsim.calibrate.errors import CalibrationError
 from asyncsim.commands.check import check_summary
-from asyncsim.commands.common import UsageError, default_out_dir, load, overrides
+from asyncsim.commands.common import (
+    UsageError,
+    default_out_dir,
+    load,
+    overrides,
+    trace_warnings,
+)
 from asyncsim.commands.compare import compare_runs, strategy_pair
 from asyncsim.commands.examples import example_list
 from asyncsim.commands.gates import run_gates, write_ci_reports
@@ -87,6 +94,9 @@ def handle_errors(command: F) -> F:
                 typer.echo(str(problem), err=True)  # one line each, never wrapped
             count = len(error.problems)
             err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
+            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except CalibrationError as error:
+            typer.echo(f"✗ {error}", err=True)  # one line: file:line:col: record N: what
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
         except SummaryFormatError as error:
             err.print(f"[red]✗ {escape(str(error))}[/red]", highlight=False, soft_wrap=True)
@@ -187,6 +197,7 @@ def run(
     """
     _check_baseline_options(baseline, compare_fail)
     loaded = load(scenario, overrides(sets, replications=replications, seed=seed))
+    _warn(trace_warnings(loaded.scenario))
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
@@ -324,8 +335,14 @@ def check(
 @handle_errors
 def validate(scenario: ScenarioArg, sets: SetOpt = None) -> None:
     """Check a scenario and list every problem at once (exit 104 when invalid)."""
-    out.print(f"[green]✓[/green] {validate_scenario(scenario, overrides(sets))}",
-              highlight=False)
+    checked = validate_scenario(scenario, overrides(sets))
+    _warn(trace_warnings(checked.scenario))
+    out.print(f"[green]✓[/green] {checked.line}", highlight=False)
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        err.print(f"[yellow]! {escape(line)}[/yellow]", highlight=False, soft_wrap=True)
 
 
 @cli.command()
