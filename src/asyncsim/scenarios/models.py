@@ -14,7 +14,7 @@ from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.thresholds import ThresholdItem
-from asyncsim.scenarios.types import Duration, Rate
+from asyncsim.scenarios.types import Duration, DurationOrNever, Rate
 from asyncsim.scenarios.workload.feed import FeedConfig
 from asyncsim.scenarios.workload.live import LiveConfig
 from asyncsim.scenarios.workload.navigation import NavigationConfig
@@ -197,7 +197,7 @@ class Scenario(Model):
     duration: Duration = Field(gt=0)
     warmup: Duration = Field(default=0.0, ge=0)
     replications: PositiveInt = Field(default=1, le=10_000)
-    drain: Duration = Field(
+    drain: DurationOrNever = Field(
         default=float("inf"), ge=0,
         description="after duration, how long in-flight requests may still finish")
     backends: dict[str, BackendConfig] = Field(min_length=1)

@@ -23,7 +23,14 @@ from asyncsim.scenarios.presets.retry import (
     RETRY_PRESETS,
     RetryPresetName,
 )
-from asyncsim.scenarios.types import STATUS_OF, Duration, FailureKind, Rate, Scope
+from asyncsim.scenarios.types import (
+    STATUS_OF,
+    Duration,
+    DurationOrNever,
+    FailureKind,
+    Rate,
+    Scope,
+)
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.retry.backoff import SELF_RANDOMISED, BackoffSpec, JitterKind
 from asyncsim.sim.layers.retry.budget import (
@@ -50,7 +57,7 @@ def _parse_attempts(value: object) -> float:
 
 
 MaxAttempts = Annotated[
-    float, BeforeValidator(_parse_attempts),
+    float, Field(allow_inf_nan=True), BeforeValidator(_parse_attempts),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, {"const": "unlimited"}],
                     "description": "tries including the first, or 'unlimited'"})]
 
@@ -123,7 +130,7 @@ class RetryConfig(WithPreset):
     base: Duration = Field(default=0.1, ge=0, description="the first wait (the interval for "
                                                           "constant and swr backoff)")
     multiplier: float = Field(default=2.0, ge=1, description="growth per retry (exponential)")
-    cap: Duration = Field(default=math.inf, gt=0, description="no wait is longer (applied "
+    cap: DurationOrNever = Field(default=math.inf, gt=0, description="no wait is longer (applied "
                                                               "before jitter)")
     jitter: JitterKind | None = Field(
         default=None, description="none, full U(0,d), equal d/2+U(0,d/2), proportional "
