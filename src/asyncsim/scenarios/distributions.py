@@ -6,12 +6,13 @@ A bare duration (``latency: 50ms``) means a constant.
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, PositiveFloat, ValidationInfo, field_validator, model_validator
 
-from asyncsim.lang.units import parse_duration_s
+from asyncsim.lang.units import MAX_DURATION_S, parse_duration_s
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.types import Duration
 from asyncsim.sim import distributions as d
@@ -137,6 +138,22 @@ class DistributionConfig(OneOf):
             return {**value, "exponential": {"mean": value["exponential"]}}
         return value
 
+    @model_validator(mode="after")
+    def _finite_mean(self) -> DistributionConfig:
+        """A latency with an infinite or astronomic mean (a Pareto alpha at or below 1, a
+        lognormal sigma of 40, weights that overflow) makes every mean, and so every
+        metric, NaN or inf; refuse it here rather than report garbage."""
+        kind, _ = self.chosen()
+        if kind == "empirical":
+            return self  # checked when the samples are read
+        mean_s = self.to_sim().mean
+        if not math.isfinite(mean_s) or mean_s > MAX_DURATION_S:
+            hint = " (pareto needs alpha above 1 for a finite mean)" if kind == "pareto" \
+                else ""
+            raise ValueError(f"this {kind} distribution has mean {mean_s:g}s, beyond the "
+                             f"{MAX_DURATION_S:g}s limit{hint}")
+        return self
+
     def to_sim(self) -> d.Distribution:
         kind, cfg = self.chosen()
         if kind == "constant":
@@ -163,7 +180,7 @@ class DistributionConfig(OneOf):
 
 
 class MixtureComponent(Model):
-    weight: PositiveFloat
+    weight: PositiveFloat = Field(le=1e15, description="relative share (at most 1e15)")
     distribution: DistributionConfig
 
 

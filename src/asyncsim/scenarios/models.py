@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
-from asyncsim.scenarios.base import Model, OneOf
+from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.thresholds import ThresholdItem
@@ -21,6 +21,10 @@ from asyncsim.scenarios.workload.navigation import NavigationConfig
 from asyncsim.scenarios.workload.pages import PagesConfig
 
 FaultKind = Literal["outage", "error_burst", "slowdown", "capacity_drop"]
+FAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "outage": (), "error_burst": ("error_rate",), "slowdown": ("factor",),
+    "capacity_drop": ("workers",)}
+"""The settings each fault kind reads besides kind, at and for."""
 
 
 class FaultConfig(Model):
@@ -29,7 +33,9 @@ class FaultConfig(Model):
     kind: FaultKind
     at: Duration
     for_: Duration = Field(alias="for", gt=0)
-    factor: float = Field(default=1.0, gt=0, description="slowdown: service-time multiplier")
+    factor: float = Field(default=1.0, gt=0, le=1000,
+                          description="slowdown: service-time multiplier (at most 1000; "
+                                      "slower than that is an outage)")
     error_rate: float = Field(default=1.0, ge=0, le=1, description="error_burst: P(error)")
     workers: NonNegativeInt | None = Field(default=None,
                                            description="capacity_drop: workers left")
@@ -41,6 +47,24 @@ class FaultConfig(Model):
         if self.kind == "slowdown" and self.factor == 1.0:
             raise ValueError("a slowdown needs a factor other than 1")
         return self
+
+    def problems(self, backend_workers: int) -> Problems:
+        """Settings this kind does not read (they would be silently ignored), and a
+        capacity drop that adds workers."""
+        applies = FAULT_FIELDS[self.kind]
+        out: Problems = []
+        for name in ("factor", "error_rate", "workers"):
+            if name in self.model_fields_set and name not in applies:
+                takes = ", ".join(applies) if applies else "nothing besides kind, at and for"
+                users = [k for k, fields in FAULT_FIELDS.items() if name in fields]
+                out.append(((name, KEY), f"{name} is for {', '.join(users)} faults; a "
+                                         f"{self.kind} takes {takes}"))
+        if self.kind == "capacity_drop" and self.workers is not None \
+                and self.workers > backend_workers:
+            out.append((("workers",), f"a capacity_drop to {self.workers} workers is more than "
+                                      f"the backend has ({backend_workers}); it can only "
+                                      "lower capacity"))
+        return out
 
 
 class ErrorsConfig(Model):
