@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from asyncsim import __version__
@@ -36,6 +35,8 @@ from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.gates.terminal import gates_block
 from asyncsim.reports.gates.verdict import Verdict
 from asyncsim.reports.metrics.registry import metrics_markdown
+from asyncsim.reports.render.safe import printable
+from asyncsim.reports.render.safe import shown as safe
 from asyncsim.reports.render.terminal import print_summary
 from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
@@ -84,16 +85,16 @@ def handle_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ScenarioError as error:
             for problem in error.problems:
-                typer.echo(str(problem), err=True)  # one line each, never wrapped
+                typer.echo(printable(problem), err=True)  # one line each, never wrapped
             count = len(error.problems)
             err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
         except SummaryFormatError as error:
-            err.print(f"[red]✗ {escape(str(error))}[/red]", highlight=False, soft_wrap=True)
+            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
         except (OutputUnavailable, SweepError, UsageError) as error:
             for line in str(error).splitlines():
-                err.print(f"[red]✗ {escape(line)}[/red]", highlight=False, soft_wrap=True)
+                err.print(f"[red]✗ {safe(line)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.USAGE) from None
         except KeyboardInterrupt:
             err.print("[yellow]interrupted: no report written[/yellow]")
@@ -103,7 +104,7 @@ def handle_errors(command: F) -> F:
         except Exception as error:
             if os.environ.get("ASYNCSIM_DEBUG"):
                 raise
-            err.print(f"[red]✗ internal error: {type(error).__name__}: {error}[/red]\n"
+            err.print(f"[red]✗ internal error: {type(error).__name__}: {safe(error)}[/red]\n"
                       "This is a bug in asyncsim; run with ASYNCSIM_DEBUG=1 for a traceback.",
                       highlight=False)
             raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
@@ -125,7 +126,7 @@ def main_options(
 
 
 def _usage_error(message: str) -> typer.Exit:
-    err.print(f"[red]✗ {message}[/red]", highlight=False)
+    err.print(f"[red]✗ {safe(message)}[/red]", highlight=False)
     return typer.Exit(ExitCode.USAGE)
 
 
@@ -200,7 +201,7 @@ def run(
                   result.wall_s, thresholds=gates_block(verdict) if shown else None,
                   out_dir=str(target))
     for path in result.written[1:]:
-        out.print(f"[dim]wrote {path}[/dim]", highlight=False)
+        out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
     _finish_gates(verdict, result.summary, junit, markdown)
 
 
@@ -239,7 +240,7 @@ def compare(
     whatever the verdicts (gating is `asyncsim check`'s job).
     """
     result = compare_runs(a, b, strategy_pair(strategies, b), html, plotly_js)
-    out.print(f"a: {escape(result.a_label)}\nb: {escape(result.b_label)}", highlight=False)
+    out.print(f"a: {safe(result.a_label)}\nb: {safe(result.b_label)}", highlight=False)
     shown = result.rows if show_all else [r for r in result.rows if r.significant]
     if shown:
         # Off a terminal (a CI log, a file) nothing limits the width: keep lines whole.
@@ -249,7 +250,7 @@ def compare(
                                            else "; --all lists every metric"),
               highlight=False)
     if html is not None:
-        out.print(f"[dim]wrote {html}[/dim]", highlight=False)
+        out.print(f"[dim]wrote {safe(html)}[/dim]", highlight=False)
 
 
 @cli.command()
@@ -293,7 +294,7 @@ def sweep(
               f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
               highlight=False)
     for path in result.written:
-        out.print(f"[dim]wrote {path}[/dim]", highlight=False)
+        out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
 
 
 @cli.command()
@@ -324,7 +325,7 @@ def check(
 @handle_errors
 def validate(scenario: ScenarioArg, sets: SetOpt = None) -> None:
     """Check a scenario and list every problem at once (exit 104 when invalid)."""
-    out.print(f"[green]✓[/green] {validate_scenario(scenario, overrides(sets))}",
+    out.print(f"[green]✓[/green] {safe(validate_scenario(scenario, overrides(sets)))}",
               highlight=False)
 
 
@@ -373,9 +374,9 @@ def init(
     try:
         target = init_example(name, directory)
     except ExampleError as error:
-        err.print(f"[red]✗ {error}[/red]")
+        err.print(f"[red]✗ {safe(error)}[/red]")
         raise typer.Exit(ExitCode.USAGE) from None
-    out.print(f"wrote {target}")
+    out.print(f"wrote {safe(target)}", highlight=False)
 
 
 def main() -> None:
