@@ -22,6 +22,7 @@ from asyncsim.commands.compare import compare_runs, strategy_pair
 from asyncsim.commands.examples import example_list
 from asyncsim.commands.gates import run_gates, write_ci_reports
 from asyncsim.commands.init import ExampleError, init_example
+from asyncsim.commands.interrupts import Terminated, terminate_as_exception
 from asyncsim.commands.metrics import metric_lines
 from asyncsim.commands.run import run_scenario
 from asyncsim.commands.schema import schema_text
@@ -29,6 +30,7 @@ from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
 from asyncsim.commands.validate import validate_scenario
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.compare.terminal import comparison_table, summary_line
+from asyncsim.reports.files.output_set import OutputError
 from asyncsim.reports.files.outputs import OutputOptions, OutputUnavailable
 from asyncsim.reports.files.summary_json import SummaryFormatError
 from asyncsim.reports.files.writers import write_atomic
@@ -82,7 +84,8 @@ def handle_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with terminate_as_exception():
+                return command(*args, **kwargs)
         except ScenarioError as error:
             for problem in error.problems:
                 typer.echo(printable(problem), err=True)  # one line each, never wrapped
@@ -96,9 +99,15 @@ def handle_errors(command: F) -> F:
             for line in str(error).splitlines():
                 err.print(f"[red]✗ {safe(line)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.USAGE) from None
+        except OutputError as error:
+            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
         except KeyboardInterrupt:
-            err.print("[yellow]interrupted: no report written[/yellow]")
+            err.print("[yellow]interrupted: no report written (--out is as it was)[/yellow]")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Terminated:
+            err.print("[yellow]terminated: no report written (--out is as it was)[/yellow]")
+            raise typer.Exit(ExitCode.TERMINATED) from None
         except typer.Exit:
             raise
         except Exception as error:
