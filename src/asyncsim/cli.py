@@ -17,13 +17,31 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from asyncsim import __version__
 from asyncsim.commands.check import check_summary
-from asyncsim.commands.common import UsageError, default_out_dir, load, overrides
+from asyncsim.commands.common import (
+    UsageError,
+    default_out_dir,
+    load,
+    overrides,
+)
 from asyncsim.commands.compare import compare_runs, strategy_pair
 from asyncsim.commands.examples import example_list
 from asyncsim.commands.gates import run_gates, write_ci_reports
 from asyncsim.commands.init import ExampleError, init_example
 from asyncsim.commands.interrupts import Terminated, terminate_as_exception
 from asyncsim.commands.metrics import metric_lines
+from asyncsim.commands.options import (
+    BaselineOpt,
+    CompareFailOpt,
+    JunitOpt,
+    MarkdownOpt,
+    MaxMemoryOpt,
+    MaxRequestsOpt,
+    PlotlyJsOpt,
+    ScenarioArg,
+    SetOpt,
+    ThresholdOpt,
+    memory_limit,
+)
 from asyncsim.commands.run import run_scenario
 from asyncsim.commands.schema import schema_text
 from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
@@ -42,6 +60,11 @@ from asyncsim.reports.render.safe import shown as safe
 from asyncsim.reports.render.terminal import print_summary
 from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
+from asyncsim.scenarios.checks.cost import (
+    LONG_RUN_S,
+    MAX_REQUESTS,
+    estimate_cost,
+)
 from asyncsim.scenarios.problems import ScenarioError
 
 cli = typer.Typer(
@@ -51,28 +74,6 @@ cli = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
-
-ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
-SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", "-s", help="override a field: --set workload.users=50 (repeatable)",
-    rich_help_panel="Scenario")]
-ThresholdOpt = Annotated[list[str] | None, typer.Option(
-    "--threshold", help="k6 threshold, e.g. 'latency{strategy:swr}: p(99) < 300ms' "
-    "(repeatable; adds to the scenario's)", rich_help_panel="Gates")]
-BaselineOpt = Annotated[Path | None, typer.Option(
-    help="a summary.json to compare with (needs --compare-fail)", rich_help_panel="Gates")]
-CompareFailOpt = Annotated[list[str] | None, typer.Option(
-    "--compare-fail", help="regression rule STAT:N% or STAT:N, e.g. p99:5% or "
-    "hit_rate:-0.02 (repeatable)", rich_help_panel="Gates")]
-JunitOpt = Annotated[Path | None, typer.Option(
-    help="write the gates as JUnit XML (one test case per gate and strategy)",
-    rich_help_panel="Output")]
-MarkdownOpt = Annotated[Path | None, typer.Option(
-    help="write a Markdown summary (for a GitHub step summary or a merge-request comment)",
-    rich_help_panel="Output")]
-PlotlyJsOpt = Annotated[Literal["inline", "cdn"], typer.Option(
-    "--plotly-js", help="inline: plotly.js inside the HTML (opens offline, ~5 MB); "
-    "cdn: loaded from cdn.plot.ly (small file, needs a network)", rich_help_panel="Output")]
 
 
 def handle_errors(command: F) -> F:
@@ -102,12 +103,11 @@ def handle_errors(command: F) -> F:
         except OutputError as error:
             err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
-        except KeyboardInterrupt:
-            err.print("[yellow]interrupted: no report written (--out is as it was)[/yellow]")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except Terminated:
-            err.print("[yellow]terminated: no report written (--out is as it was)[/yellow]")
-            raise typer.Exit(ExitCode.TERMINATED) from None
+        except (KeyboardInterrupt, Terminated) as stop:
+            what, code = (("terminated", ExitCode.TERMINATED) if isinstance(stop, Terminated)
+                          else ("interrupted", ExitCode.INTERRUPTED))
+            err.print(f"[yellow]{what}: no report written (--out is as it was)[/yellow]")
+            raise typer.Exit(code) from None
         except typer.Exit:
             raise
         except Exception as error:
@@ -190,13 +190,19 @@ def run(
     png: Annotated[bool, typer.Option(
         "--png", help="also write each chart as PNG (png/; needs the static extra and a "
         "Chrome or Chromium)", rich_help_panel="Output")] = False,
+    max_requests: MaxRequestsOpt = MAX_REQUESTS,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Run every strategy of a scenario and report them side by side.
 
     Exit 99 when a threshold fails or a --compare-fail rule finds a regression.
     """
     _check_baseline_options(baseline, compare_fail)
-    loaded = load(scenario, overrides(sets, replications=replications, seed=seed))
+    loaded = load(scenario, overrides(sets, replications=replications, seed=seed),
+                  max_requests=max_requests, max_memory_bytes=memory_limit(max_memory))
+    cost = estimate_cost(loaded.scenario)
+    if cost.cpu_s >= LONG_RUN_S and not quiet:
+        err.print(f"[dim]estimate: {safe(cost.text())}[/dim]", highlight=False)
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
@@ -332,10 +338,13 @@ def check(
 
 @cli.command()
 @handle_errors
-def validate(scenario: ScenarioArg, sets: SetOpt = None) -> None:
+def validate(scenario: ScenarioArg, sets: SetOpt = None,
+             max_requests: MaxRequestsOpt = MAX_REQUESTS, max_memory: MaxMemoryOpt = None,
+             ) -> None:
     """Check a scenario and list every problem at once (exit 104 when invalid)."""
-    out.print(f"[green]✓[/green] {safe(validate_scenario(scenario, overrides(sets)))}",
-              highlight=False)
+    text = validate_scenario(scenario, overrides(sets), max_requests=max_requests,
+                             max_memory_bytes=memory_limit(max_memory))
+    out.print(f"[green]✓[/green] {safe(text)}", highlight=False)
 
 
 @cli.command()

@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from asyncsim.commands.common import load
+from asyncsim.scenarios.checks.cost import MAX_MEMORY_BYTES, MAX_REQUESTS
 
 
-def validate_scenario(path: Path, overrides: Sequence[str] = ()) -> str:
+def validate_scenario(path: Path, overrides: Sequence[str] = (), *,
+                      max_requests: float = MAX_REQUESTS,
+                      max_memory_bytes: float = MAX_MEMORY_BYTES) -> str:
     """``file: 'name': 2 backend(s), 3 strategies, 5 replication(s)``; a ScenarioError
-    lists every problem when the file is invalid."""
-    loaded = load(path, overrides)
+    lists every problem when the file is invalid (or its run above the cost limits)."""
+    loaded = load(path, overrides, max_requests=max_requests,
+                  max_memory_bytes=max_memory_bytes)
     s = loaded.scenario
     return (f"{loaded.source}: {s.name!r}: {len(s.backends)} backend(s), "
             f"{len(s.strategies)} strategies, {s.replications} replication(s)")
