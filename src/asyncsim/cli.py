@@ -17,12 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from asyncsim import __version__
 from asyncsim.commands.check import check_summary
-from asyncsim.commands.common import (
-    UsageError,
-    default_out_dir,
-    load,
-    overrides,
-)
+from asyncsim.commands.common import UsageError, default_out_dir, load, overrides
 from asyncsim.commands.compare import compare_runs, strategy_pair
 from asyncsim.commands.examples import example_list
 from asyncsim.commands.gates import run_gates, write_ci_reports
@@ -60,11 +55,7 @@ from asyncsim.reports.render.safe import shown as safe
 from asyncsim.reports.render.terminal import print_summary
 from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
-from asyncsim.scenarios.checks.cost import (
-    LONG_RUN_S,
-    MAX_REQUESTS,
-    estimate_cost,
-)
+from asyncsim.scenarios.checks.cost import LONG_RUN_S, MAX_REQUESTS, estimate_cost
 from asyncsim.scenarios.problems import ScenarioError
 
 cli = typer.Typer(
