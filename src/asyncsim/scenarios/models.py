@@ -85,7 +85,7 @@ class DataConfig(Model):
 
 
 class BackendConfig(Model):
-    workers: PositiveInt = Field(default=1, description="calls served at once")
+    workers: PositiveInt = Field(default=1, strict=True, description="calls served at once")
     queue_limit: NonNegativeInt | None = Field(
         default=None, description="calls allowed to wait; more are rejected (default: no limit)")
     latency: DistributionConfig = Field(description="service time of one call")
@@ -138,7 +138,7 @@ class HotSetConfig(Model):
 
 
 class KeysConfig(Model):
-    count: PositiveInt = 1
+    count: PositiveInt = Field(default=1, strict=True, description="how many keys")
     zipf: float | None = Field(default=None, gt=0, description="Zipf exponent alpha")
     hot_set: HotSetConfig | None = None
 
@@ -168,7 +168,8 @@ class WorkloadConfig(Model):
 
     target: str | None = Field(
         default=None, description="the backend the requests go to (every workload but pages)")
-    users: PositiveInt = Field(default=1, description="simulated clients (per-client state)")
+    users: PositiveInt = Field(default=1, strict=True,
+                               description="simulated clients (per-client state)")
     arrivals: ArrivalsConfig | None = Field(
         default=None, description="open model: requests, page views, hovers or reading "
         "sessions arriving on their own schedule")
@@ -220,7 +221,7 @@ class Scenario(Model):
     seed: NonNegativeInt = 1
     duration: Duration = Field(gt=0)
     warmup: Duration = Field(default=0.0, ge=0)
-    replications: PositiveInt = Field(default=1, le=10_000)
+    replications: PositiveInt = Field(default=1, le=10_000, strict=True)
     drain: DurationOrNever = Field(
         default=float("inf"), ge=0,
         description="after duration, how long in-flight requests may still finish")

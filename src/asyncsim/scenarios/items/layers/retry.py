@@ -45,14 +45,22 @@ BackoffName = Literal["none", "constant", "linear", "exponential", "envoy", "dec
                       "swr", "polly-decorrelated"]
 
 
+MAX_ATTEMPTS = 1000
+"""Most finite attempts: no library default comes near it, and a huge finite number
+behaves as 'unlimited' while claiming a bound."""
+
+
 def _parse_attempts(value: object) -> float:
     """A whole number ≥ 1, or ``unlimited`` (as tenacity's and SWR's defaults are)."""
     if isinstance(value, str) and value.strip().lower() in ("unlimited", "inf", "infinity"):
         return math.inf
     if isinstance(value, bool) or not isinstance(value, int | float) \
-            or value != int(value) or value < 1:
+            or not math.isfinite(value) or value != int(value) or value < 1:
         raise ValueError(f"{value!r} is not a number of attempts (a whole number ≥ 1 that "
                          "counts the first call, or 'unlimited')")
+    if value > MAX_ATTEMPTS:
+        raise ValueError(f"{value!r} attempts is over the limit of {MAX_ATTEMPTS} (write "
+                         "'unlimited' if no limit is meant)")
     return int(value)
 
 
@@ -192,6 +200,10 @@ class RetryConfig(WithPreset):
         if self.backoff in SELF_RANDOMISED and self.jitter not in (None, "none"):
             out.append((("jitter",), f"{self.backoff} backoff draws its own randomness; "
                                      "jitter must be none"))
+        if self.backoff == "none" and "jitter" in self.given() \
+                and self.jitter not in (None, "none"):
+            out.append((("jitter",), "with backoff none a retry starts at once: there is no "
+                                     "wait to jitter (set a backoff, or remove jitter)"))
         if self.jitter_kind == "proportional" and self.ratio is None:
             out.append((("jitter",), "proportional jitter needs a ratio (e.g. ratio: 0.2 "
                                      "for ±20%)"))
