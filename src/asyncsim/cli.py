@@ -193,7 +193,7 @@ def run(
                   max_requests=max_requests, max_memory_bytes=memory_limit(max_memory))
     cost = estimate_cost(loaded.scenario)
     if cost.cpu_s >= LONG_RUN_S and not quiet:
-        err.print(f"[dim]estimate: {safe(cost.text())}[/dim]", highlight=False)
+        err.print(f"[dim]estimate: {safe(cost.text())}[/dim]", highlight=False, soft_wrap=True)
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)

@@ -228,3 +228,25 @@ def test_a_new_set_replaces_the_old_one_whole_and_keeps_other_files(tmp_path: Pa
     assert (out / "report.html").read_text() != "old\n"
     assert (out / "notes.txt").read_text() == "mine\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "s.yaml"]
+
+
+def test_the_cost_limit_is_raised_by_the_flags(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(QUICKSTART.replace("duration: 5m", "duration: 30d"))
+    refused = runner.invoke(cli, ["validate", str(path)])
+    assert refused.exit_code == 104
+    assert "too large: about 1.04e+09 requests" in refused.output  # 50/s x 30 d x 8 runs
+    assert "--max-requests" in refused.output
+    big = runner.invoke(cli, ["validate", str(path), "--max-requests", "2e9"])
+    assert big.exit_code == 104 and "--max-memory" in big.output  # 1.3e8 records held
+    accepted = runner.invoke(cli, ["validate", str(path), "--max-requests", "2e9",
+                                   "--max-memory", "64GB"])
+    assert accepted.exit_code == 0, accepted.output
+
+
+def test_run_prints_the_estimate_of_a_long_run(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("asyncsim.cli.LONG_RUN_S", 0.0)
+    result = runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "estimate: about 4e+03 requests (2e+03 per run x 2 runs)" in result.output
