@@ -8,6 +8,9 @@ class ExitCode(IntEnum):
     OK = 0
     INTERNAL_ERROR = 1
     USAGE = 2                # click/typer usage errors
+    OUTPUT_ERROR = 74        # --out cannot be written: not a folder, no permission, disk
+                             # full (sysexits EX_IOERR)
     GATE_FAILED = 99         # a threshold or regression gate failed (k6 ThresholdsHaveFailed)
     INVALID_SCENARIO = 104   # the scenario or a config file is invalid (k6 InvalidConfig)
-    INTERRUPTED = 130        # SIGINT
+    INTERRUPTED = 130        # SIGINT (128 + 2)
+    TERMINATED = 143         # SIGTERM (128 + 15)

@@ -113,9 +113,25 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
                 if progress:
                     progress(done, len(tasks))
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
             raise
     return [r for r in results if r is not None]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued tasks and end the running ones now (Ctrl-C, SIGTERM, a failure).
+
+    Why terminate: ``shutdown`` alone waits for the replications already running, which
+    took up to a minute after a Ctrl-C, and a SIGTERM sent to the main process only left
+    the workers computing (and holding stdout) after it had gone.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
 
 
 def _run_dask(tasks: list[Task[T]], scheduler: str | None, progress: Progress | None) -> list[T]:

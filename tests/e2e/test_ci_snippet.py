@@ -137,3 +137,21 @@ def test_the_committed_baseline_is_a_run_of_the_bundled_example(field: str) -> N
     assert baseline["scenario"][field] == example[field], (
         "refresh: asyncsim run examples/quickstart.yaml --out asyncsim-out/quickstart && cp "
         "asyncsim-out/quickstart/summary.json examples/baselines/quickstart.summary.json")
+
+
+@pytest.mark.slow
+def test_the_committed_baseline_is_what_the_documented_command_writes(tmp_path: Path) -> None:
+    """The whole file, byte for byte: the README's refresh command, run now, writes exactly
+    the committed baseline (the run is seeded, so equal code gives equal bytes)."""
+    from typer.testing import CliRunner
+
+    from asyncsim.cli import cli
+
+    out = tmp_path / "quickstart"
+    result = CliRunner().invoke(cli, ["run", str(REPO / "examples" / "quickstart.yaml"),
+                                      "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    committed = (REPO / "examples" / "baselines" / "quickstart.summary.json").read_text()
+    assert (out / "summary.json").read_text() == committed, (
+        "refresh: asyncsim run examples/quickstart.yaml --out asyncsim-out/quickstart && cp "
+        "asyncsim-out/quickstart/summary.json examples/baselines/quickstart.summary.json")

@@ -62,9 +62,13 @@ def gamma(shape: float, scale: float) -> Fitted:
 
 
 def pareto(alpha: float, minimum: float) -> Fitted:
+    """No snippet at alpha <= 1: the mean is infinite, and the scenario language refuses
+    a latency without a finite mean (every mean metric would be meaningless)."""
+    finite = float(f"{alpha:.5g}") > 1
     return Fitted("pareto", {"alpha": alpha, "min": minimum},
                   stats.pareto(b=alpha, scale=minimum), 2,
-                  {"pareto": {"alpha": float(f"{alpha:.5g}"), "min": duration(minimum)}})
+                  {"pareto": {"alpha": float(f"{alpha:.5g}"), "min": duration(minimum)}}
+                  if finite else None, note="" if finite else "alpha <= 1: infinite mean")
 
 
 class _Mixture:

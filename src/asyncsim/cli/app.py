@@ -4,23 +4,19 @@ exit with a code. (The calibration commands are in :mod:`asyncsim.cli.calibrate`
 from __future__ import annotations
 
 import contextlib
-import functools
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from asyncsim import __version__
-from asyncsim.calibrate.errors import CalibrationError
+from asyncsim.cli.errors import err, handle_errors, out
 from asyncsim.commands.check import check_summary
 from asyncsim.commands.common import (
-    UsageError,
     default_out_dir,
     load,
     overrides,
@@ -31,93 +27,39 @@ from asyncsim.commands.examples import example_list
 from asyncsim.commands.gates import run_gates, write_ci_reports
 from asyncsim.commands.init import ExampleError, init_example
 from asyncsim.commands.metrics import metric_lines
+from asyncsim.commands.options import (
+    BaselineOpt,
+    CompareFailOpt,
+    JunitOpt,
+    MarkdownOpt,
+    MaxMemoryOpt,
+    MaxRequestsOpt,
+    PlotlyJsOpt,
+    ScenarioArg,
+    SetOpt,
+    ThresholdOpt,
+    memory_limit,
+)
 from asyncsim.commands.run import run_scenario
 from asyncsim.commands.schema import schema_text
 from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
 from asyncsim.commands.validate import validate_scenario
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.compare.terminal import comparison_table, summary_line
-from asyncsim.reports.files.outputs import OutputOptions, OutputUnavailable
-from asyncsim.reports.files.summary_json import SummaryFormatError
+from asyncsim.reports.files.outputs import OutputOptions
 from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.gates.terminal import gates_block
 from asyncsim.reports.gates.verdict import Verdict
 from asyncsim.reports.metrics.registry import metrics_markdown
+from asyncsim.reports.render.safe import shown as safe
 from asyncsim.reports.render.terminal import print_summary
-from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
-from asyncsim.scenarios.problems import ScenarioError
+from asyncsim.scenarios.checks.cost import LONG_RUN_S, MAX_REQUESTS, estimate_cost
 
 cli = typer.Typer(
     name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Simulate async data-fetching and resilience strategies before production does.")
-out = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
-SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", "-s", help="override a field: --set workload.users=50 (repeatable)",
-    rich_help_panel="Scenario")]
-ThresholdOpt = Annotated[list[str] | None, typer.Option(
-    "--threshold", help="k6 threshold, e.g. 'latency{strategy:swr}: p(99) < 300ms' "
-    "(repeatable; adds to the scenario's)", rich_help_panel="Gates")]
-BaselineOpt = Annotated[Path | None, typer.Option(
-    help="a summary.json to compare with (needs --compare-fail)", rich_help_panel="Gates")]
-CompareFailOpt = Annotated[list[str] | None, typer.Option(
-    "--compare-fail", help="regression rule STAT:N% or STAT:N, e.g. p99:5% or "
-    "hit_rate:-0.02 (repeatable)", rich_help_panel="Gates")]
-JunitOpt = Annotated[Path | None, typer.Option(
-    help="write the gates as JUnit XML (one test case per gate and strategy)",
-    rich_help_panel="Output")]
-MarkdownOpt = Annotated[Path | None, typer.Option(
-    help="write a Markdown summary (for a GitHub step summary or a merge-request comment)",
-    rich_help_panel="Output")]
-PlotlyJsOpt = Annotated[Literal["inline", "cdn"], typer.Option(
-    "--plotly-js", help="inline: plotly.js inside the HTML (opens offline, ~5 MB); "
-    "cdn: loaded from cdn.plot.ly (small file, needs a network)", rich_help_panel="Output")]
-
-
-def handle_errors(command: F) -> F:
-    """Map user errors to exit codes and clean messages; never show a user a traceback.
-
-    Why: a scenario error is the user's to fix and deserves file:line:col, not a stack;
-    an internal error is ours, and says so (ASYNCSIM_DEBUG=1 re-raises for a traceback).
-    """
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ScenarioError as error:
-            for problem in error.problems:
-                typer.echo(str(problem), err=True)  # one line each, never wrapped
-            count = len(error.problems)
-            err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
-            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except CalibrationError as error:
-            typer.echo(f"✗ {error}", err=True)  # one line: file:line:col: record N: what
-            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except SummaryFormatError as error:
-            err.print(f"[red]✗ {escape(str(error))}[/red]", highlight=False, soft_wrap=True)
-            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except (OutputUnavailable, SweepError, UsageError) as error:
-            for line in str(error).splitlines():
-                err.print(f"[red]✗ {escape(line)}[/red]", highlight=False, soft_wrap=True)
-            raise typer.Exit(ExitCode.USAGE) from None
-        except KeyboardInterrupt:
-            err.print("[yellow]interrupted: no report written[/yellow]")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except typer.Exit:
-            raise
-        except Exception as error:
-            if os.environ.get("ASYNCSIM_DEBUG"):
-                raise
-            err.print(f"[red]✗ internal error: {type(error).__name__}: {error}[/red]\n"
-                      "This is a bug in asyncsim; run with ASYNCSIM_DEBUG=1 for a traceback.",
-                      highlight=False)
-            raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
-    return wrapper  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
@@ -135,7 +77,7 @@ def main_options(
 
 
 def _usage_error(message: str) -> typer.Exit:
-    err.print(f"[red]✗ {message}[/red]", highlight=False)
+    err.print(f"[red]✗ {safe(message)}[/red]", highlight=False)
     return typer.Exit(ExitCode.USAGE)
 
 
@@ -190,14 +132,20 @@ def run(
     png: Annotated[bool, typer.Option(
         "--png", help="also write each chart as PNG (png/; needs the static extra and a "
         "Chrome or Chromium)", rich_help_panel="Output")] = False,
+    max_requests: MaxRequestsOpt = MAX_REQUESTS,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Run every strategy of a scenario and report them side by side.
 
     Exit 99 when a threshold fails or a --compare-fail rule finds a regression.
     """
     _check_baseline_options(baseline, compare_fail)
-    loaded = load(scenario, overrides(sets, replications=replications, seed=seed))
+    loaded = load(scenario, overrides(sets, replications=replications, seed=seed),
+                  max_requests=max_requests, max_memory_bytes=memory_limit(max_memory))
     _warn(trace_warnings(loaded.scenario))
+    cost = estimate_cost(loaded.scenario)
+    if cost.cpu_s >= LONG_RUN_S and not quiet:
+        err.print(f"[dim]estimate: {safe(cost.text())}[/dim]", highlight=False, soft_wrap=True)
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
@@ -211,7 +159,7 @@ def run(
                   result.wall_s, thresholds=gates_block(verdict) if shown else None,
                   out_dir=str(target))
     for path in result.written[1:]:
-        out.print(f"[dim]wrote {path}[/dim]", highlight=False)
+        out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
     _finish_gates(verdict, result.summary, junit, markdown)
 
 
@@ -250,7 +198,7 @@ def compare(
     whatever the verdicts (gating is `asyncsim check`'s job).
     """
     result = compare_runs(a, b, strategy_pair(strategies, b), html, plotly_js)
-    out.print(f"a: {escape(result.a_label)}\nb: {escape(result.b_label)}", highlight=False)
+    out.print(f"a: {safe(result.a_label)}\nb: {safe(result.b_label)}", highlight=False)
     shown = result.rows if show_all else [r for r in result.rows if r.significant]
     if shown:
         # Off a terminal (a CI log, a file) nothing limits the width: keep lines whole.
@@ -260,7 +208,7 @@ def compare(
                                            else "; --all lists every metric"),
               highlight=False)
     if html is not None:
-        out.print(f"[dim]wrote {html}[/dim]", highlight=False)
+        out.print(f"[dim]wrote {safe(html)}[/dim]", highlight=False)
 
 
 @cli.command()
@@ -304,7 +252,7 @@ def sweep(
               f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
               highlight=False)
     for path in result.written:
-        out.print(f"[dim]wrote {path}[/dim]", highlight=False)
+        out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
 
 
 @cli.command()
@@ -333,16 +281,19 @@ def check(
 
 @cli.command()
 @handle_errors
-def validate(scenario: ScenarioArg, sets: SetOpt = None) -> None:
+def validate(scenario: ScenarioArg, sets: SetOpt = None,
+             max_requests: MaxRequestsOpt = MAX_REQUESTS, max_memory: MaxMemoryOpt = None,
+             ) -> None:
     """Check a scenario and list every problem at once (exit 104 when invalid)."""
-    checked = validate_scenario(scenario, overrides(sets))
+    checked = validate_scenario(scenario, overrides(sets), max_requests=max_requests,
+                                max_memory_bytes=memory_limit(max_memory))
     _warn(trace_warnings(checked.scenario))
-    out.print(f"[green]✓[/green] {checked.line}", highlight=False)
+    out.print(f"[green]✓[/green] {safe(checked.line)}", highlight=False)
 
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        err.print(f"[yellow]! {escape(line)}[/yellow]", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]! {safe(line)}[/yellow]", highlight=False, soft_wrap=True)
 
 
 @cli.command()
@@ -390,9 +341,9 @@ def init(
     try:
         target = init_example(name, directory)
     except ExampleError as error:
-        err.print(f"[red]✗ {error}[/red]")
+        err.print(f"[red]✗ {safe(error)}[/red]")
         raise typer.Exit(ExitCode.USAGE) from None
-    out.print(f"wrote {target}")
+    out.print(f"wrote {safe(target)}", highlight=False)
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from asyncsim.cli.app import cli, err, handle_errors, out
+from asyncsim.cli.app import cli
+from asyncsim.cli.errors import err, handle_errors, out
 
 
 @cli.command()

@@ -8,18 +8,43 @@ from pathlib import Path
 from typing import Any
 
 from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.scenarios.checks.cost import (
+    MAX_MEMORY_BYTES,
+    MAX_REQUESTS,
+    cost_problem,
+    estimate_cost,
+)
 from asyncsim.scenarios.load import LoadedScenario, load_scenario
 from asyncsim.scenarios.models import Scenario
+from asyncsim.scenarios.problems import Problem, ScenarioError
 
 
 class UsageError(ValueError):
     """A command used wrongly (exit 2): unknown strategy, missing argument."""
 
 
-def load(path: Path, overrides: Sequence[str] = ()) -> LoadedScenario:
+def load(path: Path, overrides: Sequence[str] = (), *, max_requests: float = MAX_REQUESTS,
+         max_memory_bytes: float = MAX_MEMORY_BYTES) -> LoadedScenario:
     """The scenario with every check, its thresholds parsed against the metric registry
-    (the command layer is where the scenario language meets the metric vocabulary)."""
-    return load_scenario(path, overrides, metrics=REGISTRY)
+    (the command layer is where the scenario language meets the metric vocabulary), and
+    its estimated cost within the limits (scenarios/checks/cost.py)."""
+    loaded = load_scenario(path, overrides, metrics=REGISTRY)
+    problem = cost_problem(estimate_cost(loaded.scenario), max_requests, max_memory_bytes)
+    if problem is not None:
+        raise ScenarioError([Problem(loaded.source, 1, 1, "", problem)])
+    return loaded
+
+
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?)\s*(B|kB|KB|MB|GB|TB)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}
+
+
+def parse_size_bytes(text: str) -> float:
+    """``8GB`` -> bytes, for --max-memory (binary units: 1 GB = 1024^3 bytes)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise UsageError(f"--max-memory {text!r} is not a size (e.g. 512MB, 8GB)")
+    return float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "B").lower()]
 
 
 def default_out_dir(scenario: Scenario) -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 
 from asyncsim.commands.common import scenario_meta
 from asyncsim.commands.gates import run_gates, verdict_checks
+from asyncsim.reports.files.output_set import StagedOutput, output_error, pause_for_tests
 from asyncsim.reports.files.outputs import OutputOptions, check_outputs, write_run_outputs
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import dumps, write_atomic
@@ -64,12 +65,28 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
                  gates: Gates | None = None, outputs: OutputOptions | None = None) -> RunOutput:
     """Run every strategy and replication, judge the gates (default: the scenario's
     thresholds); when ``out_dir`` is given write summary.json, with the verdict, and
-    report.html beside it (plus raw data and PNGs when ``outputs`` asks)."""
-    scenario = loaded.scenario
+    report.html beside it (plus raw data and PNGs when ``outputs`` asks).
+
+    The files land as one set (reports/files/output_set.py): ``--out`` is checked before
+    the simulation, and on any error or interruption it is left as it was."""
     gates = run_gates(loaded) if gates is None else gates
     options = outputs or OutputOptions()
     if out_dir is not None:
         check_outputs(options)
+    staged = StagedOutput(out_dir) if out_dir is not None else None
+    try:
+        return _run(loaded, staged, gates, options, jobs, executor, scheduler, progress,
+                    on_progress_start)
+    finally:
+        if staged is not None:
+            staged.discard()
+
+
+def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
+         options: OutputOptions, jobs: int | None, executor: Executor, scheduler: str | None,
+         progress: Progress | None, on_progress_start: Callable[[int], None] | None,
+         ) -> RunOutput:
+    scenario = loaded.scenario
     strategies = strategy_specs(scenario)
     if on_progress_start:
         on_progress_start(len(strategies) * scenario.replications)
@@ -79,7 +96,7 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
     started = time.perf_counter()
     runs = run_experiment(spec, strategies, scenario.replications,
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,
-                                  keep_raw=out_dir is not None and options.raw is not None),
+                                  keep_raw=staged is not None and options.raw is not None),
                           jobs=jobs, executor=executor, scheduler=scheduler,
                           progress=progress)
     wall_s = time.perf_counter() - started
@@ -89,9 +106,16 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
     verdict = judge(gates, summary, stops)
     summary.update(verdict.sections())
     written: list[Path] = []
-    if out_dir is not None:
-        write_atomic(out_dir / "summary.json", dumps(summary))
-        written = [out_dir / "summary.json"]
-        written += write_run_outputs(out_dir, summary, runs, report_meta(scenario, verdict),
-                                     options)
-    return RunOutput(scenario, summary, runs, wall_s, out_dir, verdict, written)
+    if staged is not None:
+        try:
+            write_atomic(staged.path / "summary.json", dumps(summary))
+            pause_for_tests()
+            written = [staged.path / "summary.json"]
+            written += write_run_outputs(staged.path, summary, runs,
+                                         report_meta(scenario, verdict), options)
+        except OSError as error:
+            raise output_error(staged.target, error) from None
+        staged.commit()
+        written = [staged.final(path) for path in written]
+    return RunOutput(scenario, summary, runs, wall_s, staged.target if staged else None,
+                     verdict, written)

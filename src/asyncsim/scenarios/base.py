@@ -25,7 +25,12 @@ KEY = "<key>"
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    """allow_inf_nan=False: no number in a scenario may be inf or NaN (YAML's ``.inf``,
+    ``.nan``, the strings ``"inf"``) unless its type says so (``DurationOrNever``); one
+    such value turns every metric downstream into NaN."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class Checked(Protocol):

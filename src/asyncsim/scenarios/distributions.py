@@ -5,14 +5,22 @@ A bare duration (``latency: 50ms``) means a constant.
 
 from __future__ import annotations
 
-import csv
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, PositiveFloat, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Field,
+    PositiveFloat,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from asyncsim.lang.units import parse_duration_s
+from asyncsim.lang.units import MAX_DURATION_S, parse_duration_s
 from asyncsim.scenarios.base import Model, OneOf
+from asyncsim.scenarios.samples_file import inside, read_samples_s
 from asyncsim.scenarios.types import Duration
 from asyncsim.sim import distributions as d
 
@@ -80,41 +88,33 @@ class EmpiricalConfig(Model):
     file: Path | None = None
     unit: str = "ms"
 
+    _samples_s: tuple[float, ...] = PrivateAttr(default=())
+
     @field_validator("file")
     @classmethod
     def _relative_to_scenario(cls, value: Path | None, info: ValidationInfo) -> Path | None:
-        """A relative path is read from the scenario's folder, not the working directory."""
+        """A relative path is read from the scenario's folder, not the working directory,
+        and may not leave it (the rule and why: scenarios/samples_file.py)."""
         base = (info.context or {}).get("base_dir")
-        if value is None or value.is_absolute() or base is None:
+        if value is None or base is None:
             return value
-        return Path(base) / value
+        if not inside(value, Path(base)):
+            raise ValueError(f"{value} is outside the scenario's folder ({base}); sample "
+                             "files must be in it or below it")
+        return value if value.is_absolute() else Path(base) / value
 
     @model_validator(mode="after")
     def _one_source(self) -> EmpiricalConfig:
         if (self.samples is None) == (self.file is None):
             raise ValueError("give either samples or file")
-        if self.file is not None and not self.file.is_file():
-            raise ValueError(f"no such file: {self.file}")
         if self.file is not None:
-            parse_duration_s(f"1{self.unit}")
+            scale_s = parse_duration_s(f"1{self.unit}")
+            self._samples_s = read_samples_s(self.file, scale_s)
         return self
 
     def values_s(self) -> tuple[float, ...]:
-        if self.samples is not None:
-            return tuple(self.samples)
-        assert self.file is not None
-        scale = parse_duration_s(f"1{self.unit}")
-        with self.file.open(newline="") as handle:
-            rows = [row[0] for row in csv.reader(handle) if row and row[0].strip()]
-        values = []
-        for row in rows:
-            try:
-                values.append(float(row) * scale)
-            except ValueError:
-                continue  # a header line
-        if not values:
-            raise ValueError(f"{self.file} has no numeric samples")
-        return tuple(values)
+        """The samples in seconds: written inline, or read (and checked) at validation."""
+        return tuple(self.samples) if self.samples is not None else self._samples_s
 
 
 class DistributionConfig(OneOf):
@@ -136,6 +136,22 @@ class DistributionConfig(OneOf):
         if isinstance(value, dict) and isinstance(value.get("exponential"), str):
             return {**value, "exponential": {"mean": value["exponential"]}}
         return value
+
+    @model_validator(mode="after")
+    def _finite_mean(self) -> DistributionConfig:
+        """A latency with an infinite or astronomic mean (a Pareto alpha at or below 1, a
+        lognormal sigma of 40, weights that overflow) makes every mean, and so every
+        metric, NaN or inf; refuse it here rather than report garbage."""
+        kind, _ = self.chosen()
+        if kind == "empirical":
+            return self  # checked when the samples are read
+        mean_s = self.to_sim().mean
+        if not math.isfinite(mean_s) or mean_s > MAX_DURATION_S:
+            hint = " (pareto needs alpha above 1 for a finite mean)" if kind == "pareto" \
+                else ""
+            raise ValueError(f"this {kind} distribution has mean {mean_s:g}s, beyond the "
+                             f"{MAX_DURATION_S:g}s limit{hint}")
+        return self
 
     def to_sim(self) -> d.Distribution:
         kind, cfg = self.chosen()
@@ -163,7 +179,7 @@ class DistributionConfig(OneOf):
 
 
 class MixtureComponent(Model):
-    weight: PositiveFloat
+    weight: PositiveFloat = Field(le=1e15, description="relative share (at most 1e15)")
     distribution: DistributionConfig
 
 

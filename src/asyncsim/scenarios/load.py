@@ -17,6 +17,7 @@ from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.problems import Problem, ScenarioError
 from asyncsim.scenarios.thresholds import parse_thresholds
 from asyncsim.scenarios.yaml.messages import problems_from_validation_error
+from asyncsim.scenarios.yaml.numbers import number_problems
 from asyncsim.scenarios.yaml.overrides import apply_override
 from asyncsim.scenarios.yaml.plain import to_plain
 from asyncsim.scenarios.yaml.positions import position_of
@@ -51,8 +52,13 @@ def validate_tree(tree: Any, source: str, *, metrics: Metrics,
                   base_dir: Path | None = None) -> LoadedScenario:
     """Model validation, then the cross-field checks and the thresholds, each problem
     with its position."""
+    plain = to_plain(tree)
+    numbers = [Problem(*position_of(tree, loc), ".".join(map(str, loc)), message)
+               for loc, message in number_problems(plain)]
+    if numbers:
+        raise ScenarioError(numbers)
     try:
-        scenario = Scenario.model_validate(to_plain(tree),
+        scenario = Scenario.model_validate(plain,
                                            context={"base_dir": base_dir or Path.cwd()})
     except ValidationError as err:
         raise ScenarioError(problems_from_validation_error(err, tree, source, Scenario)) from None

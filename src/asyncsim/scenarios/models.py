@@ -19,13 +19,13 @@ from pydantic import (
     model_validator,
 )
 
-from asyncsim.scenarios.base import Model, OneOf
+from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
-from asyncsim.scenarios.types import Duration, Rate
+from asyncsim.scenarios.types import Duration, DurationOrNever, Rate
 from asyncsim.scenarios.workload.feed import FeedConfig
 from asyncsim.scenarios.workload.live import LiveConfig
 from asyncsim.scenarios.workload.navigation import NavigationConfig
@@ -33,6 +33,10 @@ from asyncsim.scenarios.workload.pages import PagesConfig
 from asyncsim.scenarios.workload.trace import TraceConfig
 
 FaultKind = Literal["outage", "error_burst", "slowdown", "capacity_drop"]
+FAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "outage": (), "error_burst": ("error_rate",), "slowdown": ("factor",),
+    "capacity_drop": ("workers",)}
+"""The settings each fault kind reads besides kind, at and for."""
 
 
 class FaultConfig(Model):
@@ -41,7 +45,9 @@ class FaultConfig(Model):
     kind: FaultKind
     at: Duration
     for_: Duration = Field(alias="for", gt=0)
-    factor: float = Field(default=1.0, gt=0, description="slowdown: service-time multiplier")
+    factor: float = Field(default=1.0, gt=0, le=1000,
+                          description="slowdown: service-time multiplier (at most 1000; "
+                                      "slower than that is an outage)")
     error_rate: float = Field(default=1.0, ge=0, le=1, description="error_burst: P(error)")
     workers: NonNegativeInt | None = Field(default=None,
                                            description="capacity_drop: workers left")
@@ -53,6 +59,24 @@ class FaultConfig(Model):
         if self.kind == "slowdown" and self.factor == 1.0:
             raise ValueError("a slowdown needs a factor other than 1")
         return self
+
+    def problems(self, backend_workers: int) -> Problems:
+        """Settings this kind does not read (they would be silently ignored), and a
+        capacity drop that adds workers."""
+        applies = FAULT_FIELDS[self.kind]
+        out: Problems = []
+        for name in ("factor", "error_rate", "workers"):
+            if name in self.model_fields_set and name not in applies:
+                takes = ", ".join(applies) if applies else "nothing besides kind, at and for"
+                users = [k for k, fields in FAULT_FIELDS.items() if name in fields]
+                out.append(((name, KEY), f"{name} is for {', '.join(users)} faults; a "
+                                         f"{self.kind} takes {takes}"))
+        if self.kind == "capacity_drop" and self.workers is not None \
+                and self.workers > backend_workers:
+            out.append((("workers",), f"a capacity_drop to {self.workers} workers is more than "
+                                      f"the backend has ({backend_workers}); it can only "
+                                      "lower capacity"))
+        return out
 
 
 class ErrorsConfig(Model):
@@ -73,7 +97,7 @@ class DataConfig(Model):
 
 
 class BackendConfig(Model):
-    workers: PositiveInt = Field(default=1, description="calls served at once")
+    workers: PositiveInt = Field(default=1, strict=True, description="calls served at once")
     queue_limit: NonNegativeInt | None = Field(
         default=None, description="calls allowed to wait; more are rejected (default: no limit)")
     latency: DistributionConfig = Field(description="service time of one call")
@@ -143,7 +167,7 @@ class HotSetConfig(Model):
 
 
 class KeysConfig(Model):
-    count: PositiveInt = 1
+    count: PositiveInt = Field(default=1, strict=True, description="how many keys")
     zipf: float | None = Field(default=None, gt=0, description="Zipf exponent alpha")
     hot_set: HotSetConfig | None = None
 
@@ -173,7 +197,8 @@ class WorkloadConfig(Model):
 
     target: str | None = Field(
         default=None, description="the backend the requests go to (every workload but pages)")
-    users: PositiveInt = Field(default=1, description="simulated clients (per-client state)")
+    users: PositiveInt = Field(default=1, strict=True,
+                               description="simulated clients (per-client state)")
     arrivals: ArrivalsConfig | None = Field(
         default=None, description="open model: requests, page views, hovers or reading "
         "sessions arriving on their own schedule")
@@ -225,8 +250,8 @@ class Scenario(Model):
     seed: NonNegativeInt = 1
     duration: Duration = Field(gt=0)
     warmup: Duration = Field(default=0.0, ge=0)
-    replications: PositiveInt = Field(default=1, le=10_000)
-    drain: Duration = Field(
+    replications: PositiveInt = Field(default=1, le=10_000, strict=True)
+    drain: DurationOrNever = Field(
         default=float("inf"), ge=0,
         description="after duration, how long in-flight requests may still finish")
     backends: dict[str, BackendConfig] = Field(min_length=1)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from asyncsim.lang.units import (
     DURATION_HELP,
     RATE_HELP,
+    finite_duration_s,
     format_duration,
     parse_duration_s,
     parse_rate_per_s,
@@ -25,10 +26,22 @@ def _schema(pattern: str, description: str) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "pattern": pattern, "description": description})
 
 
+def _finite_duration_s(value: object) -> float:
+    return finite_duration_s(parse_duration_s(value))
+
+
 Duration = Annotated[
-    float, BeforeValidator(parse_duration_s), PlainSerializer(format_duration),
+    float, BeforeValidator(_finite_duration_s), PlainSerializer(format_duration),
+    _schema(r"^\s*[0-9.]+\s*(us|µs|ms|s|m|min|h|d)\s*$", DURATION_HELP)]
+"""Seconds, written with a unit: finite and at most ``MAX_DURATION_S``."""
+
+DurationOrNever = Annotated[
+    float, Field(allow_inf_nan=True), BeforeValidator(parse_duration_s),
+    PlainSerializer(format_duration),
     _schema(r"^\s*([0-9.]+\s*(us|µs|ms|s|m|min|h|d)|inf|never)\s*$", DURATION_HELP)]
-"""Seconds, written with a unit."""
+"""Seconds, or ``inf``/``never`` for the fields where "no limit" has a meaning (a ttl, a
+cap, a wait limit); everywhere else a duration is finite (a latency of ``never`` would
+turn every mean into NaN)."""
 
 Rate = Annotated[
     float, BeforeValidator(parse_rate_per_s), PlainSerializer(lambda r: f"{r:g}/s"),

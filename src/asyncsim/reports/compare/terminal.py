@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from asyncsim.reports.compare.differences import MetricComparison, verdict_counts
+from asyncsim.reports.render.safe import printable, shown
 from asyncsim.reports.render.values import format_value, row_order
 
 VERDICT_STYLE = {"better": "green", "worse": "red", "changed": "yellow",
@@ -50,14 +51,14 @@ def comparison_table(rows: Sequence[MetricComparison], a_label: str = "a",
     for name, justify in (("metric", "left"), (a_label, "right"), (b_label, "right"),
                           ("delta", "right"), ("rel.", "right"), ("95% CI of delta", "right"),
                           ("verdict", "left")):
-        table.add_column(name, justify=justify,  # type: ignore[arg-type]
+        table.add_column(shown(name), justify=justify,  # type: ignore[arg-type]
                          overflow="fold", no_wrap=name not in ("metric", "verdict"))
     strategy = None
     for row in ordered(rows):
         if row.strategy != strategy:
             strategy = row.strategy
-            table.add_row(Text(f"█ {strategy}", style="bold"))
-        table.add_row(Text(row.key, style="cyan"), format_value(row.a, row.unit),
+            table.add_row(Text(f"█ {printable(strategy)}", style="bold"))
+        table.add_row(Text(printable(row.key), style="cyan"), format_value(row.a, row.unit),
                       format_value(row.b, row.unit), signed(row.delta, row.unit),
                       relative_text(row.relative), interval_text(row),
                       Text(row.verdict, style=VERDICT_STYLE[row.verdict]))

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from asyncsim.reports.reduction import RunPerformance
+from asyncsim.reports.render.safe import printable, shown
 from asyncsim.reports.render.values import estimate_text, row_order, says_nothing, unit_of
 
 
@@ -19,7 +20,7 @@ def results_table(summary: dict[str, Any], order: Sequence[str]) -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("metric", style="cyan", no_wrap=True)
     for name in order:
-        table.add_column(name, justify="right")
+        table.add_column(shown(name), justify="right")
     strategies = summary["strategies"]
     keys = sorted({k for s in strategies.values() for k in s["values"]}, key=row_order)
     for key in keys:
@@ -46,11 +47,11 @@ def print_summary(console: Console, summary: dict[str, Any], order: Sequence[str
     parts: list[Any] = []
     if thresholds is not None:
         parts.append(thresholds)
-    parts += [Text(f"█ RESULTS  {scenario['name']}: {scenario['replications']} "
+    parts += [Text(f"█ RESULTS  {printable(scenario['name'])}: {scenario['replications']} "
                    f"replication(s), mean ±95% CI, measured after "
                    f"{scenario['warmup_s']:g}s warm-up", style="bold"),
               results_table(summary, order), Text(""),
               Text("█ RUN", style="bold"), performance_line(performance, wall_s)]
     if out_dir:
-        parts.append(Text(f"report: {out_dir}/summary.json", style="dim"))
+        parts.append(Text(f"report: {printable(out_dir)}/summary.json", style="dim"))
     console.print(Group(*parts))

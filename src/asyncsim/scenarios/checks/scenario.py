@@ -53,6 +53,9 @@ def written_problems(scenario: Scenario) -> Problems:
     problems += strategy_problems(scenario)
     for name, backend in scenario.backends.items():
         for index, fault in enumerate(backend.faults):
+            where = ("backends", name, "faults", index)
+            problems.extend(((*where, *loc), message)
+                            for loc, message in fault.problems(backend.workers))
             if fault.at >= scenario.duration:
                 problems.append((("backends", name, "faults", index, "at"),
                                  f"the fault starts at {fault.at:g}s, after the run ends "

@@ -42,6 +42,11 @@ MAX_ALIASES = 100
 """Most ``*alias`` uses in one document."""
 MAX_NODES = 200_000
 """Most nodes a document may expand to once aliases are resolved."""
+MAX_STRATEGIES = 100
+"""Most strategies in one scenario. Why: every strategy is simulated ``replications``
+times and drawn in every chart; past a hundred the report is unreadable and the run
+takes hours. Counted while the YAML is read, so a file with 300,000 strategies is refused
+after the 101st, in well under a second, not after minutes of parsing."""
 
 _STANDARD_TAGS = frozenset(
     {"!"}
@@ -72,6 +77,11 @@ class _Frame:
     anchor: str | None
     size: int = 1
     height: int = 0
+    mapping: bool = False
+    key_next: bool = True  # in a mapping: the next child node is a key
+    key: object = None  # in a mapping: the last key seen
+    keys: int = 0
+    counted: bool = False  # the top-level ``strategies`` mapping: its keys are counted
 
 
 class _Abort(Exception):
@@ -139,8 +149,15 @@ class _EventChecker:
                 f"tag '{_show_tag(str(tag))}' is not allowed (only plain YAML data is accepted)",
             )
         frames = self._frames
+        if not isinstance(event, CollectionEndEvent):
+            self._note_child(event, mark)
         if isinstance(event, MappingStartEvent | SequenceStartEvent):
-            frames.append(_Frame(event.anchor))
+            parent = frames[-1] if frames else None
+            counted = (isinstance(event, MappingStartEvent) and len(frames) == 1
+                       and parent is not None and parent.mapping
+                       and parent.key == "strategies")
+            frames.append(_Frame(event.anchor, mapping=isinstance(event, MappingStartEvent),
+                                 counted=counted))
             self._count(mark, 1, alias=False)
             if len(frames) > MAX_DEPTH:
                 self._limit(mark, f"nesting is deeper than {MAX_DEPTH} levels (limit)")
@@ -172,6 +189,19 @@ class _EventChecker:
         if frames:
             frames[-1].size += size
             frames[-1].height = max(frames[-1].height, height)
+
+    def _note_child(self, event: Any, mark: Any) -> None:
+        """Track keys of mappings, to count the strategies before they are all parsed."""
+        if not self._frames or not self._frames[-1].mapping:
+            return
+        frame = self._frames[-1]
+        if frame.key_next:
+            frame.key = event.value if isinstance(event, ScalarEvent) else None
+            frame.keys += 1
+            if frame.counted and frame.keys > MAX_STRATEGIES:
+                self._limit(mark, f"more than {MAX_STRATEGIES} strategies (limit; split "
+                                  "the comparison into several scenarios)")
+        frame.key_next = not frame.key_next
 
     def _count(self, mark: Any, size: int, *, alias: bool) -> None:
         self._total += size

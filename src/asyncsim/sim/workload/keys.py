@@ -2,6 +2,16 @@
 
 Keys are integers ``0 .. count-1``; under Zipf and hot-set popularity key 0 is the most
 popular, so reports and theory checks can name keys by rank.
+
+Up to :data:`TABLE_MAX_KEYS` keys, a non-uniform popularity is drawn by inverse CDF from
+a table of every key's cumulative probability (8 bytes a key). Above it, no per-key array
+is built: the hot set is two uniform ranges, inverted exactly, and Zipf is drawn by
+rejection-inversion (Hörmann & Derflinger 1996, "Rejection-inversion to generate variates
+from monotone discrete distributions", as in Apache Commons' RejectionInversionZipfSampler),
+which needs O(1) memory and about one uniform per key. Both are exact samplers of the same
+distributions, but they consume the random stream differently, so the keys drawn for a
+given seed differ from what a table would give; scenarios at or below the threshold (every
+bundled example) draw exactly as before.
 """
 
 from __future__ import annotations
@@ -18,6 +28,8 @@ if TYPE_CHECKING:
     from asyncsim.sim.workload.context import WorkloadContext
 
 Popularity = Literal["uniform", "zipf", "hotset"]
+TABLE_MAX_KEYS = 1_000_000
+"""Most keys drawn from a cumulative table (8 MB); above, the table-free samplers."""
 
 
 @dataclass(frozen=True)
@@ -49,18 +61,25 @@ class KeySpec:
 class KeySampler:
     """Draws keys in blocks: uniform by integer draw, others by inverse CDF of one uniform."""
 
-    __slots__ = ("_buffer", "_cdf", "_count", "_rng")
+    __slots__ = ("_buffer", "_cdf", "_count", "_large", "_rng", "_spec")
 
     def __init__(self, spec: KeySpec, rng: np.random.Generator) -> None:
         self._rng = rng
+        self._spec = spec
         self._count = spec.count
-        self._cdf = None if spec.popularity == "uniform" else np.cumsum(spec.probabilities())
+        self._large = spec.popularity != "uniform" and spec.count > TABLE_MAX_KEYS
+        self._cdf = None if spec.popularity == "uniform" or self._large else np.cumsum(
+            spec.probabilities())
         self._buffer: list[int] = []
 
     def __call__(self) -> int:
         buffer = self._buffer
         if not buffer:
-            if self._cdf is None:
+            if self._large:
+                block = (zipf_block(self._rng, self._count, self._spec.zipf_alpha, BLOCK_SIZE)
+                         if self._spec.popularity == "zipf"
+                         else hotset_block(self._rng, self._spec, BLOCK_SIZE))
+            elif self._cdf is None:
                 block = self._rng.integers(0, self._count, BLOCK_SIZE)
             else:
                 u = self._rng.random(BLOCK_SIZE) * self._cdf[-1]
@@ -90,3 +109,68 @@ def key_draw(ctx: WorkloadContext, spec: KeySpec, replayed: bool) -> Callable[[]
             ctx.recorded_key = RecordedKey()
         return ctx.recorded_key
     return KeySampler(spec, ctx.streams.generator("workload:keys"))
+
+
+def hotset_block(rng: np.random.Generator, spec: KeySpec, size: int) -> np.ndarray:
+    """``size`` hot-set keys by exact inversion of the two-level CDF (no per-key array)."""
+    n = spec.count
+    hot = max(1, round(n * spec.hot_fraction))
+    cold = n - hot
+    hot_share = spec.hot_share if cold else 1.0
+    u = rng.random(size)
+    in_hot = u < hot_share
+    keys = np.where(in_hot, np.floor(u / hot_share * hot),
+                    hot + np.floor((u - hot_share) / max(1.0 - hot_share, 1e-300) * cold))
+    return np.clip(keys.astype(np.int64), 0, n - 1)
+
+
+def zipf_block(rng: np.random.Generator, n: int, alpha: float, size: int) -> np.ndarray:
+    """``size`` ranks (0-based) with P(k) ∝ (k+1)^-alpha, by rejection-inversion.
+
+    The continuous hat h(x) = x^-alpha over [0.5, n+0.5] is inverted from one uniform; the
+    candidate rank k = round(x) is kept when it lies in the hat's squeeze or under the
+    exact mass of k (acceptance is above 90% for every alpha). Vectorised: candidates are
+    drawn in blocks until ``size`` are kept, in order, so the result is deterministic.
+    """
+    h_x1 = _h_integral(1.5, alpha) - 1.0
+    h_n = _h_integral(n + 0.5, alpha)
+    squeeze = 2.0 - _h_integral_inverse(_h_integral(2.5, alpha) - 2.0 ** -alpha, alpha)
+    kept: list[np.ndarray] = []
+    missing = size
+    while missing > 0:
+        u = h_n + rng.random(missing + missing // 8 + 16) * (h_x1 - h_n)
+        x = _h_integral_inverse(u, alpha)
+        k = np.clip(np.floor(x + 0.5), 1, n)
+        accept = (k - x <= squeeze) | (u >= _h_integral(k + 0.5, alpha) - k ** -alpha)
+        chosen = k[accept][:missing]
+        kept.append(chosen)
+        missing -= len(chosen)
+    return np.concatenate(kept).astype(np.int64) - 1
+
+
+def _h_integral(x: float | np.ndarray, alpha: float) -> np.ndarray:
+    """∫ t^-alpha dt from 1 to x, written to stay accurate as alpha nears 1."""
+    log_x = np.log(x)
+    return np.asarray(_expm1_over((1.0 - alpha) * log_x) * log_x)
+
+
+def _h_integral_inverse(y: float | np.ndarray, alpha: float) -> np.ndarray:
+    t = np.maximum(np.asarray(y) * (1.0 - alpha), -1.0)
+    return np.asarray(np.exp(_log1p_over(t) * y))
+
+
+def _expm1_over(x: np.ndarray) -> np.ndarray:
+    """expm1(x)/x, with its limit 1 at 0."""
+    x = np.asarray(x, dtype=float)
+    small = np.abs(x) < 1e-8
+    safe = np.where(small, 1.0, x)
+    return np.where(small, 1.0 + x / 2.0, np.expm1(safe) / safe)
+
+
+def _log1p_over(x: np.ndarray) -> np.ndarray:
+    """log1p(x)/x, with its limit 1 at 0."""
+    x = np.asarray(x, dtype=float)
+    small = np.abs(x) < 1e-8
+    safe = np.where(small, 1.0, x)
+    with np.errstate(divide="ignore"):
+        return np.where(small, 1.0 - x / 2.0, np.log1p(safe) / safe)

@@ -22,7 +22,7 @@ from pydantic import Field, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import WithPreset, shorthand
 from asyncsim.scenarios.presets.prefetch import PREFETCH_PRESETS, PrefetchPreset
-from asyncsim.scenarios.types import Duration
+from asyncsim.scenarios.types import Duration, DurationOrNever
 from asyncsim.sim.workload.units.navigation import PrefetchSpec
 
 
@@ -38,7 +38,7 @@ class PrefetchConfig(WithPreset):
     keep: Literal["once", "ttl", "cache"] | None = Field(
         default=None, description="once: used by one click; ttl: usable for ttl; cache: "
         "left to the strategy's cache layer")
-    ttl: Duration | None = Field(default=None, gt=0, description="keep: ttl")
+    ttl: DurationOrNever | None = Field(default=None, gt=0, description="keep: ttl")
     count: PositiveInt | None = Field(default=None, description="route: pages to prefetch")
 
     _shorthand = shorthand("preset", str)

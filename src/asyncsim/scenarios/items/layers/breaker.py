@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, Field, PositiveInt
 
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.breaker import BREAKER_DEFAULTS, BREAKER_PRESETS, BreakerPreset
-from asyncsim.scenarios.types import STATUS_OF, Duration, FailureKind, Scope
+from asyncsim.scenarios.types import STATUS_OF, Duration, DurationOrNever, FailureKind, Scope
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.breaker.layer import BreakerSpec
 
@@ -73,7 +73,7 @@ class BreakerConfig(WithPreset):
         default=None, description="trip when this percentage of the window failed")
     slow_call_rate_threshold: Percent | None = Field(
         default=None, description="trip when this percentage of the window was slow")
-    slow_call_duration: Duration | None = Field(
+    slow_call_duration: DurationOrNever | None = Field(
         default=None, gt=0, description="a call longer than this is slow")
     minimum_calls: PositiveInt | None = Field(
         default=None, description="calls the window needs before it may trip")
@@ -83,7 +83,7 @@ class BreakerConfig(WithPreset):
                                       description="how long calls are refused after a trip")
     open_multiplier: float | None = Field(
         default=None, ge=1, description="each reopen in a row lasts this much longer")
-    open_max: Duration | None = Field(default=None, gt=0, description="cap on the open time")
+    open_max: DurationOrNever | None = Field(default=None, gt=0, description="cap on the open time")
     open_jitter: Literal["none", "equal"] | None = Field(
         default=None, description="equal: keep half of the grown open time, draw the rest "
                                   "(Finagle Backoff.equalJittered)")
@@ -92,7 +92,7 @@ class BreakerConfig(WithPreset):
     half_open_successes: PositiveInt | None = Field(
         default=None, description="successes that close the breaker (the first failure "
                                   "reopens), unless the trial is judged as a rate window")
-    half_open_max_wait: Duration | None = Field(
+    half_open_max_wait: DurationOrNever | None = Field(
         default=None, ge=0, description="reopen if the trial has not finished by then "
                                         "(0: wait forever, as resilience4j)")
     half_open_reprobe: bool | None = Field(

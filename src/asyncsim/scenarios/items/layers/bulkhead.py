@@ -9,7 +9,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.bulkhead import BULKHEAD_PRESETS, BulkheadPreset
-from asyncsim.scenarios.types import Duration, Scope
+from asyncsim.scenarios.types import DurationOrNever, Scope
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.bulkhead import BulkheadSpec
 
@@ -22,7 +22,7 @@ class BulkheadConfig(WithPreset):
     max_concurrent: PositiveInt | None = Field(default=None, description="calls at once")
     max_queue: NonNegativeInt | None = Field(
         default=None, description="calls that may wait for a slot (default: no limit)")
-    max_wait: Duration | None = Field(
+    max_wait: DurationOrNever | None = Field(
         default=None, ge=0, description="how long a call may wait for a slot (default 0: "
                                         "reject at once; inf: no limit)")
 

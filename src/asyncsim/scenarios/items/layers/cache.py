@@ -21,7 +21,7 @@ from pydantic import Field, PositiveFloat, PositiveInt
 from asyncsim.lang.units import format_duration
 from asyncsim.scenarios.base import Problems, WithPreset, shorthand
 from asyncsim.scenarios.presets.cache import CACHE_PRESETS, CachePreset
-from asyncsim.scenarios.types import Duration, Scope
+from asyncsim.scenarios.types import DurationOrNever, Scope
 from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.layers.cache.store import Eviction
 
@@ -34,16 +34,16 @@ class CacheConfig(WithPreset):
     preset: CachePreset | None = Field(
         default=None, description="start from a library's documented behaviour; fields written "
                                   "next to it override the preset's values")
-    ttl: Duration | None = Field(
+    ttl: DurationOrNever | None = Field(
         default=None, ge=0, description="how long an entry is kept (default: forever); 0s "
                                         "keeps nothing")
     expiry: Expiry | None = Field(
         default=None, description="insertion: ttl counts from the fetch (default); sliding: "
                                   "from the last request for the key (idle expiry, gcTime)")
-    fresh_for: Duration | None = Field(
+    fresh_for: DurationOrNever | None = Field(
         default=None, ge=0, description="an entry this young (since its fetch completed) is "
                                         "served as fresh (default: ttl)")
-    stale_for: Duration | None = Field(
+    stale_for: DurationOrNever | None = Field(
         default=None, ge=0, description="an older entry this young is served stale at once and "
                                         "revalidated in the background; older is a blocking "
                                         "miss (default: fresh_for, i.e. no stale serving)")
@@ -52,7 +52,7 @@ class CacheConfig(WithPreset):
                                   "(default: no limit)")
     eviction: Eviction | None = Field(
         default=None, description="which entry a full cache evicts (default: lru)")
-    error_ttl: Duration | None = Field(
+    error_ttl: DurationOrNever | None = Field(
         default=None, ge=0, description="remember a failed fetch this long and answer it "
                                         "without calling (negative caching; default: 0s, off)")
     xfetch_beta: PositiveFloat | None = Field(

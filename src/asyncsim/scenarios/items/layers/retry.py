@@ -23,7 +23,14 @@ from asyncsim.scenarios.presets.retry import (
     RETRY_PRESETS,
     RetryPresetName,
 )
-from asyncsim.scenarios.types import STATUS_OF, Duration, FailureKind, Rate, Scope
+from asyncsim.scenarios.types import (
+    STATUS_OF,
+    Duration,
+    DurationOrNever,
+    FailureKind,
+    Rate,
+    Scope,
+)
 from asyncsim.sim.layers.base import LayerSpec
 from asyncsim.sim.layers.retry.backoff import SELF_RANDOMISED, BackoffSpec, JitterKind
 from asyncsim.sim.layers.retry.budget import (
@@ -38,19 +45,27 @@ BackoffName = Literal["none", "constant", "linear", "exponential", "envoy", "dec
                       "swr", "polly-decorrelated"]
 
 
+MAX_ATTEMPTS = 1000
+"""Most finite attempts: no library default comes near it, and a huge finite number
+behaves as 'unlimited' while claiming a bound."""
+
+
 def _parse_attempts(value: object) -> float:
     """A whole number ≥ 1, or ``unlimited`` (as tenacity's and SWR's defaults are)."""
     if isinstance(value, str) and value.strip().lower() in ("unlimited", "inf", "infinity"):
         return math.inf
     if isinstance(value, bool) or not isinstance(value, int | float) \
-            or value != int(value) or value < 1:
+            or not math.isfinite(value) or value != int(value) or value < 1:
         raise ValueError(f"{value!r} is not a number of attempts (a whole number ≥ 1 that "
                          "counts the first call, or 'unlimited')")
+    if value > MAX_ATTEMPTS:
+        raise ValueError(f"{value!r} attempts is over the limit of {MAX_ATTEMPTS} (write "
+                         "'unlimited' if no limit is meant)")
     return int(value)
 
 
 MaxAttempts = Annotated[
-    float, BeforeValidator(_parse_attempts),
+    float, Field(allow_inf_nan=True), BeforeValidator(_parse_attempts),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, {"const": "unlimited"}],
                     "description": "tries including the first, or 'unlimited'"})]
 
@@ -123,7 +138,7 @@ class RetryConfig(WithPreset):
     base: Duration = Field(default=0.1, ge=0, description="the first wait (the interval for "
                                                           "constant and swr backoff)")
     multiplier: float = Field(default=2.0, ge=1, description="growth per retry (exponential)")
-    cap: Duration = Field(default=math.inf, gt=0, description="no wait is longer (applied "
+    cap: DurationOrNever = Field(default=math.inf, gt=0, description="no wait is longer (applied "
                                                               "before jitter)")
     jitter: JitterKind | None = Field(
         default=None, description="none, full U(0,d), equal d/2+U(0,d/2), proportional "
@@ -185,6 +200,10 @@ class RetryConfig(WithPreset):
         if self.backoff in SELF_RANDOMISED and self.jitter not in (None, "none"):
             out.append((("jitter",), f"{self.backoff} backoff draws its own randomness; "
                                      "jitter must be none"))
+        if self.backoff == "none" and "jitter" in self.given() \
+                and self.jitter not in (None, "none"):
+            out.append((("jitter",), "with backoff none a retry starts at once: there is no "
+                                     "wait to jitter (set a backoff, or remove jitter)"))
         if self.jitter_kind == "proportional" and self.ratio is None:
             out.append((("jitter",), "proportional jitter needs a ratio (e.g. ratio: 0.2 "
                                      "for ±20%)"))

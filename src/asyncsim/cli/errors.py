@@ -1,0 +1,75 @@
+"""Exit codes and messages for every error a command can raise: one place maps an error
+type to what the user sees, so no command prints a traceback or picks its own code."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from asyncsim.calibrate.errors import CalibrationError
+from asyncsim.commands.common import UsageError
+from asyncsim.commands.interrupts import Terminated, terminate_as_exception
+from asyncsim.exit_codes import ExitCode
+from asyncsim.reports.files.output_set import OutputError
+from asyncsim.reports.files.outputs import OutputUnavailable
+from asyncsim.reports.files.summary_json import SummaryFormatError
+from asyncsim.reports.render.safe import printable
+from asyncsim.reports.render.safe import shown as safe
+from asyncsim.reports.sweep.params import SweepError
+from asyncsim.scenarios.problems import ScenarioError
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(command: F) -> F:
+    """Map user errors to exit codes and clean messages; never show a user a traceback.
+
+    Why: a scenario error is the user's to fix and deserves file:line:col, not a stack;
+    an internal error is ours, and says so (ASYNCSIM_DEBUG=1 re-raises for a traceback).
+    """
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with terminate_as_exception():
+                return command(*args, **kwargs)
+        except ScenarioError as error:
+            for problem in error.problems:
+                typer.echo(printable(problem), err=True)  # one line each, never wrapped
+            count = len(error.problems)
+            err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
+            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except CalibrationError as error:
+            typer.echo(f"✗ {error}", err=True)  # one line: file:line:col: record N: what
+            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except SummaryFormatError as error:
+            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
+        except (OutputUnavailable, SweepError, UsageError) as error:
+            for line in str(error).splitlines():
+                err.print(f"[red]✗ {safe(line)}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.USAGE) from None
+        except OutputError as error:
+            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
+        except (KeyboardInterrupt, Terminated) as stop:
+            what, code = (("terminated", ExitCode.TERMINATED) if isinstance(stop, Terminated)
+                          else ("interrupted", ExitCode.INTERRUPTED))
+            err.print(f"[yellow]{what}: no report written (--out is as it was)[/yellow]")
+            raise typer.Exit(code) from None
+        except typer.Exit:
+            raise
+        except Exception as error:
+            if os.environ.get("ASYNCSIM_DEBUG"):
+                raise
+            err.print(f"[red]✗ internal error: {type(error).__name__}: {safe(error)}[/red]\n"
+                      "This is a bug in asyncsim; run with ASYNCSIM_DEBUG=1 for a traceback.",
+                      highlight=False)
+            raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,44 @@
+"""The options several commands share, as typer annotations (cli.py stays the commands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from asyncsim.commands.common import parse_size_bytes
+from asyncsim.scenarios.checks.cost import MAX_MEMORY_BYTES
+
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", "-s", help="override a field: --set workload.users=50 (repeatable)",
+    rich_help_panel="Scenario")]
+ThresholdOpt = Annotated[list[str] | None, typer.Option(
+    "--threshold", help="k6 threshold, e.g. 'latency{strategy:swr}: p(99) < 300ms' "
+    "(repeatable; adds to the scenario's)", rich_help_panel="Gates")]
+BaselineOpt = Annotated[Path | None, typer.Option(
+    help="a summary.json to compare with (needs --compare-fail)", rich_help_panel="Gates")]
+CompareFailOpt = Annotated[list[str] | None, typer.Option(
+    "--compare-fail", help="regression rule STAT:N% or STAT:N, e.g. p99:5% or "
+    "hit_rate:-0.02 (repeatable)", rich_help_panel="Gates")]
+JunitOpt = Annotated[Path | None, typer.Option(
+    help="write the gates as JUnit XML (one test case per gate and strategy)",
+    rich_help_panel="Output")]
+MarkdownOpt = Annotated[Path | None, typer.Option(
+    help="write a Markdown summary (for a GitHub step summary or a merge-request comment)",
+    rich_help_panel="Output")]
+PlotlyJsOpt = Annotated[Literal["inline", "cdn"], typer.Option(
+    "--plotly-js", help="inline: plotly.js inside the HTML (opens offline, ~5 MB); "
+    "cdn: loaded from cdn.plot.ly (small file, needs a network)", rich_help_panel="Output")]
+
+MaxRequestsOpt = Annotated[float, typer.Option(
+    "--max-requests", min=1, help="refuse runs expected to simulate more requests than "
+    "this, over all strategies and replications", rich_help_panel="Limits")]
+MaxMemoryOpt = Annotated[str | None, typer.Option(
+    "--max-memory", help="refuse runs expected to hold more memory per process, e.g. 8GB "
+    "[default: 4GB]", rich_help_panel="Limits")]
+
+
+def memory_limit(text: str | None) -> float:
+    return MAX_MEMORY_BYTES if text is None else parse_size_bytes(text)

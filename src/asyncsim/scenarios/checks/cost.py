@@ -1,0 +1,100 @@
+"""What a run will cost, estimated from the scenario before anything is simulated.
+
+Why: a rate of 10^6/s for an hour, 10,000 replications or 10^12 users all validated and
+then ran for hours or died of MemoryError. The estimate is coarse on purpose (a factor of
+a few either way) and cheap: expected units of work (requests, page views, sessions) times
+strategies times replications, and the memory of what a run holds for its whole length
+(per-user state, the key table, a record per request of one replication per process).
+``asyncsim validate`` and ``asyncsim run`` refuse a scenario above the limits
+(:data:`MAX_REQUESTS`, :data:`MAX_MEMORY_BYTES`); ``--max-requests`` and ``--max-memory``
+raise them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from asyncsim.scenarios.build import arrival_spec
+from asyncsim.scenarios.models import Scenario
+from asyncsim.sim.workload.keys import TABLE_MAX_KEYS
+from asyncsim.sim.workload.load.arrivals import RateProfile
+
+MAX_REQUESTS = 200_000_000
+"""Default limit on the expected units of work of a whole run (about half an hour at the
+~100,000 simulated requests per second one core manages)."""
+MAX_MEMORY_BYTES = 4 * 1024**3
+"""Default limit on the memory one simulation process is expected to hold."""
+USER_BYTES = 4096
+"""Per simulated user: its client state (cache, retry budget, views), an upper figure."""
+REQUEST_BYTES = 200
+"""Per request of a replication: its log record and its SimPy events while in flight."""
+REQUESTS_PER_S = 100_000
+"""Simulated requests per second of CPU, for the time estimate (benchmarks/mm1)."""
+LONG_RUN_S = 60.0
+"""From this estimated CPU time on, ``run`` prints the estimate before it starts."""
+
+
+@dataclass(frozen=True)
+class Cost:
+    requests_per_replication: float
+    runs: int
+    memory_bytes: float
+
+    @property
+    def requests(self) -> float:
+        return self.requests_per_replication * self.runs
+
+    @property
+    def cpu_s(self) -> float:
+        return self.requests / REQUESTS_PER_S
+
+    def text(self) -> str:
+        return (f"about {self.requests:.3g} requests ({self.requests_per_replication:.3g} "
+                f"per run x {self.runs} runs), {_bytes(self.memory_bytes)} per process, "
+                f"about {_duration(self.cpu_s)} of CPU")
+
+
+def estimate_cost(scenario: Scenario) -> Cost:
+    workload = scenario.workload
+    span_s = scenario.duration
+    if workload.arrivals is not None:
+        per_run = RateProfile(arrival_spec(workload.arrivals)).area_between(0.0, span_s)
+    elif workload.closed is not None:
+        think_s = max(workload.closed.think_time.mean_s, 1e-3)
+        per_run = workload.users * span_s / think_s
+    elif workload.contention is not None:
+        per_run = workload.users * 10.0
+    else:  # live views: a few fetches per user per second at most
+        per_run = workload.users * span_s
+    keys = workload.keys
+    table = min(keys.count, TABLE_MAX_KEYS) * 8.0 if keys.zipf or keys.hot_set else 0.0
+    memory = workload.users * USER_BYTES + table + per_run * REQUEST_BYTES
+    runs = len(scenario.strategies) * scenario.replications
+    return Cost(per_run, runs, memory)
+
+
+def cost_problem(cost: Cost, max_requests: float, max_memory_bytes: float) -> str | None:
+    """Why the run is refused, with the estimate and the flag that raises the limit."""
+    if not math.isfinite(cost.requests) or cost.requests > max_requests:
+        return (f"this run is too large: {cost.text()}; the limit is {max_requests:.3g} "
+                "requests (raise it with --max-requests, or shorten the run)")
+    if not math.isfinite(cost.memory_bytes) or cost.memory_bytes > max_memory_bytes:
+        return (f"this run needs too much memory: {cost.text()}; the limit is "
+                f"{_bytes(max_memory_bytes)} (raise it with --max-memory)")
+    return None
+
+
+def _bytes(value: float) -> str:
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if value >= size:
+            return f"{value / size:.3g} {unit}"
+    return f"{value:.0f} B"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.3g} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds:.2g} s"
