@@ -250,3 +250,19 @@ def test_run_prints_the_estimate_of_a_long_run(tmp_path: Path,
     result = runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "estimate: about 4e+03 requests (2e+03 per run x 2 runs)" in result.output
+
+
+def test_a_looped_trace_is_costed_by_its_records(tmp_path: Path) -> None:
+    """A trace's cost is its records (4,393 in two minutes), looped to the run's length."""
+    folder = tmp_path / "t"
+    assert runner.invoke(cli, ["init", "trace-replay", str(folder)]).exit_code == 0
+    path = str(folder / "trace-replay.yaml")
+    once = runner.invoke(cli, ["validate", path, "--set", "duration=30d"])
+    assert once.exit_code == 0, once.output  # not looped: 4,393 records per run
+    looped = runner.invoke(cli, ["validate", path, "--set", "duration=30d",
+                                 "--set", "workload.arrivals.trace.loop=true"])
+    assert looped.exit_code == 104, looped.output
+    # 4,393 records from 0.123 s to 119.902 s, repeated one mean gap apart for 30 days;
+    # 3 strategies x 3 replications
+    per_run = 4393 * 30 * 86400 / ((119.902 - 0.123) * 4393 / 4392)
+    assert f"about {per_run * 9:.3g} requests ({per_run:.3g} per run x 9 runs)" in looped.output

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from asyncsim.scenarios.build import arrival_spec
 from asyncsim.scenarios.models import Scenario
+from asyncsim.scenarios.workload.trace import TraceConfig
 from asyncsim.sim.workload.keys import TABLE_MAX_KEYS
 from asyncsim.sim.workload.load.arrivals import RateProfile
 
@@ -58,7 +59,9 @@ class Cost:
 def estimate_cost(scenario: Scenario) -> Cost:
     workload = scenario.workload
     span_s = scenario.duration
-    if workload.arrivals is not None:
+    if workload.arrivals is not None and workload.arrivals.trace is not None:
+        per_run = _trace_records(workload.arrivals.trace, span_s)
+    elif workload.arrivals is not None:
         per_run = RateProfile(arrival_spec(workload.arrivals)).area_between(0.0, span_s)
     elif workload.closed is not None:
         think_s = max(workload.closed.think_time.mean_s, 1e-3)
@@ -72,6 +75,16 @@ def estimate_cost(scenario: Scenario) -> Cost:
     memory = workload.users * USER_BYTES + table + per_run * REQUEST_BYTES
     runs = len(scenario.strategies) * scenario.replications
     return Cost(per_run, runs, memory)
+
+
+def _trace_records(trace: TraceConfig, span_s: float) -> float:
+    """Records replayed in ``span_s``: counted without building a looped copy, which
+    would itself cost what the estimate is there to refuse."""
+    times = trace.trace.times
+    if not trace.loop:
+        return float((times < span_s).sum())
+    period_s = trace.trace.span * len(times) / (len(times) - 1)  # as Trace.looped
+    return len(times) * span_s / period_s
 
 
 def cost_problem(cost: Cost, max_requests: float, max_memory_bytes: float) -> str | None:
