@@ -240,13 +240,16 @@ def compare(
     """
     result = compare_runs(a, b, strategy_pair(strategies, b), html, plotly_js)
     out.print(f"a: {escape(result.a_label)}\nb: {escape(result.b_label)}", highlight=False)
+    for note in result.notes:
+        out.print(f"[yellow]{escape(note)}[/yellow]", highlight=False)
     shown = result.rows if show_all else [r for r in result.rows if r.significant]
     if shown:
         # Off a terminal (a CI log, a file) nothing limits the width: keep lines whole.
         (out if out.is_terminal else Console(width=200)).print(comparison_table(shown))
-    out.print(f"\n[bold]{summary_line(result.rows)}[/bold] (b against a; 95% intervals, "
-              "Holm-adjusted verdicts)" + ("" if show_all or len(shown) == len(result.rows)
-                                           else "; --all lists every metric"),
+    out.print(f"\n[bold]{summary_line(result.rows)}[/bold] (b against a; intervals and "
+              "verdicts from one Holm-adjusted test)"
+              + ("" if show_all or len(shown) == len(result.rows)
+                 else "; --all lists every metric"),
               highlight=False)
     if html is not None:
         out.print(f"[dim]wrote {html}[/dim]", highlight=False)

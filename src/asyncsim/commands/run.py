@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from asyncsim.commands.common import scenario_meta
+from asyncsim.commands.common import objectives_of, scenario_meta
 from asyncsim.commands.gates import run_gates, verdict_checks
 from asyncsim.reports.files.outputs import OutputOptions, check_outputs, write_run_outputs
 from asyncsim.reports.files.summary_json import build_summary
@@ -18,6 +18,7 @@ from asyncsim.reports.files.writers import dumps, write_atomic
 from asyncsim.reports.gates.abort import stop_check
 from asyncsim.reports.gates.thresholds import Stop
 from asyncsim.reports.gates.verdict import Gates, Verdict, judge
+from asyncsim.reports.headline import headline
 from asyncsim.reports.reduction import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.render.report_data import ReportMeta, fault_windows
 from asyncsim.runner import Executor, Progress, run_experiment
@@ -84,6 +85,8 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
                           progress=progress)
     wall_s = time.perf_counter() - started
     summary = build_summary(scenario_meta(scenario), runs)
+    summary["objectives"] = objectives_of(loaded)
+    summary["headline"] = headline(summary)
     stops = [Stop(r.strategy, r.replication, r.stopped_at_s, r.stop_reason or "")
              for r in runs if r.stopped_at_s is not None]
     verdict = judge(gates, summary, stops)

@@ -12,6 +12,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from asyncsim.scenarios.base import Model, OneOf
 from asyncsim.scenarios.distributions import DistributionConfig
+from asyncsim.scenarios.objectives import ObjectivesConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.thresholds import ThresholdItem
 from asyncsim.scenarios.types import Duration, Rate
@@ -208,6 +209,10 @@ class Scenario(Model):
         default_factory=dict,
         description="k6-style pass/fail criteria: 'metric{tag:value}': ['p(99) < 300ms', "
                     "...]; any failure makes the run exit 99")
+    objectives: ObjectivesConfig | None = Field(
+        default=None,
+        description="the question the scenario asks: metrics to minimise or maximise and "
+                    "constraints a winner keeps (default: the workload's key metrics)")
 
     @model_validator(mode="before")
     @classmethod
