@@ -101,7 +101,7 @@ def test_a_strategy_breaking_a_constraint_cannot_win() -> None:
     lines = headline(data)
     assert "costly breaks backend_calls <= 50 (90.5 calls): it cannot win" in lines
     assert lines[0].startswith("cheap: latency p99")  # the only strategy left to rank
-    assert "pick cheap: best or tied on every objective" in lines
+    assert "pick cheap: the only strategy that keeps the constraints" in lines
 
 
 def test_one_formatter_never_says_zero_microseconds() -> None:

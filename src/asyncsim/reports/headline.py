@@ -92,6 +92,8 @@ def pick_line(summary: Mapping[str, Any], rankings: Sequence[Ranking]) -> str | 
     eligible = [s for s in summary["strategies"] if not breaks(summary, s)]
     if len(summary["strategies"]) < 2 or not eligible:
         return None
+    if len(eligible) == 1 < len(summary["strategies"]):
+        return f"pick {eligible[0]}: the only strategy that keeps the constraints"
     decided = [r for r in rankings if not r.all_tied and r.order]
     if not decided:
         return "no strategy is clearly better on these objectives: pick on other grounds"
