@@ -3,18 +3,16 @@ exit with a code."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from asyncsim import __version__
 from asyncsim.commands.check import check_summary
@@ -36,6 +34,7 @@ from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.gates.terminal import gates_block
 from asyncsim.reports.gates.verdict import Verdict
 from asyncsim.reports.metrics.registry import metrics_markdown
+from asyncsim.reports.render.progress import RunProgress
 from asyncsim.reports.render.terminal import print_summary
 from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
@@ -168,6 +167,9 @@ def run(
         rich_help_panel="Parallelism")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
+    details: Annotated[bool, typer.Option(
+        "--details", help="also print every value of every strategy (mean ±95% CI)",
+        rich_help_panel="Output")] = False,
     threshold: ThresholdOpt = None,
     baseline: BaselineOpt = None,
     compare_fail: CompareFailOpt = None,
@@ -190,29 +192,18 @@ def run(
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
-    with _progress(quiet) as (on_start, on_progress):
+    with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_scenario(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
-                              on_progress_start=on_start, progress=on_progress, gates=gates,
-                              outputs=options)
+                              on_progress_start=bar.start, progress=bar.runs_done,
+                              gates=gates, outputs=options, clock=bar.clock)
     verdict = result.verdict
     shown = verdict.thresholds is not None or verdict.baseline is not None
     print_summary(out, result.summary, result.strategy_order, result.performance,
                   result.wall_s, thresholds=gates_block(verdict) if shown else None,
-                  out_dir=str(target))
-    for path in result.written[1:]:
+                  out_dir=str(target), details=details)
+    for path in [p for p in result.written[1:] if p.name != "report.html"]:
         out.print(f"[dim]wrote {path}[/dim]", highlight=False)
     _finish_gates(verdict, result.summary, junit, markdown)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int, int], None]]]:
-    """A progress bar on stderr (when it is a terminal and not --quiet): (start, advance)."""
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  disable=quiet or not err.is_terminal, transient=True) as bar:
-        task = bar.add_task("simulating", total=None)
-        yield (lambda n: bar.update(task, total=n),
-               lambda done, _total: bar.update(task, completed=done))
 
 
 @cli.command()
@@ -287,11 +278,11 @@ def sweep(
     changes = overrides(sets, replications=replications)
     first = load(scenario, changes).scenario  # invalid: say so before any point
     target = out_dir or sweep_out_dir(first)
-    with _progress(quiet) as (on_start, on_progress):
+    with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_sweep(scenario, params, target, steps=steps, log=log, overrides=changes,
                            strategies=strategy_names(strategies), jobs=jobs,
-                           plotly_js=plotly_js, progress=on_progress,
-                           on_progress_start=on_start)
+                           plotly_js=plotly_js, progress=bar.runs_done,
+                           on_progress_start=bar.start)
     out.print(f"[bold]█ SWEEP[/bold] {len(result.points)} point(s) x "
               f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
               highlight=False)

@@ -21,7 +21,7 @@ from asyncsim.reports.gates.verdict import Gates, Verdict, judge
 from asyncsim.reports.headline import headline
 from asyncsim.reports.reduction import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.render.report_data import ReportMeta, fault_windows
-from asyncsim.runner import Executor, Progress, run_experiment
+from asyncsim.runner import ClockProgress, Executor, Progress, run_experiment
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.load import LoadedScenario
 from asyncsim.scenarios.models import Scenario
@@ -61,8 +61,10 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
 def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
                  executor: Executor = "local", scheduler: str | None = None,
                  progress: Progress | None = None,
-                 on_progress_start: Callable[[int], None] | None = None,
-                 gates: Gates | None = None, outputs: OutputOptions | None = None) -> RunOutput:
+                 on_progress_start: Callable[..., None] | None = None,
+                 gates: Gates | None = None, outputs: OutputOptions | None = None,
+                 clock: ClockProgress | None = None,
+                 report_every_wall_s: float = 0.25) -> RunOutput:
     """Run every strategy and replication, judge the gates (default: the scenario's
     thresholds); when ``out_dir`` is given write summary.json, with the verdict, and
     report.html beside it (plus raw data and PNGs when ``outputs`` asks)."""
@@ -73,7 +75,7 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
         check_outputs(options)
     strategies = strategy_specs(scenario)
     if on_progress_start:
-        on_progress_start(len(strategies) * scenario.replications)
+        on_progress_start(len(strategies) * scenario.replications, scenario.duration)
     spec = simulation_spec(scenario)
     spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
                                                spec.warmup_s))
@@ -82,7 +84,8 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,
                                   keep_raw=out_dir is not None and options.raw is not None),
                           jobs=jobs, executor=executor, scheduler=scheduler,
-                          progress=progress)
+                          progress=progress, clock=clock,
+                          report_every_wall_s=report_every_wall_s)
     wall_s = time.perf_counter() - started
     summary = build_summary(scenario_meta(scenario), runs)
     summary["objectives"] = objectives_of(loaded)
