@@ -17,6 +17,7 @@ from asyncsim.reports.files.writers import json_safe
 from asyncsim.reports.headline import headline
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.render.chart_kit import Chart, strategy_colors
+from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
 from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
 from asyncsim.reports.render.run_charts import ChartBuilder
@@ -213,7 +214,12 @@ def render_run_report(summary: Mapping[str, Any], data: Mapping[str, StrategyDat
                       meta: ReportMeta, plotly_js: PlotlyJs = "inline") -> str:
     """The full report page of one run."""
     order = [s for s in meta.order if s in summary["strategies"]]
-    sections = [Section("summary", "Summary", metrics_table(summary, order),
+    sections = []
+    tradeoff = tradeoff_chart(summary, order)
+    if tradeoff is not None:
+        sections.append(Section("objectives", "Objectives", charts_grid([tradeoff]),
+                                "The scenario's question: each strategy on its objectives."))
+    sections += [Section("summary", "Summary", metrics_table(summary, order),
                         "Mean over replications ± half the 95% confidence interval. A value is "
                         "highlighted only when it is significantly better than every other "
                         "strategy's (paired over replications, Holm-adjusted 5%); ties, "
