@@ -195,7 +195,8 @@ def run(
     with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_scenario(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
                               on_progress_start=bar.start, progress=bar.runs_done,
-                              gates=gates, outputs=options, clock=bar.clock)
+                              gates=gates, outputs=options,
+                              clock=bar.clock if bar.enabled else None)
     verdict = result.verdict
     shown = verdict.thresholds is not None or verdict.baseline is not None
     print_summary(out, result.summary, result.strategy_order, result.performance,

@@ -28,6 +28,7 @@ class RunProgress:
     """start(runs, seconds per run), then clock(run index, now) and runs_done(done, total)."""
 
     def __init__(self, console: Console, disable: bool, refresh_per_second: float = 4) -> None:
+        self.enabled = not disable
         self.bar = Progress(TextColumn("simulating"), BarColumn(), TaskProgressColumn(),
                             TextColumn("{task.fields[clock]}"), TextColumn("ETA"),
                             TimeRemainingColumn(), TimeElapsedColumn(), console=console,
