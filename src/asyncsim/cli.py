@@ -85,7 +85,10 @@ def handle_errors(command: F) -> F:
             for problem in error.problems:
                 typer.echo(str(problem), err=True)  # one line each, never wrapped
             count = len(error.problems)
-            err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
+            if count == 1 and error.problems[0].message.startswith("file not found"):
+                err.print("[red]✗ no scenario file there[/red]")
+            else:
+                err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
         except SummaryFormatError as error:
             err.print(f"[red]✗ {escape(str(error))}[/red]", highlight=False, soft_wrap=True)

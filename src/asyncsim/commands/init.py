@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asyncsim.commands.examples import bundled_examples
+from asyncsim.lang.suggest import did_you_mean
 from asyncsim.reports.files.writers import write_atomic
 
 
@@ -16,7 +17,9 @@ def init_example(name: str, directory: Path) -> Path:
     """Copy example ``name`` to ``directory/<name>.yaml``; never overwrites a file."""
     found = bundled_examples()
     if name not in found:
-        raise ExampleError(f"no example {name!r} (allowed: {', '.join(sorted(found))})")
+        hint = did_you_mean(name, found)
+        raise ExampleError(f"no example {name!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                           + f"; allowed: {', '.join(sorted(found))}")
     target = directory / f"{name}.yaml"
     if target.exists():
         raise ExampleError(f"{target} exists; not overwriting")
