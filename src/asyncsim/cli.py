@@ -40,6 +40,11 @@ from asyncsim.reports.sweep.params import SweepError
 from asyncsim.runner import Executor
 from asyncsim.scenarios.problems import ScenarioError
 
+
+def flag(*decls: str, **options: Any) -> Any:
+    """A boolean option shown as a flag in --help (typer would print '<bool>' after it)."""
+    return typer.Option(*decls, metavar="", **options)
+
 cli = typer.Typer(
     name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -120,7 +125,7 @@ def _version(value: bool) -> None:
 
 @cli.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, flag("--version", callback=_version, is_eager=True,
                                           help="print the version and exit")] = False,
 ) -> None:
     """asyncsim: strategies side by side, under load and faults, before production."""
@@ -168,9 +173,9 @@ def run(
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 [default: a local cluster]",
         rich_help_panel="Parallelism")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
+    quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
-    details: Annotated[bool, typer.Option(
+    details: Annotated[bool, flag(
         "--details", help="also print every value of every strategy (mean ±95% CI)",
         rich_help_panel="Output")] = False,
     threshold: ThresholdOpt = None,
@@ -182,7 +187,7 @@ def run(
     raw: Annotated[Literal["csv", "parquet"] | None, typer.Option(
         help="also write every request and the time series (raw/; parquet needs pyarrow)",
         rich_help_panel="Output")] = None,
-    png: Annotated[bool, typer.Option(
+    png: Annotated[bool, flag(
         "--png", help="also write each chart as PNG (png/; needs the static extra and a "
         "Chrome or Chromium)", rich_help_panel="Output")] = False,
 ) -> None:
@@ -223,7 +228,7 @@ def compare(
         "(B against A)")] = None,
     html: Annotated[Path | None, typer.Option(
         "--html", help="also write a report of every metric to this HTML file")] = None,
-    show_all: Annotated[bool, typer.Option(
+    show_all: Annotated[bool, flag(
         "--all", help="list every metric, not only the significant changes")] = False,
     plotly_js: PlotlyJsOpt = "inline",
 ) -> None:
@@ -259,7 +264,7 @@ def sweep(
         "repeat for a grid, e.g. --param strategies.swr.0.cache.fresh_for=1s..60s",
         show_default=False)],
     steps: Annotated[int, typer.Option(min=1, help="values per LOW..HIGH range")] = 8,
-    log: Annotated[bool, typer.Option("--log", help="space range values geometrically")
+    log: Annotated[bool, flag("--log", help="space range values geometrically")
                    ] = False,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-sweep]",
@@ -272,7 +277,7 @@ def sweep(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="worker processes [default: all cores]",
         rich_help_panel="Parallelism")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
+    quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
     plotly_js: PlotlyJsOpt = "inline",
 ) -> None:
@@ -342,7 +347,7 @@ def schema(
 @cli.command()
 @handle_errors
 def metrics(
-    markdown: Annotated[bool, typer.Option("--markdown", help="a Markdown table")] = False,
+    markdown: Annotated[bool, flag("--markdown", help="a Markdown table")] = False,
 ) -> None:
     """List the metric vocabulary: name, kind, unit, which direction is better, meaning."""
     if markdown:
