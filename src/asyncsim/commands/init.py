@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asyncsim.commands.examples import bundled_examples
+from asyncsim.commands.schema import schema_text
 from asyncsim.lang.suggest import did_you_mean
 from asyncsim.reports.files.writers import write_atomic
 
@@ -13,8 +14,16 @@ class ExampleError(ValueError):
     """An example that does not exist, or a copy that would overwrite a file (exit 2)."""
 
 
+MODELINE = "# yaml-language-server: $schema=../asyncsim.schema.json"
+SCHEMA_FILE = "asyncsim.schema.json"
+
+
 def init_example(name: str, directory: Path) -> Path:
-    """Copy example ``name`` to ``directory/<name>.yaml``; never overwrites a file."""
+    """Copy example ``name`` to ``directory/<name>.yaml``; never overwrites a file.
+
+    The examples' modeline points at the repository's schema (``../``), which is not there
+    where the copy lands: the copy points at ``asyncsim.schema.json`` beside it, written
+    too when the folder has none, so an editor validates the file at once."""
     found = bundled_examples()
     if name not in found:
         hint = did_you_mean(name, found)
@@ -23,5 +32,9 @@ def init_example(name: str, directory: Path) -> Path:
     target = directory / f"{name}.yaml"
     if target.exists():
         raise ExampleError(f"{target} exists; not overwriting")
-    write_atomic(target, found[name].read_text())
+    text = found[name].read_text().replace(MODELINE, f"# yaml-language-server: "
+                                                     f"$schema={SCHEMA_FILE}", 1)
+    write_atomic(target, text)
+    if not (directory / SCHEMA_FILE).exists():
+        write_atomic(directory / SCHEMA_FILE, schema_text())
     return target
