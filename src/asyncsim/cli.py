@@ -292,8 +292,9 @@ def sweep(
                            strategies=strategy_names(strategies), jobs=jobs,
                            plotly_js=plotly_js, progress=bar.runs_done,
                            on_progress_start=bar.start)
-    out.print(f"[bold]█ SWEEP[/bold] {len(result.points)} point(s) x "
-              f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
+    points, swept = len(result.points), result.table["strategy"].nunique()
+    out.print(f"[bold]█ SWEEP[/bold] {points} point{'s' * (points != 1)} x {swept} "
+              f"strateg{'ies' if swept != 1 else 'y'} in {result.wall_s:.1f}s",
               highlight=False)
     for path in result.written:
         out.print(f"[dim]wrote {path}[/dim]", highlight=False)
