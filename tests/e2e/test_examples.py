@@ -36,8 +36,20 @@ def test_example_runs(example: Path, tmp_path: Path) -> None:
     winners, losers = WINNERS[example.stem]
     leaders = headline_leaders(summary["headline"], winners[0])
     assert set(winners[1]) <= leaders and not leaders & set(losers), summary["headline"]
+    for text in TEXTS.get(example.stem, ()):
+        assert any(text in line for line in summary["headline"]), summary["headline"]
     for width in (80, 120):
         assert_terminal_fits(summary, width)
+
+
+TEXTS = {
+    "waterfall": ("declared and parallel tie as best on ttac p95: 3.00 s vs 7.00 s (chained",),
+    "retry-storm": ("budget and drop-expired recover by the end of the run",
+                    "immediate does not (0 req/s)"),
+    "quickstart": ("the backend does the same work under every strategy",
+                   "yet goodput falls from"),
+}
+"""The headline's words for the examples the issue names (one replication here)."""
 
 
 WINNERS: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {
