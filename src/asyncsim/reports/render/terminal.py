@@ -120,7 +120,8 @@ def print_summary(console: Console, summary: dict[str, Any], order: Sequence[str
                   performance: Sequence[RunPerformance], wall_s: float,
                   thresholds: Any = None, out_dir: str | None = None,
                   details: bool = False) -> None:
-    """Headline, objectives, thresholds, run figures and where the report is; a plain
+    """Thresholds (first, as k6 prints them), headline, objectives, run figures and where
+    the report is; a plain
     rendering (ASCII marks) when the console is not a terminal."""
     scenario = summary["scenario"]
     fancy = console.is_terminal
@@ -128,7 +129,8 @@ def print_summary(console: Console, summary: dict[str, Any], order: Sequence[str
     reps = scenario["replications"]
     source = (summary.get("objectives") or {}).get("source")
     asked = "the scenario's objectives" if source == "scenario" else "the workload's key metrics"
-    parts: list[RenderableType] = [
+    parts: list[RenderableType] = [thresholds, Text("")] if thresholds is not None else []
+    parts += [
         Text(f"{bar}{scenario['name']}: {reps} replication{'s' if reps != 1 else ''}, "
              f"measured after {scenario['warmup_s']:g}s warm-up", style="bold")]
     lines = summary.get("headline")
@@ -144,8 +146,6 @@ def print_summary(console: Console, summary: dict[str, Any], order: Sequence[str
     if details:
         parts += [Text(f"{bar}ALL VALUES (mean ±95% CI)", style="bold"),
                   results_table(summary, order), Text("")]
-    if thresholds is not None:
-        parts += [thresholds, Text("")]
     parts += [Text(f"{bar}RUN", style="bold"), performance_line(performance, wall_s)]
     if out_dir:
         parts.append(Text(f"report: {out_dir}/report.html", style="dim"))
