@@ -10,17 +10,34 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
 
 T = TypeVar("T")
 Executor = Literal["local", "dask"]
 Progress = Callable[[int, int], None]
+ClockProgress = Callable[[int, float], None]
+"""Hears (task index, simulated seconds reached) while runs go, from every worker."""
+
+
+class Reporter(Protocol):
+    def put(self, item: tuple[int, float]) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Direct:
+    """A reporter for runs in this process: calls the listener at once."""
+
+    listener: ClockProgress
+
+    def put(self, item: tuple[int, float]) -> None:
+        self.listener(*item)
 
 
 @dataclass(frozen=True)
@@ -29,9 +46,23 @@ class Task(Generic[T]):
     strategy: StrategySpec
     replication: int
     reduce: Callable[[RunResult], T]
+    index: int = 0
+    reporter: Reporter | None = None
+    """Where the run reports its simulated clock (a Manager queue across processes)."""
+    report_every_wall_s: float = 0.25
 
     def __call__(self) -> T:
-        return self.reduce(Simulation(self.spec, self.strategy, self.replication).run())
+        on_time = None
+        if self.reporter is not None:
+            reporter, index = self.reporter, self.index
+
+            def on_time(now: float) -> None:
+                reporter.put((index, now))
+        result = Simulation(self.spec, self.strategy, self.replication, on_time,
+                            self.report_every_wall_s).run()
+        if self.reporter is not None:
+            self.reporter.put((self.index, self.spec.duration_s))
+        return self.reduce(result)
 
 
 def default_jobs() -> int:
@@ -42,16 +73,20 @@ def default_jobs() -> int:
 def run_experiment(spec: SimulationSpec, strategies: Sequence[StrategySpec], replications: int,
                    reduce: Callable[[RunResult], T], jobs: int | None = None,
                    executor: Executor = "local", scheduler: str | None = None,
-                   progress: Progress | None = None) -> list[T]:
-    """Run every (strategy, replication); results ordered by strategy name, then replication."""
+                   progress: Progress | None = None, clock: ClockProgress | None = None,
+                   report_every_wall_s: float = 0.25) -> list[T]:
+    """Run every (strategy, replication); results ordered by strategy name, then replication.
+
+    ``clock`` hears each run's simulated time as it goes (local executor only)."""
     return run_points([(spec, strategies, replications)], reduce, jobs, executor, scheduler,
-                      progress)[0]
+                      progress, clock, report_every_wall_s)[0]
 
 
 def run_points(points: Sequence[tuple[SimulationSpec, Sequence[StrategySpec], int]],
                reduce: Callable[[RunResult], T], jobs: int | None = None,
                executor: Executor = "local", scheduler: str | None = None,
-               progress: Progress | None = None) -> list[list[T]]:
+               progress: Progress | None = None, clock: ClockProgress | None = None,
+               report_every_wall_s: float = 0.25) -> list[list[T]]:
     """Several experiments (a sweep's points) in one pool, so every core stays busy.
 
     Returns one list per point, each ordered by strategy name, then replication.
@@ -63,12 +98,41 @@ def run_points(points: Sequence[tuple[SimulationSpec, Sequence[StrategySpec], in
         tasks += [Task(spec, strategy, rep, reduce) for strategy in ordered
                   for rep in range(replications)]
         sizes.append(len(ordered) * replications)
-    results = _execute(tasks, jobs, executor, scheduler, progress)
+    if clock is None or executor == "dask":
+        results = _execute(tasks, jobs, executor, scheduler, progress)
+    elif max(1, min(jobs or default_jobs(), len(tasks))) == 1:
+        tasks = [replace(t, index=i, reporter=_Direct(clock),
+                         report_every_wall_s=report_every_wall_s) for i, t in enumerate(tasks)]
+        results = _execute(tasks, 1, executor, scheduler, progress)
+    else:
+        results = _with_queue(tasks, jobs, scheduler, progress, clock, report_every_wall_s)
     out, start = [], 0
     for size in sizes:
         out.append(results[start:start + size])
         start += size
     return out
+
+
+def _with_queue(tasks: list[Task[T]], jobs: int | None, scheduler: str | None,
+                progress: Progress | None, clock: ClockProgress,
+                report_every_wall_s: float) -> list[T]:
+    """Worker processes put (task, clock) on a Manager queue; a thread here passes them on."""
+    with multiprocessing.Manager() as manager:
+        queue = manager.Queue()
+        tasks = [replace(t, index=i, reporter=queue, report_every_wall_s=report_every_wall_s)
+                 for i, t in enumerate(tasks)]
+
+        def drain() -> None:
+            while (item := queue.get()) is not None:
+                clock(*item)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        try:
+            return _execute(tasks, jobs, "local", scheduler, progress)
+        finally:
+            queue.put(None)
+            reader.join()
 
 
 def _execute(tasks: list[Task[T]], jobs: int | None, executor: Executor,

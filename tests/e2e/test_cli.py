@@ -107,8 +107,14 @@ def test_examples_and_init(tmp_path: Path) -> None:
     assert listed.exit_code == 0 and "quickstart" in listed.output
     made = runner.invoke(cli, ["init", "quickstart", str(tmp_path)])
     assert made.exit_code == 0
-    assert (tmp_path / "quickstart.yaml").read_text() == (
-        REPO / "examples" / "quickstart.yaml").read_text()
+    copied = (tmp_path / "quickstart.yaml").read_text()
+    original = (REPO / "examples" / "quickstart.yaml").read_text()
+    # The modeline points at a schema that exists where the copy lands.
+    assert copied == original.replace("$schema=../asyncsim.schema.json",
+                                      "$schema=asyncsim.schema.json")
+    schema = tmp_path / "asyncsim.schema.json"
+    assert json.loads(schema.read_text()) == json.loads(
+        (REPO / "asyncsim.schema.json").read_text())
     assert runner.invoke(cli, ["init", "quickstart", str(tmp_path)]).exit_code == 2
     assert runner.invoke(cli, ["init", "nope", str(tmp_path)]).exit_code == 2
 

@@ -1,14 +1,24 @@
-"""Every bundled example validates and runs end to end (one replication, to stay fast)."""
+"""Every bundled example validates and runs end to end (one replication, to stay fast),
+its headline names the right winner on its objective, and its terminal summary fits 80
+and 120 columns without cutting a strategy name or a value."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from asyncsim.cli import cli
+from asyncsim.reports.objectives import goals_present
+from asyncsim.reports.render.terminal import print_summary
+from asyncsim.reports.render.values import format_number, key_label, unit_of
+from asyncsim.reports.significance import mean_of
 
 runner = CliRunner()
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
@@ -23,6 +33,71 @@ def test_example_runs(example: Path, tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "summary.json").read_text())
     for name, strategy in summary["strategies"].items():
         assert strategy["values"]["requests"]["mean"] > 0, name
+    winners, losers = WINNERS[example.stem]
+    leaders = headline_leaders(summary["headline"], winners[0])
+    assert set(winners[1]) <= leaders and not leaders & set(losers), summary["headline"]
+    for text in TEXTS.get(example.stem, ()):
+        assert any(text in line for line in summary["headline"]), summary["headline"]
+    for width in (80, 120):
+        assert_terminal_fits(summary, width)
+
+
+TEXTS = {
+    "waterfall": ("declared and parallel tie as best on ttac p95: 3.00 s vs 7.00 s (chained",),
+    "retry-storm": ("budget and drop-expired recover by the end of the run",
+                    "immediate does not (0 req/s)"),
+    "quickstart": ("the backend does the same work under every strategy",
+                   "yet goodput falls from"),
+}
+"""The headline's words for the examples the issue names (one replication here)."""
+
+
+WINNERS: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {
+    # example: ((objective, strategies that must lead on it), strategies that must not)
+    "backoff-jitter": (("contention_calls", ("full-jitter",)), ("no-backoff", "exponential")),
+    "breaker": (("fault_backend_load", ("pybreaker",)), ("no-breaker",)),
+    "caching": (("hit_rate", ("swr",)), ("none", "dedup")),
+    "dashboard": (("ttfc p95", ("boundaries",)), ("sequential", "parallel")),
+    "feed-pagination": (("duplicates", ("cursor", "infinite-scroll")), ("offset", "swr-offset")),
+    "hedging": (("latency p99", ("hedge-100ms",)), ("no-hedge", "hedge-now")),
+    "live-dashboard": (("visible_staleness", ("push",)), ("focus-only", "poll-10s")),
+    "prefetch": (("click_latency p95", ()), ("no-prefetch",)),
+    "quickstart": (("latency p99", ("timeout-300ms",)), ("no-timeout",)),
+    "retry-storm": (("goodput_end", ("budget", "drop-expired")), ("immediate",)),
+    "todo-optimistic": (("perceived_latency p95", ("optimistic-rollback",)), ("pessimistic",)),
+    "waterfall": (("ttac p95", ("parallel", "declared")), ("chained",)),
+}
+"""Each example's story, from its headline comment: who wins on the question it asks."""
+
+
+def headline_leaders(lines: list[str], objective: str) -> set[str]:
+    """The strategies a headline line names as leading on ``objective``."""
+    for line in lines:
+        match = re.match(rf"(.+?) (?:is best|tie as best|leads?) on {re.escape(objective)}:",
+                         line)
+        if match:
+            return set(re.split(r", | and ", match.group(1)))
+    raise AssertionError(f"no verdict on {objective} in {lines}")
+
+
+def assert_terminal_fits(summary: dict[str, Any], width: int) -> None:
+    """Every strategy name and objective value shows whole; nothing is cut with '…'."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=True, color_system=None)
+    order = list(summary["strategies"])
+    print_summary(console, summary, order, [], 1.0, out_dir="out")
+    text = buffer.getvalue()
+    assert "…" not in text
+    assert all(len(line) <= width for line in text.splitlines()), text
+    table = text.split("OBJECTIVES", 1)[1].split("█ RUN", 1)[0]
+    words = set(table.split())
+    for name in order:
+        assert name in words, f"{name!r} cut at {width} columns:\n{text}"
+        for goal in goals_present(summary):
+            unit = unit_of(goal["key"])
+            value = format_number(mean_of(summary, name, goal["key"]), unit)
+            value = value.removesuffix(f" {unit}")  # a count's unit is in the header
+            assert value in table, f"{value!r} ({key_label(goal['key'])}) cut:\n{text}"
 
 
 HAR_EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "har").glob("*.yaml"))

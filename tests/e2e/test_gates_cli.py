@@ -46,7 +46,7 @@ def test_passing_thresholds_exit_0_and_print_the_block_first(scenario: Path,
     assert "  ✓ 'p(99) <= 15ms' p(99)=15.00ms" in lines
     assert "  ✓ 'rate == 0' rate=0.00%" in lines
     assert lines.index("  ✓ 'p(99) <= 15ms' p(99)=15.00ms") < lines.index(
-        next(line for line in lines if line.startswith("█ RESULTS")))
+        next(line for line in lines if line.startswith("== OBJECTIVES")))
     section = json.loads((tmp_path / "o" / "summary.json").read_text())["thresholds"]
     assert section["ok"] is True and len(section["checks"]) == 2
 

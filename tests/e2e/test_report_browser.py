@@ -125,6 +125,45 @@ def chart_problems(page: Any) -> list[str]:
     })"""))
 
 
+def line_styles_shared(page: Any) -> list[str]:
+    """Charts where two strategies' lines share both dash and marker (one would hide the
+    other when common random numbers make them coincide)."""
+    return list(page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .flatMap(p => {
+            const seen = {};
+            for (const t of p._fullData || []) {
+                if (t.type !== 'scatter' || !(t.mode || '').includes('lines')) continue;
+                if (!(t.mode || '').includes('markers')) continue;
+                const style = (t.line || {}).dash + '/' + (t.marker || {}).symbol;
+                const group = t.legendgroup || t.name;
+                (seen[style] = seen[style] || new Set()).add(group);
+            }
+            return Object.entries(seen).filter(([, g]) => g.size > 1)
+                .map(([s, g]) => p.id + ' ' + s + ': ' + [...g].join(', '));
+        })"""))
+
+
+def unjustified_highlights(page: Any, summary: dict[str, Any]) -> list[str]:
+    """Highlighted cells that are not the one significantly best strategy of their row,
+    and significant winners left plain."""
+    from asyncsim.reports.significance import significantly_best
+
+    shown = set(map(tuple, page.eval_on_selector_all(
+        "table[data-table=summary] td.best",
+        "cells => cells.map(c => [c.dataset.key, c.dataset.strategy])")))
+    order = list(summary["strategies"])
+    keys = {k for entry in summary["strategies"].values() for k in entry["values"]
+            if not idle_everywhere(summary, k)}
+    truth = set()
+    for key in keys:
+        better = summary["metrics"][ValueKey.parse(key).name]["better"]
+        best = significantly_best(summary, key, better, order)
+        if best is not None:
+            truth.add((key, best))
+    return [f"{k} {s}: highlighted" for k, s in shown - truth] + [
+        f"{k} {s}: not highlighted" for k, s in truth - shown]
+
+
 _SCALE = {"µs": 1e-6, "ms": 1e-3, "s": 1.0, "%": 0.01, "": 1.0}
 
 
@@ -153,7 +192,10 @@ def test_run_report_in_chromium(browser: Any, pages: dict[str, Path], tmp_path: 
         "table[data-table=summary] thead").text_content()
 
     assert chart_problems(page) == []
-    assert page.locator("figure.chart").count() == 9
+    assert page.locator("figure.chart").count() == 10
+    assert page.locator("#objectives figure.chart").count() == 1  # the tradeoff, on top
+    assert line_styles_shared(page) == []
+    assert unjustified_highlights(page, summary) == []
     # A chart laid out before the grid settled would keep a plot area wider than its card.
     page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every("
                            "p => p._fullLayout.width <= p.offsetWidth + 1)", timeout=5000)

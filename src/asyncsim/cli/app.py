@@ -3,15 +3,12 @@ exit with a code. (The calibration commands are in :mod:`asyncsim.cli.calibrate`
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from asyncsim import __version__
 from asyncsim.cli.errors import err, handle_errors, out
@@ -51,10 +48,16 @@ from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.gates.terminal import gates_block
 from asyncsim.reports.gates.verdict import Verdict
 from asyncsim.reports.metrics.registry import metrics_markdown
+from asyncsim.reports.render.progress import RunProgress
 from asyncsim.reports.render.safe import shown as safe
 from asyncsim.reports.render.terminal import print_summary
 from asyncsim.runner import Executor
 from asyncsim.scenarios.checks.cost import LONG_RUN_S, MAX_REQUESTS, estimate_cost
+
+
+def flag(*decls: str, **options: Any) -> Any:
+    """A boolean option shown as a flag in --help (typer would print '<bool>' after it)."""
+    return typer.Option(*decls, metavar="", **options)
 
 cli = typer.Typer(
     name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
@@ -70,7 +73,7 @@ def _version(value: bool) -> None:
 
 @cli.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, flag("--version", callback=_version, is_eager=True,
                                           help="print the version and exit")] = False,
 ) -> None:
     """asyncsim: strategies side by side, under load and faults, before production."""
@@ -118,8 +121,11 @@ def run(
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 [default: a local cluster]",
         rich_help_panel="Parallelism")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
+    quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
+    details: Annotated[bool, flag(
+        "--details", help="also print every value of every strategy (mean ±95% CI)",
+        rich_help_panel="Output")] = False,
     threshold: ThresholdOpt = None,
     baseline: BaselineOpt = None,
     compare_fail: CompareFailOpt = None,
@@ -129,7 +135,7 @@ def run(
     raw: Annotated[Literal["csv", "parquet"] | None, typer.Option(
         help="also write every request and the time series (raw/; parquet needs pyarrow)",
         rich_help_panel="Output")] = None,
-    png: Annotated[bool, typer.Option(
+    png: Annotated[bool, flag(
         "--png", help="also write each chart as PNG (png/; needs the static extra and a "
         "Chrome or Chromium)", rich_help_panel="Output")] = False,
     max_requests: MaxRequestsOpt = MAX_REQUESTS,
@@ -149,29 +155,19 @@ def run(
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
-    with _progress(quiet) as (on_start, on_progress):
+    with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_scenario(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
-                              on_progress_start=on_start, progress=on_progress, gates=gates,
-                              outputs=options)
+                              on_progress_start=bar.start, progress=bar.runs_done,
+                              gates=gates, outputs=options,
+                              clock=bar.clock if bar.enabled else None)
     verdict = result.verdict
     shown = verdict.thresholds is not None or verdict.baseline is not None
     print_summary(out, result.summary, result.strategy_order, result.performance,
                   result.wall_s, thresholds=gates_block(verdict) if shown else None,
-                  out_dir=str(target))
-    for path in result.written[1:]:
+                  out_dir=str(target), details=details)
+    for path in [p for p in result.written[1:] if p.name != "report.html"]:
         out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
     _finish_gates(verdict, result.summary, junit, markdown)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int, int], None]]]:
-    """A progress bar on stderr (when it is a terminal and not --quiet): (start, advance)."""
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  disable=quiet or not err.is_terminal, transient=True) as bar:
-        task = bar.add_task("simulating", total=None)
-        yield (lambda n: bar.update(task, total=n),
-               lambda done, _total: bar.update(task, completed=done))
 
 
 @cli.command()
@@ -187,7 +183,7 @@ def compare(
         "(B against A)")] = None,
     html: Annotated[Path | None, typer.Option(
         "--html", help="also write a report of every metric to this HTML file")] = None,
-    show_all: Annotated[bool, typer.Option(
+    show_all: Annotated[bool, flag(
         "--all", help="list every metric, not only the significant changes")] = False,
     plotly_js: PlotlyJsOpt = "inline",
 ) -> None:
@@ -199,13 +195,16 @@ def compare(
     """
     result = compare_runs(a, b, strategy_pair(strategies, b), html, plotly_js)
     out.print(f"a: {safe(result.a_label)}\nb: {safe(result.b_label)}", highlight=False)
+    for note in result.notes:
+        out.print(f"[yellow]{safe(note)}[/yellow]", highlight=False)
     shown = result.rows if show_all else [r for r in result.rows if r.significant]
     if shown:
         # Off a terminal (a CI log, a file) nothing limits the width: keep lines whole.
         (out if out.is_terminal else Console(width=200)).print(comparison_table(shown))
-    out.print(f"\n[bold]{summary_line(result.rows)}[/bold] (b against a; 95% intervals, "
-              "Holm-adjusted verdicts)" + ("" if show_all or len(shown) == len(result.rows)
-                                           else "; --all lists every metric"),
+    out.print(f"\n[bold]{summary_line(result.rows)}[/bold] (b against a; intervals and "
+              "verdicts from one Holm-adjusted test)"
+              + ("" if show_all or len(shown) == len(result.rows)
+                 else "; --all lists every metric"),
               highlight=False)
     if html is not None:
         out.print(f"[dim]wrote {safe(html)}[/dim]", highlight=False)
@@ -220,7 +219,7 @@ def sweep(
         "repeat for a grid, e.g. --param strategies.swr.0.cache.fresh_for=1s..60s",
         show_default=False)],
     steps: Annotated[int, typer.Option(min=1, help="values per LOW..HIGH range")] = 8,
-    log: Annotated[bool, typer.Option("--log", help="space range values geometrically")
+    log: Annotated[bool, flag("--log", help="space range values geometrically")
                    ] = False,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-sweep]",
@@ -233,7 +232,7 @@ def sweep(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="worker processes [default: all cores]",
         rich_help_panel="Parallelism")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar",
+    quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
     plotly_js: PlotlyJsOpt = "inline",
 ) -> None:
@@ -243,13 +242,14 @@ def sweep(
     changes = overrides(sets, replications=replications)
     first = load(scenario, changes).scenario  # invalid: say so before any point
     target = out_dir or sweep_out_dir(first)
-    with _progress(quiet) as (on_start, on_progress):
+    with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_sweep(scenario, params, target, steps=steps, log=log, overrides=changes,
                            strategies=strategy_names(strategies), jobs=jobs,
-                           plotly_js=plotly_js, progress=on_progress,
-                           on_progress_start=on_start)
-    out.print(f"[bold]█ SWEEP[/bold] {len(result.points)} point(s) x "
-              f"{result.table['strategy'].nunique()} strateg(ies) in {result.wall_s:.1f}s",
+                           plotly_js=plotly_js, progress=bar.runs_done,
+                           on_progress_start=bar.start)
+    points, swept = len(result.points), result.table["strategy"].nunique()
+    out.print(f"[bold]█ SWEEP[/bold] {points} point{'s' * (points != 1)} x {swept} "
+              f"strateg{'ies' if swept != 1 else 'y'} in {result.wall_s:.1f}s",
               highlight=False)
     for path in result.written:
         out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
@@ -312,7 +312,7 @@ def schema(
 @cli.command()
 @handle_errors
 def metrics(
-    markdown: Annotated[bool, typer.Option("--markdown", help="a Markdown table")] = False,
+    markdown: Annotated[bool, flag("--markdown", help="a Markdown table")] = False,
 ) -> None:
     """List the metric vocabulary: name, kind, unit, which direction is better, meaning."""
     if markdown:

@@ -43,7 +43,10 @@ def handle_errors(command: F) -> F:
             for problem in error.problems:
                 typer.echo(printable(problem), err=True)  # one line each, never wrapped
             count = len(error.problems)
-            err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
+            if count == 1 and error.problems[0].message.startswith("file not found"):
+                err.print("[red]✗ no scenario file there[/red]")
+            else:
+                err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
             raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
         except CalibrationError as error:
             typer.echo(f"✗ {error}", err=True)  # one line: file:line:col: record N: what

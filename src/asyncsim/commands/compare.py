@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asyncsim.commands.common import UsageError
 from asyncsim.reports.compare.differences import (
@@ -25,6 +26,27 @@ class CompareOutput:
     a_label: str
     b_label: str
     title: str
+    notes: list[str] = field(default_factory=list)
+    """What the reader must know about what was compared (strategies on one side only)."""
+
+
+def strategy_notes(a: Path, b: Path, first: Mapping[str, Any],
+                   second: Mapping[str, Any]) -> list[str]:
+    """Strategies only one side has; a UsageError when the sides share none (comparing
+    nothing silently reads as 'no change')."""
+    names_a, names_b = list(first.get("strategies", {})), list(second.get("strategies", {}))
+    common = set(names_a) & set(names_b)
+    if not common:
+        raise UsageError(
+            f"no strategy name in common: {a} has {', '.join(names_a) or 'none'}; {b} has "
+            f"{', '.join(names_b) or 'none'}. compare matches strategies by name: rename one "
+            "side, or compare two strategies of one run with --strategies A,B")
+    notes = []
+    for path, names in ((a, names_a), (b, names_b)):
+        only = [n for n in names if n not in common]
+        if only:
+            notes.append(f"only in {path} (not compared): {', '.join(only)}")
+    return notes
 
 
 def strategy_pair(strategies: str | None, b: Path | None) -> tuple[str, str] | None:
@@ -57,9 +79,10 @@ def compare_runs(a: Path, b: Path | None = None, strategies: tuple[str, str] | N
         if b is None:
             raise UsageError("compare needs two summary files, or --strategies A,B")
         second = read_summary(b)
+        notes = strategy_notes(a, b, first, second)
         rows = compare_summaries(first, second)
         names = {str(s.get("scenario", {}).get("name", "")) for s in (first, second)}
-        out = CompareOutput(rows, str(a), str(b), " vs ".join(sorted(names)))
+        out = CompareOutput(rows, str(a), str(b), " vs ".join(sorted(names)), notes)
     if html is not None:
         from asyncsim.reports.compare.page import render_compare_html
 

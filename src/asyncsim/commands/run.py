@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from asyncsim.commands.common import scenario_meta
+from asyncsim.commands.common import objectives_of, scenario_meta
 from asyncsim.commands.gates import run_gates, verdict_checks
 from asyncsim.reports.files.output_set import StagedOutput, output_error, pause_for_tests
 from asyncsim.reports.files.outputs import OutputOptions, check_outputs, write_run_outputs
@@ -19,9 +19,10 @@ from asyncsim.reports.files.writers import dumps, write_atomic
 from asyncsim.reports.gates.abort import stop_check
 from asyncsim.reports.gates.thresholds import Stop
 from asyncsim.reports.gates.verdict import Gates, Verdict, judge
+from asyncsim.reports.headline import headline
 from asyncsim.reports.reduction import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.render.report_data import ReportMeta, fault_windows
-from asyncsim.runner import Executor, Progress, run_experiment
+from asyncsim.runner import ClockProgress, Executor, Progress, run_experiment
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.load import LoadedScenario
 from asyncsim.scenarios.models import Scenario
@@ -61,8 +62,10 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
 def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
                  executor: Executor = "local", scheduler: str | None = None,
                  progress: Progress | None = None,
-                 on_progress_start: Callable[[int], None] | None = None,
-                 gates: Gates | None = None, outputs: OutputOptions | None = None) -> RunOutput:
+                 on_progress_start: Callable[..., None] | None = None,
+                 gates: Gates | None = None, outputs: OutputOptions | None = None,
+                 clock: ClockProgress | None = None,
+                 report_every_wall_s: float = 0.25) -> RunOutput:
     """Run every strategy and replication, judge the gates (default: the scenario's
     thresholds); when ``out_dir`` is given write summary.json, with the verdict, and
     report.html beside it (plus raw data and PNGs when ``outputs`` asks).
@@ -76,7 +79,7 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
     staged = StagedOutput(out_dir) if out_dir is not None else None
     try:
         return _run(loaded, staged, gates, options, jobs, executor, scheduler, progress,
-                    on_progress_start)
+                    on_progress_start, clock, report_every_wall_s)
     finally:
         if staged is not None:
             staged.discard()
@@ -84,12 +87,12 @@ def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None 
 
 def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
          options: OutputOptions, jobs: int | None, executor: Executor, scheduler: str | None,
-         progress: Progress | None, on_progress_start: Callable[[int], None] | None,
-         ) -> RunOutput:
+         progress: Progress | None, on_progress_start: Callable[..., None] | None,
+         clock: ClockProgress | None, report_every_wall_s: float) -> RunOutput:
     scenario = loaded.scenario
     strategies = strategy_specs(scenario)
     if on_progress_start:
-        on_progress_start(len(strategies) * scenario.replications)
+        on_progress_start(len(strategies) * scenario.replications, scenario.duration)
     spec = simulation_spec(scenario)
     spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
                                                spec.warmup_s))
@@ -98,9 +101,12 @@ def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,
                                   keep_raw=staged is not None and options.raw is not None),
                           jobs=jobs, executor=executor, scheduler=scheduler,
-                          progress=progress)
+                          progress=progress, clock=clock,
+                          report_every_wall_s=report_every_wall_s)
     wall_s = time.perf_counter() - started
     summary = build_summary(scenario_meta(scenario), runs)
+    summary["objectives"] = objectives_of(loaded)
+    summary["headline"] = headline(summary)
     stops = [Stop(r.strategy, r.replication, r.stopped_at_s, r.stop_reason or "")
              for r in runs if r.stopped_at_s is not None]
     verdict = judge(gates, summary, stops)

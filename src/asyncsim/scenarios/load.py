@@ -14,6 +14,7 @@ from asyncsim.lang.thresholds import Metrics, Threshold
 from asyncsim.scenarios.base import KEY
 from asyncsim.scenarios.checks.scenario import semantic_problems
 from asyncsim.scenarios.models import Scenario
+from asyncsim.scenarios.objectives import Objectives, parse_objectives
 from asyncsim.scenarios.problems import Problem, ScenarioError
 from asyncsim.scenarios.thresholds import parse_thresholds
 from asyncsim.scenarios.yaml.messages import problems_from_validation_error
@@ -30,6 +31,8 @@ class LoadedScenario:
     source: str
     thresholds: tuple[Threshold, ...] = field(default=())
     """The scenario's thresholds, parsed at validation, in the order they are written."""
+    objectives: Objectives | None = None
+    """The scenario's own objectives; None: the reports use the workload's key metrics."""
 
 
 def load_scenario(path: Path, overrides: Sequence[str] = (), *,
@@ -63,8 +66,10 @@ def validate_tree(tree: Any, source: str, *, metrics: Metrics,
     except ValidationError as err:
         raise ScenarioError(problems_from_validation_error(err, tree, source, Scenario)) from None
     thresholds, threshold_problems = parse_thresholds(scenario, metrics)
+    objectives, objective_problems = parse_objectives(scenario.objectives, metrics)
     problems = []
-    for loc, message in [*semantic_problems(scenario), *threshold_problems]:
+    for loc, message in [*semantic_problems(scenario), *threshold_problems,
+                         *objective_problems]:
         at_key = bool(loc) and loc[-1] == KEY
         if at_key:
             loc = loc[:-1]
@@ -72,4 +77,4 @@ def validate_tree(tree: Any, source: str, *, metrics: Metrics,
         problems.append(Problem(where, line, col, ".".join(map(str, loc)), message))
     if problems:
         raise ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))
-    return LoadedScenario(scenario, source, tuple(thresholds))
+    return LoadedScenario(scenario, source, tuple(thresholds), objectives)

@@ -22,6 +22,7 @@ from pydantic import (
 from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
+from asyncsim.scenarios.objectives import ObjectivesConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
@@ -262,6 +263,10 @@ class Scenario(Model):
         default_factory=dict,
         description="k6-style pass/fail criteria: 'metric{tag:value}': ['p(99) < 300ms', "
                     "...]; any failure makes the run exit 99")
+    objectives: ObjectivesConfig | None = Field(
+        default=None,
+        description="the question the scenario asks: metrics to minimise or maximise and "
+                    "constraints a winner keeps (default: the workload's key metrics)")
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _context: Any = PrivateAttr(default=None)

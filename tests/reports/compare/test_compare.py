@@ -5,8 +5,15 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from asyncsim.reports.compare.differences import compare_strategies, compare_summaries, difference
+from asyncsim.reports.compare.differences import (
+    MetricComparison,
+    compare_strategies,
+    compare_summaries,
+    difference,
+)
 from tests.reports.summaries import summary
 
 
@@ -15,7 +22,8 @@ def test_paired_difference_by_hand() -> None:
     d = difference([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])
     assert d.paired and d.n == 3
     assert d.delta == pytest.approx(2.0)
-    half = 4.3027 / math.sqrt(3)
+    t975 = 0.95 / math.sqrt(2 * 0.975 * 0.025)  # Student t, 2 df, closed form: 4.302653
+    half = t975 / math.sqrt(3)
     assert (d.ci_low, d.ci_high) == (pytest.approx(2 - half), pytest.approx(2 + half))
     t = 2 * math.sqrt(3)
     assert d.p_value == pytest.approx(1 - t / math.sqrt(t * t + 2))  # t with 2 df, closed form
@@ -103,3 +111,40 @@ def test_two_strategies_of_one_run_are_paired() -> None:
     assert row.verdict == "worse" and row.delta == pytest.approx(-0.2966666, abs=1e-6)
     with pytest.raises(KeyError, match="no strategy 'nope'"):
         compare_strategies(run, "ttl-60s", "nope")
+
+
+def _contradicts(row: MetricComparison) -> bool:
+    excludes_zero = row.ci_low > 0 or row.ci_high < 0
+    return excludes_zero == (row.verdict == "no significant change")
+
+
+@given(st.lists(st.lists(st.floats(-5, 5), min_size=4, max_size=4), min_size=2,
+                max_size=12),
+       st.lists(st.floats(0, 3), min_size=4, max_size=4))
+def test_interval_and_verdict_come_from_one_test(shifts: list[list[float]],
+                                                 noise: list[float]) -> None:
+    """Issue 14: a CI excluding 0 is never 'no significant change', and the reverse,
+    whatever Holm's step-down does to the p-values."""
+    a = {f"m{i}": [n * (j + 1) for j, n in enumerate(noise)] for i in range(len(shifts))}
+    b = {f"m{i}": [x + d for x, d in zip(a[f"m{i}"], shift, strict=True)]
+         for i, shift in enumerate(shifts)}
+    side_a = {"strategies": {"s": {"values": {}, "replications": a}}}
+    side_b = {"strategies": {"s": {"values": {}, "replications": b}}}
+    for row in compare_summaries(side_a, side_b):
+        if row.verdict == "inconclusive" or row.ci_low == row.ci_high:
+            continue
+        assert not _contradicts(row), row
+
+
+def test_stale_rate_case_from_the_issue() -> None:
+    """18.69% -> 6.63% with a clearly negative paired difference among many tests."""
+    before = [0.18, 0.19, 0.185, 0.192]
+    after = [0.06, 0.07, 0.065, 0.07]
+    reps_a = {"stale_rate": before, **{f"x{i}": [1.0, 1.1, 0.9, 1.0] for i in range(30)}}
+    reps_b = {"stale_rate": after, **{f"x{i}": [1.0, 1.2, 0.8, 1.05] for i in range(30)}}
+    rows = compare_summaries({"strategies": {"s": {"values": {}, "replications": reps_a}}},
+                             {"strategies": {"s": {"values": {}, "replications": reps_b}}})
+    for row in rows:
+        assert not _contradicts(row), row
+    (stale,) = [r for r in rows if r.key == "stale_rate"]
+    assert stale.verdict == "better" and stale.ci_high < 0

@@ -8,7 +8,10 @@ is still a valid test). Otherwise Welch's unequal-variance interval is used.
 
 The verdict uses the metric registry's ``better`` direction. Because a comparison tests
 every metric at once, significance is judged on Holm-adjusted p-values (family-wise
-error 5% by default); the interval shown is the plain 95% interval of the difference.
+error 5% by default), and the interval shown comes from the same test: it is the
+interval at level 1 - alpha * p / p_adjusted, so it excludes 0 exactly when the
+adjusted p-value is under alpha. Why: an unadjusted interval beside an adjusted verdict
+reads as a contradiction ("CI [-14%, -10%], no significant change").
 
 This module is a pure function API (no printing, no files) so that the CI gate (issue 8)
 can reuse :func:`compare_summaries` and apply its own tolerances on top.
@@ -23,7 +26,7 @@ from typing import Any, Literal
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.catalog import REGISTRY
-from asyncsim.reports.stats import holm_adjust, t_quantile_975, t_two_sided_p
+from asyncsim.reports.stats import holm_adjust, t_two_sided_p
 
 Verdict = Literal["better", "worse", "changed", "no significant change", "inconclusive"]
 Correction = Literal["holm", "none"]
@@ -53,6 +56,9 @@ class MetricComparison:
     n: int
     paired: bool
     verdict: Verdict
+    se: float = math.nan
+    """Standard error of the difference (0: every replication moved by the same amount)."""
+    df: float = math.nan
 
     @property
     def significant(self) -> bool:
@@ -67,6 +73,8 @@ class _Difference:
     p_value: float
     n: int
     paired: bool
+    se: float = math.nan
+    df: float = math.nan
 
 
 def _clean(values: Iterable[Any]) -> list[float]:
@@ -98,7 +106,8 @@ def difference(a: Sequence[Any], b: Sequence[Any], paired: bool = True) -> _Diff
     se = math.sqrt(va + vb)
     df = ((va + vb) ** 2 / (va**2 / (len(xs) - 1) + vb**2 / (len(ys) - 1))
           if va + vb > 0 else float(len(xs) + len(ys) - 2))
-    return _from_se(mean, se, df, min(len(xs), len(ys)), False)
+    # Welch's df floored: conservative, and the p-value and interval use the same df.
+    return _from_se(mean, se, max(1.0, math.floor(df)), min(len(xs), len(ys)), False)
 
 
 def _variance(values: Sequence[float]) -> float:
@@ -109,9 +118,43 @@ def _variance(values: Sequence[float]) -> float:
 def _from_se(mean: float, se: float, df: float, n: int, paired: bool) -> _Difference:
     if se == 0:
         # Every replication moved by the same amount: the difference is exact.
-        return _Difference(mean, mean, mean, 1.0 if mean == 0 else 0.0, n, paired)
-    half = t_quantile_975(max(1, math.floor(df))) * se  # floor: conservative for Welch
-    return _Difference(mean, mean - half, mean + half, t_two_sided_p(mean / se, df), n, paired)
+        return _Difference(mean, mean, mean, 1.0 if mean == 0 else 0.0, n, paired, se, df)
+    half = t_quantile(df, 0.05) * se
+    return _Difference(mean, mean - half, mean + half, t_two_sided_p(mean / se, df), n, paired,
+                       se, df)
+
+
+def t_quantile(df: float, tail: float) -> float:
+    """t such that P(|T| >= t) = ``tail`` for Student's t with ``df`` degrees of freedom
+    (bisection on the p-value: monotone, and exact to 1e-10)."""
+    if tail >= 1:
+        return 0.0
+    low, high = 0.0, 1.0
+    while t_two_sided_p(high, df) > tail:
+        high *= 2
+        if high > 1e12:
+            return math.inf
+    for _ in range(200):
+        middle = (low + high) / 2
+        if t_two_sided_p(middle, df) > tail:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1e-10 * high:
+            break
+    return high
+
+
+def _adjusted_interval(row: MetricComparison, raw_p: float, adjusted_p: float,
+                       alpha: float) -> tuple[float, float]:
+    """The interval at level 1 - alpha * raw / adjusted: it excludes 0 exactly when the
+    adjusted p-value is under alpha, as the verdict says."""
+    if not (math.isfinite(row.se) and math.isfinite(row.df)) or row.se == 0:
+        return row.ci_low, row.ci_high
+    if not (math.isfinite(raw_p) and math.isfinite(adjusted_p)) or adjusted_p <= 0:
+        return row.ci_low, row.ci_high
+    half = t_quantile(row.df, alpha * raw_p / adjusted_p) * row.se
+    return row.delta - half, row.delta + half
 
 
 def _verdict(better: str, delta: float, p_value: float, alpha: float) -> Verdict:
@@ -160,7 +203,8 @@ def _compare_sides(label: str, a: Mapping[str, Any], b: Mapping[str, Any],
                     else math.nan)
         out.append(MetricComparison(label, key, name, unit, better, mean_a, mean_b,
                                     diff.delta, relative, diff.ci_low, diff.ci_high,
-                                    diff.p_value, diff.n, diff.paired, "inconclusive"))
+                                    diff.p_value, diff.n, diff.paired, "inconclusive",
+                                    diff.se, diff.df))
     return out
 
 
@@ -173,8 +217,12 @@ def _decide(rows: list[MetricComparison], alpha: float,
             correction: Correction) -> list[MetricComparison]:
     p_values = [r.p_value for r in rows]
     adjusted = holm_adjust(p_values) if correction == "holm" else p_values
-    return [replace(r, p_value=p, verdict=_verdict(r.better, r.delta, p, alpha))
-            for r, p in zip(rows, adjusted, strict=True)]
+    out = []
+    for row, p in zip(rows, adjusted, strict=True):
+        low, high = _adjusted_interval(row, row.p_value, p, alpha)
+        out.append(replace(row, p_value=p, ci_low=low, ci_high=high,
+                           verdict=_verdict(row.better, row.delta, p, alpha)))
+    return out
 
 
 def compare_summaries(a: Mapping[str, Any], b: Mapping[str, Any], *,

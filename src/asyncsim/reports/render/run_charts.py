@@ -35,6 +35,10 @@ from asyncsim.reports.render.chart_kit import (
 from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
 from asyncsim.sim.outcome import Status
 
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
+"""Each strategy's dash and marker, by position: coinciding lines stay distinguishable."""
+
 
 class ChartBuilder:
     """Builds the charts of one report from its summary, plot data and metadata."""
@@ -75,11 +79,18 @@ class ChartBuilder:
         return fig
 
     def line(self, fig: Any, strategy: str, x: Any, y: Any, name: str | None = None,
-             dash: str = "solid", group: str | None = None, show: bool = True) -> None:
+             dash: str | None = None, group: str | None = None, show: bool = True) -> None:
+        """A strategy's line with its own dash pattern and marker symbol: common random
+        numbers make lines coincide, and a solid line on top would hide the others."""
+        index = self.order.index(strategy) if strategy in self.order else 0
+        points = len(x) if hasattr(x, "__len__") else 0
         fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", name=plot_text(name or strategy),
+            x=x, y=y, mode="lines+markers", name=plot_text(name or strategy),
             legendgroup=plot_text(group or strategy), showlegend=show,
-            line={"color": self.colors.get(strategy, PALETTE[0]), "dash": dash, "width": 2}))
+            line={"color": self.colors.get(strategy, PALETTE[0]),
+                  "dash": dash or DASHES[index % len(DASHES)], "width": 2},
+            marker={"symbol": SYMBOLS[index % len(SYMBOLS)], "size": 7,
+                    "maxdisplayed": max(1, min(12, points // 6 or 1))}))
 
     def bars_with_ci(self, keys: Sequence[tuple[str, str]], y_title: str) -> Any:
         fig = base_figure(y_title)

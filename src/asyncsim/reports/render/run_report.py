@@ -14,14 +14,17 @@ from typing import Any
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.files.writers import json_safe
+from asyncsim.reports.headline import headline
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.render.chart_kit import Chart, strategy_colors
+from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
 from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
 from asyncsim.reports.render.run_charts import ChartBuilder
 from asyncsim.reports.render.sections import CACHING, RESILIENCE, Topic
 from asyncsim.reports.render.tradeoffs import tradeoff_sentences
 from asyncsim.reports.render.values import format_value, row_order, says_nothing
+from asyncsim.reports.significance import significantly_best
 from asyncsim.sim.outcome import Source
 
 HIT_SOURCES = (Source.FRESH_HIT, Source.STALE_HIT, Source.COALESCED)
@@ -50,16 +53,10 @@ def value_cell(values: Mapping[str, Any], key: str, strategy: str, unit: str,
 
 def best_strategies(summary: Mapping[str, Any], key: str, order: Sequence[str],
                     better: str) -> set[str]:
-    """The strategies holding the best mean of a row (ties all win; none if all equal)."""
-    if better not in ("lower", "higher"):
-        return set()
-    means = {s: finite(summary["strategies"][s]["values"].get(key, {}).get("mean"))
-             for s in order}
-    finite_means = {s: v for s, v in means.items() if math.isfinite(v)}
-    if len(finite_means) < 2 or len(set(finite_means.values())) == 1:
-        return set()
-    best = (min if better == "lower" else max)(finite_means.values())
-    return {s for s, v in finite_means.items() if v == best}
+    """The strategy to highlight on a row: significantly better than every other, paired
+    over replications (never a tie, a minimum, or a metric relative to other rows)."""
+    best = significantly_best(summary, key, better, order)
+    return {best} if best is not None else set()
 
 
 def metrics_table(summary: Mapping[str, Any], order: Sequence[str],
@@ -147,6 +144,12 @@ def verdict_html(summary: Mapping[str, Any], meta: ReportMeta) -> str:
                         f'{" <span class=ci>" + esc(c.detail) + "</span>" if c.detail else ""}'
                         "</li>" for c in meta.checks)
         parts.append(f'<h2>{esc(title)}</h2><ul class="checks">{items}</ul>')
+    lines = summary.get("headline")
+    if lines is None:
+        lines = headline(summary)
+    if lines:
+        parts.insert(0, '<h2>Headline</h2><ul class="headline">'
+                     + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>")
     sentences = tradeoff_sentences(summary, meta.order)
     parts.append("<h2>In plain words</h2><ul>"
                  + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>")
@@ -211,9 +214,17 @@ def render_run_report(summary: Mapping[str, Any], data: Mapping[str, StrategyDat
                       meta: ReportMeta, plotly_js: PlotlyJs = "inline") -> str:
     """The full report page of one run."""
     order = [s for s in meta.order if s in summary["strategies"]]
-    sections = [Section("summary", "Summary", metrics_table(summary, order),
-                        "Mean over replications ± half the 95% confidence interval; the best "
-                        "value of each row is highlighted. Hover a metric for its meaning.")]
+    sections = []
+    tradeoff = tradeoff_chart(summary, order)
+    if tradeoff is not None:
+        sections.append(Section("objectives", "Objectives", charts_grid([tradeoff]),
+                                "The scenario's question: each strategy on its objectives."))
+    sections += [Section("summary", "Summary", metrics_table(summary, order),
+                        "Mean over replications ± half the 95% confidence interval. A value is "
+                        "highlighted only when it is significantly better than every other "
+                        "strategy's (paired over replications, Holm-adjusted 5%); ties, "
+                        "minima and shares relative to other rows never are. Hover a "
+                        "metric for its meaning.")]
     sections += [Section(p.id, p.title, charts_grid(p.charts) + p.table, p.intro)
                  for p in plan_report(summary, data, meta)]
     sections.append(Section("metrics", "Metric definitions", glossary(summary)))

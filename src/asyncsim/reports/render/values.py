@@ -15,6 +15,49 @@ from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.catalog import REGISTRY
 
 
+def _sig3(value: float) -> str:
+    """Three significant digits, trailing zeros kept (3.00, 12.3, 164), thousands grouped."""
+    magnitude = abs(value)
+    if magnitude >= 100 or value == 0:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    if magnitude >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def format_number(value: float | None, unit: str) -> str:
+    """A number with its unit as a sentence or a chart shows it: 3.00 s, 300 ms, < 1 µs,
+    18.7%, 164 req/s, 13,592 calls. Why a space and three digits: '0µs' and '8.6e-05'
+    read as noise; '< 1 µs' says a cache answered."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if unit == "s":
+        magnitude = abs(value)
+        if magnitude == 0:
+            return "0 s"
+        if magnitude < 1e-6:
+            return "< 1 µs"
+        if magnitude < 1e-3:
+            return f"{_sig3(value * 1e6)} µs"
+        return f"{_sig3(value * 1e3)} ms" if magnitude < 1 else f"{_sig3(value)} s"
+    if unit == "1":
+        percent = value * 100
+        return "0%" if percent == 0 else f"{_sig3(percent)}%"
+    text = f"{value:,.0f}" if float(value).is_integer() else _sig3(value)
+    return f"{text} {unit}" if unit and unit != "1" else text
+
+
+def key_label(key: str) -> str:
+    """``ttac.p(95)`` -> ``ttac p95``: a value key as prose names it."""
+    parsed = ValueKey.parse(key)
+    stat = parsed.stat or ""
+    stat = stat.replace("p(", "p").replace(")", "")
+    base = parsed.name if parsed.tag is None else f"{parsed.name}{{{parsed.tag}}}"
+    return f"{base} {stat}" if stat else base
+
+
 def format_value(value: float | None, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"

@@ -30,6 +30,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
+from asyncsim.lang.suggest import did_you_mean
 from asyncsim.scenarios.problems import Problem, ScenarioError
 from asyncsim.scenarios.yaml.describe import kind_of
 from asyncsim.scenarios.yaml.positions import ORIGINS, Origin
@@ -308,6 +309,17 @@ def load_yaml_text(text: str, source: str) -> Any:
     return data
 
 
+def _not_found(path: Path) -> str:
+    """'file not found', with the closest .yaml name in the folder when one is close."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        names = [p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml")]
+    except OSError:
+        names = []
+    hint = did_you_mean(path.name, names)
+    return "file not found" + (f" (did you mean {folder / hint}?)" if hint else "")
+
+
 def load_yaml_file(path: Path) -> Any:
     """Read a scenario file (UTF-8, at most :data:`MAX_BYTES`) and parse it.
 
@@ -327,7 +339,7 @@ def load_yaml_file(path: Path) -> Any:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise fail("file not found") from None
+        raise fail(_not_found(Path(path))) from None
     except IsADirectoryError:
         raise fail("is a directory, not a scenario file") from None
     except PermissionError:
