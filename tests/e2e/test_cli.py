@@ -40,8 +40,10 @@ def test_no_arguments_shows_help_and_usage_errors_exit_2() -> None:
 def test_run_writes_a_versioned_summary_and_prints_strategies_side_by_side(
         scenario: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["run", str(scenario), "--out", str(out), "-q"])
+    result = runner.invoke(cli, ["run", str(scenario), "--out", str(out), "-q", "--details"])
     assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if line.startswith("objective"))
+    assert header.split() == ["objective", "plain", "timeout"]
     header = next(line for line in result.output.splitlines() if line.startswith("metric"))
     assert header.split() == ["metric", "plain", "timeout"]
     assert "simulated requests" in result.output and "SimPy events" in result.output
