@@ -198,13 +198,31 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=5)
 
 
+SCHEDULER_TIMEOUT_S = 10.0
+"""How long to try a ``--scheduler`` address before saying it cannot be reached."""
+
+
+class ExecutorUnavailable(Exception):
+    """The chosen executor cannot run here: the dask extra is not installed, or the
+    scheduler does not answer. Raised before anything is simulated."""
+
+
 def _run_dask(tasks: list[Task[T]], scheduler: str | None, progress: Progress | None) -> list[T]:
     try:
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
-    except ImportError as err:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("the dask executor needs: pip install 'asyncsim[dask]'") from err
-    with Client(scheduler) if scheduler else Client(processes=True) as client:
+    except ImportError:  # pragma: no cover - depends on the optional extra
+        raise ExecutorUnavailable(
+            "the dask executor needs the dask extra: pip install 'asyncsim[dask]'") from None
+    try:
+        client = (Client(scheduler, timeout=SCHEDULER_TIMEOUT_S) if scheduler
+                  else Client(processes=True))
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ExecutorUnavailable(
+            f"cannot reach the Dask scheduler at {scheduler} ({error}); start one "
+            "(`dask scheduler`) or leave out --scheduler for a cluster on this machine"
+        ) from None
+    with client:
         futures = client.map(_call, tasks, pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
         results: list[T | None] = [None] * len(tasks)

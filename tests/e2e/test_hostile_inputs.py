@@ -7,6 +7,7 @@ exactly one ``file:line:col: ...`` problem line, and ``run`` must leave ``--out`
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 from pathlib import Path
@@ -266,3 +267,52 @@ def test_a_looped_trace_is_costed_by_its_records(tmp_path: Path) -> None:
     # 3 strategies x 3 replications
     per_run = 4393 * 30 * 86400 / ((119.902 - 0.123) * 4393 / 4392)
     assert f"about {per_run * 9:.3g} requests ({per_run:.3g} per run x 9 runs)" in looped.output
+
+
+def test_an_unreachable_dask_scheduler_exits_69_and_writes_nothing(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(out), "-q",
+                                 "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 69, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("✗ cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    assert "internal error" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option", ["--junit", "--markdown"])
+def test_a_ci_file_below_a_file_is_refused_before_simulating(option: str, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(out), "-q",
+                                 option, str(tmp_path / "afile" / "gates.xml")])
+    assert result.exit_code == 74, result.output
+    assert "afile is a file, not a folder" in result.output
+    assert not out.exists()  # refused before the run wrote anything
+
+
+def test_compare_html_that_cannot_be_written_exits_74(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(out), "-q"]
+                         ).exit_code == 0
+    strategies = ",".join(json.loads((out / "summary.json").read_text())["strategies"])
+    (tmp_path / "afile").write_text("x")
+    result = runner.invoke(cli, ["compare", str(out / "summary.json"), "--strategies",
+                                 strategies, "--html", str(tmp_path / "afile" / "c.html")])
+    assert result.exit_code == 74, result.output
+    assert "internal error" not in result.output
+
+
+def test_a_sweep_lands_whole_and_keeps_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    out.mkdir()
+    (out / "sweep.html").write_text("old\n")
+    (out / "notes.txt").write_text("mine\n")
+    result = runner.invoke(cli, ["sweep", str(_short(tmp_path)), "--param",
+                                 "backends.api.workers=1..2", "--steps", "2", "--out",
+                                 str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "sweep.html").read_text() != "old\n" and (out / "sweep.csv").exists()
+    assert (out / "notes.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml", "sweep"]  # no staging left

@@ -43,8 +43,8 @@ from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
 from asyncsim.commands.validate import validate_scenario
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.compare.terminal import comparison_table, summary_line
+from asyncsim.reports.files.output_set import check_output_file, write_output
 from asyncsim.reports.files.outputs import OutputOptions
-from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.gates.terminal import gates_block
 from asyncsim.reports.gates.verdict import Verdict
 from asyncsim.reports.metrics.registry import metrics_markdown
@@ -153,6 +153,9 @@ def run(
     if cost.cpu_s >= LONG_RUN_S and not quiet:
         err.print(f"[dim]estimate: {safe(cost.text())}[/dim]", highlight=False, soft_wrap=True)
     gates = run_gates(loaded, threshold or [], baseline, compare_fail or [])
+    for named in (junit, markdown):
+        if named is not None:
+            check_output_file(named)
     target = out_dir or default_out_dir(loaded.scenario)
     options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
     with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
@@ -306,7 +309,7 @@ def schema(
     if output is None:
         sys.stdout.write(schema_text())
     else:
-        write_atomic(output, schema_text())
+        write_output(output, schema_text())
 
 
 @cli.command()

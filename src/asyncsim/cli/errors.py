@@ -21,6 +21,7 @@ from asyncsim.reports.files.summary_json import SummaryFormatError
 from asyncsim.reports.render.safe import printable
 from asyncsim.reports.render.safe import shown as safe
 from asyncsim.reports.sweep.params import SweepError
+from asyncsim.runner import ExecutorUnavailable
 from asyncsim.scenarios.problems import ScenarioError
 
 out = Console()
@@ -58,6 +59,9 @@ def handle_errors(command: F) -> F:
             for line in str(error).splitlines():
                 err.print(f"[red]✗ {safe(line)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.USAGE) from None
+        except ExecutorUnavailable as error:
+            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.EXECUTOR_UNAVAILABLE) from None
         except OutputError as error:
             err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(ExitCode.OUTPUT_ERROR) from None

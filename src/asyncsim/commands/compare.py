@@ -13,8 +13,8 @@ from asyncsim.reports.compare.differences import (
     compare_strategies,
     compare_summaries,
 )
+from asyncsim.reports.files.output_set import write_output
 from asyncsim.reports.files.summary_json import read_summary
-from asyncsim.reports.files.writers import write_atomic
 
 if TYPE_CHECKING:  # plotting loads only when a page is asked for
     from asyncsim.reports.render.page import PlotlyJs
@@ -86,6 +86,6 @@ def compare_runs(a: Path, b: Path | None = None, strategies: tuple[str, str] | N
     if html is not None:
         from asyncsim.reports.compare.page import render_compare_html
 
-        write_atomic(html, render_compare_html(out.rows, out.a_label, out.b_label, out.title,
+        write_output(html, render_compare_html(out.rows, out.a_label, out.b_label, out.title,
                                                plotly_js))
     return out

@@ -24,6 +24,7 @@ from asyncsim.calibrate.fit_binned import (
 )
 from asyncsim.calibrate.qq import qq_html
 from asyncsim.commands.common import UsageError
+from asyncsim.reports.files.output_set import output_error
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ def run_fit(samples: Path | None, column: str | None, unit: str | None, where: S
     values = read_samples(samples, column, unit, _where(where))
     result = fit_samples(values, str(samples))
     if qq is not None:
-        _write_qq(result, values, qq)
+        try:
+            _write_qq(result, values, qq)
+        except OSError as error:
+            raise output_error(qq, error) from None
     return FitOutput(result, qq)
 
 

@@ -14,8 +14,8 @@ from asyncsim.lang.thresholds import (
     split_cli_threshold,
 )
 from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.files.output_set import write_output
 from asyncsim.reports.files.summary_json import read_summary
-from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.gates.baseline import parse_compare_fail
 from asyncsim.reports.gates.junit import junit_xml
 from asyncsim.reports.gates.markdown import markdown_summary
@@ -93,6 +93,6 @@ def write_ci_reports(verdict: Verdict, summary: Mapping[str, Any], junit: Path |
                      markdown: Path | None = None) -> None:
     """The JUnit XML and Markdown files a CI job asked for (``--junit``, ``--markdown``)."""
     if junit is not None:
-        write_atomic(junit, junit_xml(verdict, summary["scenario"]))
+        write_output(junit, junit_xml(verdict, summary["scenario"]))
     if markdown is not None:
-        write_atomic(markdown, markdown_summary(verdict, summary))
+        write_output(markdown, markdown_summary(verdict, summary))

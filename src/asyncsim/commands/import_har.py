@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asyncsim.calibrate.har_scenario import GeneratedScenario, Grouping, import_har
-from asyncsim.reports.files.writers import write_atomic
+from asyncsim.reports.files.output_set import write_output
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.scenarios.load import validate_tree
 from asyncsim.scenarios.yaml.reading import load_yaml_text
@@ -34,5 +34,5 @@ def import_har_file(har: Path, out: Path | None, group: Grouping, gap_s: float,
                   base_dir=target.parent)
     if str(target) == "-":
         return Imported(generated, None)
-    write_atomic(target, generated.yaml)
+    write_output(target, generated.yaml)
     return Imported(generated, target)

@@ -7,7 +7,7 @@ from pathlib import Path
 from asyncsim.commands.examples import bundled_examples
 from asyncsim.commands.schema import schema_text
 from asyncsim.lang.suggest import did_you_mean
-from asyncsim.reports.files.writers import write_atomic
+from asyncsim.reports.files.output_set import write_output
 
 
 class ExampleError(ValueError):
@@ -38,10 +38,10 @@ def init_example(name: str, directory: Path) -> Path:
         if path.exists():
             raise ExampleError(f"{path} exists; not overwriting")
     for source, path in reversed(copies[1:]):  # the scenario last: it needs its data
-        write_atomic(path, source.read_text())
+        write_output(path, source.read_text())
     text = found[name].read_text().replace(MODELINE, f"# yaml-language-server: "
                                                      f"$schema={SCHEMA_FILE}", 1)
     if not (directory / SCHEMA_FILE).exists():
-        write_atomic(directory / SCHEMA_FILE, schema_text())
-    write_atomic(target, text)
+        write_output(directory / SCHEMA_FILE, schema_text())
+    write_output(target, text)
     return target

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asyncsim.commands.common import UsageError, default_out_dir, load, scenario_meta
+from asyncsim.reports.files.output_set import SWEEP_NAMES, StagedOutput, output_error
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.reduction import reduce_run
@@ -96,26 +97,35 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
     swept = swept_strategies(params, [s.name for s in selected[0]])
     to_run = [sel if i == 0 else [s for s in sel if s.name in swept]
               for i, sel in enumerate(selected)]
-    if on_progress_start:
-        on_progress_start(sum(len(sel) * s.replications
-                              for sel, s in zip(to_run, scenarios, strict=True)))
-    started = time.perf_counter()
-    results = run_points([(simulation_spec(s), sel, s.replications)
-                          for s, sel in zip(scenarios, to_run, strict=True)],
-                         reduce_run, jobs=jobs, progress=progress)
-    wall_s = time.perf_counter() - started
-    reference = [r for r in results[0] if r.strategy not in swept]
-    summaries = [build_summary(scenario_meta(s), runs if i == 0 else [*runs, *reference])
-                 for i, (s, runs) in enumerate(zip(scenarios, results, strict=True))]
-    table = sweep_table(params, points, summaries, swept)
-    written = [out_dir / "sweep.csv"]
-    write_atomic(written[0], encode_table(table, "csv"))
-    if raw_format_problem("parquet") is None:
-        written.append(out_dir / "sweep.parquet")
-        write_atomic(written[-1], encode_table(table, "parquet"))
-    order = [s.name for s in selected[0]]
-    written.append(out_dir / "sweep.html")
-    write_atomic(written[-1], render_sweep_report(table, params, order,
-                                                  scenario_meta(scenarios[0]), summaries[0],
-                                                  plotly_js))
-    return SweepOutput(params, points, table, written, wall_s)
+    staged = StagedOutput(out_dir, SWEEP_NAMES)  # checks the folder before simulating
+    try:
+        if on_progress_start:
+            on_progress_start(sum(len(sel) * s.replications
+                                  for sel, s in zip(to_run, scenarios, strict=True)))
+        started = time.perf_counter()
+        results = run_points([(simulation_spec(s), sel, s.replications)
+                              for s, sel in zip(scenarios, to_run, strict=True)],
+                             reduce_run, jobs=jobs, progress=progress)
+        wall_s = time.perf_counter() - started
+        reference = [r for r in results[0] if r.strategy not in swept]
+        summaries = [build_summary(scenario_meta(s), runs if i == 0 else [*runs, *reference])
+                     for i, (s, runs) in enumerate(zip(scenarios, results, strict=True))]
+        table = sweep_table(params, points, summaries, swept)
+        order = [s.name for s in selected[0]]
+        try:
+            written = [staged.path / "sweep.csv"]
+            write_atomic(written[0], encode_table(table, "csv"))
+            if raw_format_problem("parquet") is None:
+                written.append(staged.path / "sweep.parquet")
+                write_atomic(written[-1], encode_table(table, "parquet"))
+            written.append(staged.path / "sweep.html")
+            write_atomic(written[-1], render_sweep_report(table, params, order,
+                                                          scenario_meta(scenarios[0]),
+                                                          summaries[0], plotly_js))
+        except OSError as error:
+            raise output_error(out_dir, error) from None
+        staged.commit()
+        written = [staged.final(p) for p in written]
+        return SweepOutput(params, points, table, written, wall_s)
+    finally:
+        staged.discard()

@@ -22,10 +22,12 @@ import time
 from pathlib import Path
 
 from asyncsim.lang.text import printable
-from asyncsim.reports.files.writers import umask_bits
+from asyncsim.reports.files.writers import umask_bits, write_atomic
 
 SET_NAMES = frozenset({"summary.json", "report.html", "raw", "png"})
 """What a run writes into ``--out``: these are replaced as a whole; the rest is kept."""
+SWEEP_NAMES = frozenset({"sweep.csv", "sweep.parquet", "sweep.html"})
+"""What a sweep writes into its folder, replaced as a whole in the same way."""
 
 
 class OutputError(Exception):
@@ -38,11 +40,37 @@ def output_error(target: Path, error: OSError) -> OutputError:
                        + (f" ({printable(error.filename)})" if error.filename else ""))
 
 
+def write_output(path: Path, data: str | bytes) -> None:
+    """A single file the user named (--junit, --markdown, --html, init, import har):
+    written whole or not at all, and a write that fails is the user's error (exit 74)."""
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise output_error(path, error) from None
+
+
+def check_output_file(path: Path) -> None:
+    """Refuse, before any simulating, a file the user named that cannot be written: a
+    folder in its place, or its nearest existing folder not writable."""
+    if path.is_dir():
+        raise OutputError(f"{printable(path)} is a folder, not a file")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {printable(path)}: {printable(folder)} is a file, "
+                          "not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {printable(path)}: permission denied "
+                          f"({printable(folder)})")
+
+
 class StagedOutput:
     """The staging folder of one run's output set (see the module docstring)."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, names: frozenset[str] = SET_NAMES) -> None:
         self.target = target
+        self.names = names
         try:
             if target.exists() and not target.is_dir():
                 raise OutputError(f"--out {printable(target)} is a file, not a folder")
@@ -66,7 +94,7 @@ class StagedOutput:
         try:
             if target.is_dir():
                 for entry in target.iterdir():
-                    if entry.name not in SET_NAMES and not (self.path / entry.name).exists():
+                    if entry.name not in self.names and not (self.path / entry.name).exists():
                         _copy(entry, self.path / entry.name)
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
                 os.replace(target, old / "set")
