@@ -8,10 +8,12 @@ the number of processes, the executor, or the order tasks finish in.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import partial
@@ -169,9 +171,10 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
         context.set_forkserver_preload(preload_modules(tasks[0].reduce))
     results: list[T | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures: dict[Future[T], int] = {pool.submit(_call, task): i
-                                         for i, task in enumerate(tasks)}
         try:
+            with _ctrl_c_held(context.get_start_method() == "forkserver"):
+                futures: dict[Future[T], int] = {pool.submit(_call, task): i
+                                                 for i, task in enumerate(tasks)}
             for done, future in enumerate(as_completed(futures), start=1):
                 results[futures[future]] = future.result()
                 if progress:
@@ -180,6 +183,40 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
             _stop(pool)
             raise
     return [r for r in results if r is not None]
+
+
+@contextlib.contextmanager
+def _ctrl_c_held(forkserver: bool) -> Iterator[None]:
+    """Hold Ctrl-C while the workers start: noted (not raised) and blocked meanwhile,
+    raised as KeyboardInterrupt once every worker is started and known to the pool.
+
+    Why: a terminal sends Ctrl-C to the whole process group. Raised half-way through
+    starting a worker, it left that worker unknown to the pool, unstopped, printing a
+    traceback under the one-line message. The forkserver, started with SIGINT blocked,
+    passes the mask to every worker it forks, so only the main process handles Ctrl-C and
+    stops the workers (:func:`_stop`).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from multiprocessing import forkserver as server
+    from multiprocessing import resource_tracker
+
+    pressed: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        resource_tracker.ensure_running()  # it blocks Ctrl-C itself, then unblocks it
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            if forkserver:
+                server.ensure_running()
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

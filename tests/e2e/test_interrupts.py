@@ -107,3 +107,30 @@ def test_a_signal_leaves_out_as_it_was_and_no_process_running(
     assert {p.name: p.read_text() for p in out.iterdir()} == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["s.yaml", "out"] + (["writing"] if moment == "writing" else []))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attempt", range(3))
+def test_ctrl_c_to_the_whole_group_while_workers_start_prints_one_line(
+        tmp_path: Path, attempt: int) -> None:
+    """A terminal's Ctrl-C reaches every process of the group; workers still starting up
+    used to print a KeyboardInterrupt traceback under the one-line message."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SCENARIO.format(duration="2h"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "asyncsim", "run", str(scenario), "--out",
+         str(tmp_path / "out"), "--jobs", "2", "-q"],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert _wait_for(lambda: len(_group(proc.pid)) >= 2 + attempt, 120)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=90)
+        assert proc.returncode == 130, stderr.decode()
+        assert stderr.decode().strip().splitlines() == [
+            "interrupted: no report written (--out is as it was)"], stderr.decode()
+        assert _wait_for(lambda: not _group(proc.pid), 5), "processes left running"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert not (tmp_path / "out").exists()
