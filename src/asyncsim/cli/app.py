@@ -27,12 +27,14 @@ from asyncsim.commands.metrics import metric_lines
 from asyncsim.commands.options import (
     BaselineOpt,
     CompareFailOpt,
+    ExecutorOpt,
     JunitOpt,
     MarkdownOpt,
     MaxMemoryOpt,
     MaxRequestsOpt,
     PlotlyJsOpt,
     ScenarioArg,
+    SchedulerOpt,
     SetOpt,
     ThresholdOpt,
     memory_limit,
@@ -84,6 +86,11 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(ExitCode.USAGE)
 
 
+def _check_executor(executor: Executor, scheduler: str | None) -> None:
+    if scheduler is not None and executor != "dask":
+        raise _usage_error("--scheduler is the address of a Dask cluster: add --executor dask")
+
+
 def _check_baseline_options(baseline: Path | None, compare_fail: list[str] | None) -> None:
     if compare_fail and baseline is None:
         raise _usage_error("--compare-fail needs --baseline (the summary.json to compare with)")
@@ -115,12 +122,8 @@ def run(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="worker processes [default: all cores]",
         rich_help_panel="Parallelism")] = None,
-    executor: Annotated[Executor, typer.Option(
-        help="local processes, or a Dask cluster (pip install 'asyncsim\\[dask]')",
-        rich_help_panel="Parallelism")] = "local",
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 [default: a local cluster]",
-        rich_help_panel="Parallelism")] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
     details: Annotated[bool, flag(
@@ -146,6 +149,7 @@ def run(
     Exit 99 when a threshold fails or a --compare-fail rule finds a regression.
     """
     _check_baseline_options(baseline, compare_fail)
+    _check_executor(executor, scheduler)
     loaded = load(scenario, overrides(sets, replications=replications, seed=seed),
                   max_requests=max_requests, max_memory_bytes=memory_limit(max_memory))
     _warn(trace_warnings(loaded.scenario))
@@ -235,6 +239,8 @@ def sweep(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="worker processes [default: all cores]",
         rich_help_panel="Parallelism")] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
                                         rich_help_panel="Output")] = False,
     plotly_js: PlotlyJsOpt = "inline",
@@ -242,12 +248,14 @@ def sweep(
     """Run a scenario over a grid of parameter values: a table of every metric by point
     (sweep.csv, and sweep.parquet with pyarrow) and a report with tradeoff curves and
     the Pareto front (sweep.html)."""
+    _check_executor(executor, scheduler)
     changes = overrides(sets, replications=replications)
     first = load(scenario, changes).scenario  # invalid: say so before any point
     target = out_dir or sweep_out_dir(first)
     with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_sweep(scenario, params, target, steps=steps, log=log, overrides=changes,
                            strategies=strategy_names(strategies), jobs=jobs,
+                           executor=executor, scheduler=scheduler,
                            plotly_js=plotly_js, progress=bar.runs_done,
                            on_progress_start=bar.start)
     points, swept = len(result.points), result.table["strategy"].nunique()

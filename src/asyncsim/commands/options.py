@@ -32,6 +32,13 @@ PlotlyJsOpt = Annotated[Literal["inline", "cdn"], typer.Option(
     "--plotly-js", help="inline: plotly.js inside the HTML (opens offline, ~5 MB); "
     "cdn: loaded from cdn.plot.ly (small file, needs a network)", rich_help_panel="Output")]
 
+ExecutorOpt = Annotated[Literal["local", "dask"], typer.Option(
+    help="local processes, or a Dask cluster (pip install 'asyncsim\\[dask]')",
+    rich_help_panel="Parallelism")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    help="the Dask scheduler of an existing cluster, e.g. tcp://10.0.0.5:8786 (with "
+    "--executor dask) [default: a cluster on this machine]", rich_help_panel="Parallelism")]
+
 MaxRequestsOpt = Annotated[float, typer.Option(
     "--max-requests", min=1, help="refuse runs expected to simulate more requests than "
     "this, over all strategies and replications", rich_help_panel="Limits")]

@@ -13,7 +13,7 @@ from asyncsim.reports.files.output_set import SWEEP_NAMES, StagedOutput, output_
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.reduction import reduce_run
-from asyncsim.runner import Progress, run_points
+from asyncsim.runner import Executor, Progress, run_points
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.problems import Problem, ScenarioError
@@ -79,6 +79,7 @@ def _selected(scenario: Scenario, names: Sequence[str] | None) -> list[StrategyS
 def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int = 8,
               log: bool = False, overrides: Sequence[str] = (),
               strategies: Sequence[str] | None = None, jobs: int | None = None,
+              executor: Executor = "local", scheduler: str | None = None,
               plotly_js: PlotlyJs = "inline", progress: Progress | None = None,
               on_progress_start: Callable[[int], None] | None = None) -> SweepOutput:
     """Run every point of the grid and write sweep.csv (and .parquet), sweep.html.
@@ -105,7 +106,8 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
         started = time.perf_counter()
         results = run_points([(simulation_spec(s), sel, s.replications)
                               for s, sel in zip(scenarios, to_run, strict=True)],
-                             reduce_run, jobs=jobs, progress=progress)
+                             reduce_run, jobs=jobs, executor=executor,
+                             scheduler=scheduler, progress=progress)
         wall_s = time.perf_counter() - started
         reference = [r for r in results[0] if r.strategy not in swept]
         summaries = [build_summary(scenario_meta(s), runs if i == 0 else [*runs, *reference])
