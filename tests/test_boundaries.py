@@ -123,3 +123,28 @@ def test_sim_is_a_plain_library() -> None:
 def test_running_a_simulation_does_not_load_plotting_or_pandas(module: str) -> None:
     """pandas, plotly and pyarrow cost ~80 MB of memory: only writers load them."""
     assert not _modules_after(f"import {module}") & {"pandas", "plotly", "pyarrow"}
+
+
+HEAVY = {"pydantic", "ruamel", "numpy", "simpy", "scipy", "pandas", "plotly", "pyarrow",
+         "dask", "distributed"}
+"""What takes most of a second to import; ``asyncsim --help`` must need none of it."""
+
+
+def test_help_loads_typer_and_rich_only() -> None:
+    """The command line builds its help without the models (issue 15: --help <= 0.3 s)."""
+    loaded = _modules_after("from asyncsim.cli import cli")
+    assert {"typer", "rich", "asyncsim"} <= loaded
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+
+
+def test_validate_and_schema_load_no_simulation_or_report_libraries(tmp_path: Path) -> None:
+    """validate reads YAML into the pydantic models and checks them: no pandas, plotly,
+    scipy or Dask (the simulation's own modules load: the checks build its specs)."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text((SRC / "examples" / "quickstart.yaml").read_text())
+    for argv in (["validate", str(scenario)], ["schema"]):
+        loaded = _modules_after(
+            "from typer.testing import CliRunner; from asyncsim.cli import cli; "
+            f"assert CliRunner().invoke(cli, {argv!r}).exit_code == 0")
+        assert not loaded & {"pandas", "plotly", "pyarrow", "scipy", "dask", "distributed"}, (
+            argv, sorted(loaded & HEAVY))

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.console import Console
 
 from asyncsim import __version__
 from asyncsim.cli.errors import err, handle_errors, out
-from asyncsim.commands.check import check_summary
-from asyncsim.commands.common import (
-    default_out_dir,
-    load,
-    overrides,
-    trace_warnings,
-)
-from asyncsim.commands.compare import compare_runs, strategy_pair
-from asyncsim.commands.examples import example_list
-from asyncsim.commands.gates import run_gates, write_ci_reports
-from asyncsim.commands.init import ExampleError, init_example
-from asyncsim.commands.metrics import metric_lines
-from asyncsim.commands.options import (
+from asyncsim.cli.options import (
     BaselineOpt,
     CompareFailOpt,
     ExecutorOpt,
@@ -39,22 +26,15 @@ from asyncsim.commands.options import (
     ThresholdOpt,
     memory_limit,
 )
-from asyncsim.commands.run import run_scenario
-from asyncsim.commands.schema import schema_text
-from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
-from asyncsim.commands.validate import validate_scenario
 from asyncsim.exit_codes import ExitCode
-from asyncsim.reports.compare.terminal import comparison_table, summary_line
-from asyncsim.reports.files.output_set import check_output_file, write_output
-from asyncsim.reports.files.outputs import OutputOptions
-from asyncsim.reports.gates.terminal import gates_block
-from asyncsim.reports.gates.verdict import Verdict
-from asyncsim.reports.metrics.registry import metrics_markdown
-from asyncsim.reports.render.progress import RunProgress
 from asyncsim.reports.render.safe import shown as safe
-from asyncsim.reports.render.terminal import print_summary
-from asyncsim.runner import Executor
-from asyncsim.scenarios.checks.cost import LONG_RUN_S, MAX_REQUESTS, estimate_cost
+from asyncsim.scenarios.checks.limits import MAX_REQUESTS
+
+if TYPE_CHECKING:
+    from asyncsim.reports.gates.verdict import Verdict
+
+# Each command imports what it uses when it runs: `asyncsim --help` loads typer and rich
+# only (pydantic models, numpy, simpy and pandas take most of a second to import).
 
 
 def flag(*decls: str, **options: Any) -> Any:
@@ -86,7 +66,7 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(ExitCode.USAGE)
 
 
-def _check_executor(executor: Executor, scheduler: str | None) -> None:
+def _check_executor(executor: str, scheduler: str | None) -> None:
     if scheduler is not None and executor != "dask":
         raise _usage_error("--scheduler is the address of a Dask cluster: add --executor dask")
 
@@ -102,6 +82,8 @@ def _check_baseline_options(baseline: Path | None, compare_fail: list[str] | Non
 def _finish_gates(verdict: Verdict, summary: dict[str, Any], junit: Path | None,
                   markdown: Path | None) -> None:
     """Write the CI files, then exit 99 when a gate failed (k6's ThresholdsHaveFailed)."""
+    from asyncsim.commands.gates import write_ci_reports
+
     write_ci_reports(verdict, summary, junit, markdown)
     if not verdict.ok:
         raise typer.Exit(ExitCode.GATE_FAILED)
@@ -150,6 +132,16 @@ def run(
     """
     _check_baseline_options(baseline, compare_fail)
     _check_executor(executor, scheduler)
+    from asyncsim.commands.common import default_out_dir, load, overrides, trace_warnings
+    from asyncsim.commands.gates import run_gates
+    from asyncsim.commands.run import run_scenario
+    from asyncsim.reports.files.output_set import check_output_file
+    from asyncsim.reports.files.outputs import OutputOptions
+    from asyncsim.reports.gates.terminal import gates_block
+    from asyncsim.reports.render.progress import RunProgress
+    from asyncsim.reports.render.terminal import print_summary
+    from asyncsim.scenarios.checks.cost import LONG_RUN_S, estimate_cost
+
     loaded = load(scenario, overrides(sets, replications=replications, seed=seed),
                   max_requests=max_requests, max_memory_bytes=memory_limit(max_memory))
     _warn(trace_warnings(loaded.scenario))
@@ -200,6 +192,11 @@ def compare(
     difference over replications is, after Holm's correction over all metrics. Exit 0
     whatever the verdicts (gating is `asyncsim check`'s job).
     """
+    from rich.console import Console
+
+    from asyncsim.commands.compare import compare_runs, strategy_pair
+    from asyncsim.reports.compare.terminal import comparison_table, summary_line
+
     result = compare_runs(a, b, strategy_pair(strategies, b), html, plotly_js)
     out.print(f"a: {safe(result.a_label)}\nb: {safe(result.b_label)}", highlight=False)
     for note in result.notes:
@@ -249,6 +246,10 @@ def sweep(
     (sweep.csv, and sweep.parquet with pyarrow) and a report with tradeoff curves and
     the Pareto front (sweep.html)."""
     _check_executor(executor, scheduler)
+    from asyncsim.commands.common import load, overrides
+    from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
+    from asyncsim.reports.render.progress import RunProgress
+
     changes = overrides(sets, replications=replications)
     first = load(scenario, changes).scenario  # invalid: say so before any point
     target = out_dir or sweep_out_dir(first)
@@ -285,6 +286,9 @@ def check(
     if baseline is None and not threshold:
         raise _usage_error("nothing to check: give --baseline with --compare-fail, "
                            "or --threshold")
+    from asyncsim.commands.check import check_summary
+    from asyncsim.reports.gates.terminal import gates_block
+
     summary, verdict = check_summary(current, baseline, compare_fail or [], threshold or [])
     out.print(gates_block(verdict))
     _finish_gates(verdict, summary, junit, markdown)
@@ -296,6 +300,9 @@ def validate(scenario: ScenarioArg, sets: SetOpt = None,
              max_requests: MaxRequestsOpt = MAX_REQUESTS, max_memory: MaxMemoryOpt = None,
              ) -> None:
     """Check a scenario and list every problem at once (exit 104 when invalid)."""
+    from asyncsim.commands.common import overrides, trace_warnings
+    from asyncsim.commands.validate import validate_scenario
+
     checked = validate_scenario(scenario, overrides(sets), max_requests=max_requests,
                                 max_memory_bytes=memory_limit(max_memory))
     _warn(trace_warnings(checked.scenario))
@@ -314,6 +321,9 @@ def schema(
                                                 help="write to a file instead of stdout")] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (for editors: yaml-language-server)."""
+    from asyncsim.commands.schema import schema_text
+    from asyncsim.reports.files.output_set import write_output
+
     if output is None:
         sys.stdout.write(schema_text())
     else:
@@ -326,6 +336,9 @@ def metrics(
     markdown: Annotated[bool, flag("--markdown", help="a Markdown table")] = False,
 ) -> None:
     """List the metric vocabulary: name, kind, unit, which direction is better, meaning."""
+    from asyncsim.commands.metrics import metric_lines
+    from asyncsim.reports.metrics.registry import metrics_markdown
+
     if markdown:
         sys.stdout.write(metrics_markdown())
         return
@@ -338,6 +351,8 @@ def metrics(
 @handle_errors
 def examples() -> None:
     """List the bundled example scenarios."""
+    from asyncsim.commands.examples import example_list
+
     for name, first in example_list():
         out.print(f"[cyan]{name:<20}[/cyan] {first}", highlight=False, soft_wrap=True)
 
@@ -349,6 +364,8 @@ def init(
     directory: Annotated[Path, typer.Argument(help="where to write it")] = Path("."),
 ) -> None:
     """Copy a bundled example into a folder to start from."""
+    from asyncsim.commands.init import ExampleError, init_example
+
     try:
         target = init_example(name, directory)
     except ExampleError as error:

@@ -1,5 +1,8 @@
 """Exit codes and messages for every error a command can raise: one place maps an error
-type to what the user sees, so no command prints a traceback or picks its own code."""
+type to what the user sees, so no command prints a traceback or picks its own code.
+
+The error types are imported when an error is handled, not before: a command that raised
+one has loaded its module already, and ``asyncsim --help`` loads none of them."""
 
 from __future__ import annotations
 
@@ -11,18 +14,10 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from asyncsim.calibrate.errors import CalibrationError
-from asyncsim.commands.common import UsageError
 from asyncsim.commands.interrupts import Terminated, terminate_as_exception
 from asyncsim.exit_codes import ExitCode
-from asyncsim.reports.files.output_set import OutputError
-from asyncsim.reports.files.outputs import OutputUnavailable
-from asyncsim.reports.files.summary_json import SummaryFormatError
 from asyncsim.reports.render.safe import printable
 from asyncsim.reports.render.safe import shown as safe
-from asyncsim.reports.sweep.params import SweepError
-from asyncsim.runner import ExecutorUnavailable
-from asyncsim.scenarios.problems import ScenarioError
 
 out = Console()
 err = Console(stderr=True)
@@ -40,31 +35,6 @@ def handle_errors(command: F) -> F:
         try:
             with terminate_as_exception():
                 return command(*args, **kwargs)
-        except ScenarioError as error:
-            for problem in error.problems:
-                typer.echo(printable(problem), err=True)  # one line each, never wrapped
-            count = len(error.problems)
-            if count == 1 and error.problems[0].message.startswith("file not found"):
-                err.print("[red]✗ no scenario file there[/red]")
-            else:
-                err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
-            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except CalibrationError as error:
-            typer.echo(f"✗ {error}", err=True)  # one line: file:line:col: record N: what
-            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except SummaryFormatError as error:
-            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
-            raise typer.Exit(ExitCode.INVALID_SCENARIO) from None
-        except (OutputUnavailable, SweepError, UsageError) as error:
-            for line in str(error).splitlines():
-                err.print(f"[red]✗ {safe(line)}[/red]", highlight=False, soft_wrap=True)
-            raise typer.Exit(ExitCode.USAGE) from None
-        except ExecutorUnavailable as error:
-            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
-            raise typer.Exit(ExitCode.EXECUTOR_UNAVAILABLE) from None
-        except OutputError as error:
-            err.print(f"[red]✗ {safe(error)}[/red]", highlight=False, soft_wrap=True)
-            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
         except (KeyboardInterrupt, Terminated) as stop:
             what, code = (("terminated", ExitCode.TERMINATED) if isinstance(stop, Terminated)
                           else ("interrupted", ExitCode.INTERRUPTED))
@@ -73,6 +43,9 @@ def handle_errors(command: F) -> F:
         except typer.Exit:
             raise
         except Exception as error:
+            user_code = _user_error(error)
+            if user_code is not None:
+                raise typer.Exit(user_code) from None
             if os.environ.get("ASYNCSIM_DEBUG"):
                 raise
             err.print(f"[red]✗ internal error: {type(error).__name__}: {safe(error)}[/red]\n"
@@ -80,3 +53,40 @@ def handle_errors(command: F) -> F:
                       highlight=False)
             raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
     return wrapper  # type: ignore[return-value]
+
+
+def _user_error(error: Exception) -> ExitCode | None:
+    """Print a user error and give its exit code; None for anything else (a bug)."""
+    from asyncsim.calibrate.errors import CalibrationError
+    from asyncsim.commands.common import UsageError
+    from asyncsim.reports.files.output_set import OutputError
+    from asyncsim.reports.files.outputs import OutputUnavailable
+    from asyncsim.reports.files.summary_json import SummaryFormatError
+    from asyncsim.reports.sweep.params import SweepError
+    from asyncsim.runner import ExecutorUnavailable
+    from asyncsim.scenarios.problems import ScenarioError
+
+    if isinstance(error, ScenarioError):
+        for problem in error.problems:
+            typer.echo(printable(problem), err=True)  # one line each, never wrapped
+        count = len(error.problems)
+        if count == 1 and error.problems[0].message.startswith("file not found"):
+            err.print("[red]✗ no scenario file there[/red]")
+        else:
+            err.print(f"[red]✗ invalid scenario: {count} problem{'s' * (count != 1)}[/red]")
+        return ExitCode.INVALID_SCENARIO
+    if isinstance(error, CalibrationError):
+        typer.echo(f"✗ {error}", err=True)  # one line: file:line:col: record N: what
+        return ExitCode.INVALID_SCENARIO
+    codes: list[tuple[tuple[type[Exception], ...], ExitCode]] = [
+        ((SummaryFormatError,), ExitCode.INVALID_SCENARIO),
+        ((OutputUnavailable, SweepError, UsageError), ExitCode.USAGE),
+        ((ExecutorUnavailable,), ExitCode.EXECUTOR_UNAVAILABLE),
+        ((OutputError,), ExitCode.OUTPUT_ERROR),
+    ]
+    for types, code in codes:
+        if isinstance(error, types):
+            for line in str(error).splitlines():
+                err.print(f"[red]✗ {safe(line)}[/red]", highlight=False, soft_wrap=True)
+            return code
+    return None

@@ -16,16 +16,13 @@ import math
 from dataclasses import dataclass
 
 from asyncsim.scenarios.build import arrival_spec
+from asyncsim.scenarios.checks.limits import MAX_MEMORY_BYTES as MAX_MEMORY_BYTES
+from asyncsim.scenarios.checks.limits import MAX_REQUESTS as MAX_REQUESTS
 from asyncsim.scenarios.models import Scenario
 from asyncsim.scenarios.workload.trace import TraceConfig
 from asyncsim.sim.workload.keys import TABLE_MAX_KEYS
 from asyncsim.sim.workload.load.arrivals import RateProfile
 
-MAX_REQUESTS = 200_000_000
-"""Default limit on the expected units of work of a whole run (about half an hour at the
-~100,000 simulated requests per second one core manages)."""
-MAX_MEMORY_BYTES = 4 * 1024**3
-"""Default limit on the memory one simulation process is expected to hold."""
 USER_BYTES = 4096
 """Per simulated user: its client state (cache, retry budget, views), an upper figure."""
 REQUEST_BYTES = 200

@@ -1,4 +1,6 @@
-"""The options several commands share, as typer annotations (cli.py stays the commands)."""
+"""The options several commands share, as typer annotations.
+
+Light on purpose: ``--help`` reads these, so nothing here loads a scenario model."""
 
 from __future__ import annotations
 
@@ -7,8 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from asyncsim.commands.common import parse_size_bytes
-from asyncsim.scenarios.checks.cost import MAX_MEMORY_BYTES
+from asyncsim.scenarios.checks.limits import MAX_MEMORY_BYTES
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
 SetOpt = Annotated[list[str] | None, typer.Option(
@@ -48,4 +49,6 @@ MaxMemoryOpt = Annotated[str | None, typer.Option(
 
 
 def memory_limit(text: str | None) -> float:
+    from asyncsim.commands.common import parse_size_bytes
+
     return MAX_MEMORY_BYTES if text is None else parse_size_bytes(text)
