@@ -33,3 +33,12 @@ def test_readme_metric_table_is_the_registry() -> None:
     readme = (REPO / "README.md").read_text()
     block = readme.split("<!-- metrics:start -->\n", 1)[1].split("<!-- metrics:end -->", 1)[0]
     assert block == metrics_markdown(), "regenerate with: asyncsim metrics --markdown"
+
+
+def test_readme_exit_code_table_is_every_exit_code() -> None:
+    from asyncsim.exit_codes import ExitCode
+
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Commands and exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", section, re.MULTILINE)}
+    assert documented == {int(code) for code in ExitCode}
