@@ -15,12 +15,9 @@ Che's approximation (target: all within 0.002 of each other). Hit ratios count r
 
 from __future__ import annotations
 
-import argparse
-import json
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from harness import Figures, main, timed_asyncsim_run
 
 REQUESTS = 1_000_000
 RATE_PER_S = 1000.0
@@ -49,23 +46,15 @@ strategies:
 """
 
 
-def run_asyncsim() -> dict[str, float]:
+def run_asyncsim() -> Figures:
     """Through run_scenario, as `asyncsim run` does (one process): build, simulate, reduce."""
-    from tests.helpers import scenario_from_yaml
-
-    from asyncsim.commands.run import run_scenario
-    from asyncsim.scenarios.load import LoadedScenario
-
-    loaded = LoadedScenario(scenario_from_yaml(SCENARIO), "benchmark")
-    started, cpu = time.perf_counter(), time.process_time()
-    output = run_scenario(loaded, out_dir=None, jobs=1)
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    output, seconds, cpu_seconds = timed_asyncsim_run(SCENARIO)
     values = output.summary["strategies"]["lru"]["values"]
-    return {"requests": output.runs[0].performance.requests_simulated, "seconds": elapsed,
-            "cpu_seconds": cpu, "hit_ratio": values["hit_rate"]["mean"]}
+    return {"requests": output.runs[0].performance.requests_simulated, "seconds": seconds,
+            "cpu_seconds": cpu_seconds, "hit_ratio": values["hit_rate"]["mean"]}
 
 
-def run_simpy() -> dict[str, float]:
+def run_simpy() -> Figures:
     """The smallest honest SimPy model: a process per request, an OrderedDict LRU and a
     simpy.Resource for the workers."""
     from collections import OrderedDict
@@ -118,18 +107,7 @@ def che_hit_ratio() -> float:
     return che_lru_hit(zipf_probabilities(KEYS, ALPHA), CAPACITY)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--part", choices=["asyncsim", "simpy"])
-    args = parser.parse_args()
-    if args.part:
-        print(json.dumps(run_asyncsim() if args.part == "asyncsim" else run_simpy()))
-        return
-    results = {}
-    for part in ("simpy", "asyncsim"):
-        done = subprocess.run([sys.executable, __file__, "--part", part], check=True,
-                              capture_output=True, text=True)
-        results[part] = json.loads(done.stdout.strip().splitlines()[-1])
+def report(results: dict[str, Figures]) -> None:
     che = che_hit_ratio()
     wall = {part: r["requests"] / r["seconds"] for part, r in results.items()}
     cpu = {part: r["requests"] / r["cpu_seconds"] for part, r in results.items()}
@@ -145,5 +123,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    main()
+    main(__file__, {"simpy": run_simpy, "asyncsim": run_asyncsim}, report, __doc__)

@@ -7,12 +7,9 @@ second of both, their ratio, peak RSS and the mean response time of each (theory
 
 from __future__ import annotations
 
-import argparse
-import json
-import resource
-import subprocess
-import sys
 import time
+
+from harness import Figures, main, timed_asyncsim_run
 
 REQUESTS = 1_000_000
 RATE, MU = 0.9, 1.0
@@ -32,23 +29,14 @@ workload:
 """
 
 
-def run_asyncsim() -> dict[str, float]:
-    from tests.helpers import scenario_from_yaml
-
-    from asyncsim.commands.run import run_scenario
-    from asyncsim.scenarios.load import LoadedScenario
-
-    loaded = LoadedScenario(scenario_from_yaml(SCENARIO), "benchmark")
-    started = time.perf_counter()
-    output = run_scenario(loaded, out_dir=None, jobs=1)
-    elapsed = time.perf_counter() - started
+def run_asyncsim() -> Figures:
+    output, seconds, _ = timed_asyncsim_run(SCENARIO)
     values = output.summary["strategies"]["baseline"]["values"]
-    requests = output.runs[0].performance.requests_simulated
-    return {"requests": requests, "seconds": elapsed,
+    return {"requests": output.runs[0].performance.requests_simulated, "seconds": seconds,
             "mean_response_s": values["latency.avg"]["mean"]}
 
 
-def run_simpy() -> dict[str, float]:
+def run_simpy() -> Figures:
     """The smallest honest SimPy model: a process per customer and a simpy.Resource."""
     import numpy as np
     import simpy
@@ -80,24 +68,7 @@ def run_simpy() -> dict[str, float]:
             "mean_response_s": float(np.mean(latencies))}
 
 
-def measure(part: str) -> dict[str, float]:
-    result = run_asyncsim() if part == "asyncsim" else run_simpy()
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return result
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--part", choices=["asyncsim", "simpy"])
-    args = parser.parse_args()
-    if args.part:
-        print(json.dumps(measure(args.part)))
-        return
-    results = {}
-    for part in ("simpy", "asyncsim"):
-        done = subprocess.run([sys.executable, __file__, "--part", part], check=True,
-                              capture_output=True, text=True)
-        results[part] = json.loads(done.stdout.strip().splitlines()[-1])
+def report(results: dict[str, Figures]) -> None:
     for part, r in results.items():
         print(f"{part:9s} {r['requests'] / r['seconds']:>10,.0f} req/s  "
               f"{r['seconds']:6.1f} s  peak RSS {r['peak_rss_mb']:6.1f} MB  "
@@ -109,5 +80,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
-    main()
+    main(__file__, {"simpy": run_simpy, "asyncsim": run_asyncsim}, report, __doc__)

@@ -10,12 +10,9 @@ noise; the SimPy side draws its own random numbers).
 
 from __future__ import annotations
 
-import argparse
-import json
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from harness import Figures, main, timed_asyncsim_run
 
 REQUESTS = 300_000
 RATE = 200.0                     # requests per second
@@ -44,22 +41,14 @@ workload:
 """
 
 
-def run_asyncsim() -> dict[str, float]:
-    from tests.helpers import scenario_from_yaml
-
-    from asyncsim.commands.run import run_scenario
-    from asyncsim.scenarios.load import LoadedScenario
-
-    loaded = LoadedScenario(scenario_from_yaml(SCENARIO), "benchmark")
-    started = time.perf_counter()
-    output = run_scenario(loaded, out_dir=None, jobs=1)
-    elapsed = time.perf_counter() - started
+def run_asyncsim() -> Figures:
+    output, seconds, _ = timed_asyncsim_run(SCENARIO)
     values = output.summary["strategies"]["baseline"]["values"]
-    return {"requests": output.runs[0].performance.requests_simulated, "seconds": elapsed,
+    return {"requests": output.runs[0].performance.requests_simulated, "seconds": seconds,
             "mean_response_s": values["latency.avg"]["mean"]}
 
 
-def run_simpy() -> dict[str, float]:
+def run_simpy() -> Figures:
     """A process per request, a simpy.Resource per tier, nested holds (blocking calls)."""
     import numpy as np
     import simpy
@@ -97,18 +86,7 @@ def run_simpy() -> dict[str, float]:
             "mean_response_s": float(np.mean(latencies))}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--part", choices=["asyncsim", "simpy"])
-    args = parser.parse_args()
-    if args.part:
-        print(json.dumps(run_asyncsim() if args.part == "asyncsim" else run_simpy()))
-        return
-    results = {}
-    for part in ("simpy", "asyncsim"):
-        done = subprocess.run([sys.executable, __file__, "--part", part], check=True,
-                              capture_output=True, text=True)
-        results[part] = json.loads(done.stdout.strip().splitlines()[-1])
+def report(results: dict[str, Figures]) -> None:
     for part, r in results.items():
         print(f"{part:9s} {r['requests'] / r['seconds']:>10,.0f} req/s  "
               f"{r['seconds']:6.1f} s  mean response {r['mean_response_s'] * 1000:.2f} ms")
@@ -118,5 +96,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    main()
+    main(__file__, {"simpy": run_simpy, "asyncsim": run_asyncsim}, report, __doc__)

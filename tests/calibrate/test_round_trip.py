@@ -12,24 +12,9 @@ import pytest
 
 from asyncsim.calibrate.fit import fit_samples, read_samples
 from asyncsim.calibrate.trace import read_trace
+from tests.e2e.test_round_trip import FIRST as SCENARIO  # one scenario, both halves
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-SCENARIO = """\
-version: 1
-name: round-trip
-seed: 3
-duration: 2m
-backends:
-  api: {workers: 200, latency: {lognormal: {median: 80ms, p99: 400ms}}}
-workload:
-  target: api
-  users: 50
-  arrivals: {poisson: 100/s}
-  keys: {count: 500, zipf: 0.9}
-strategies:
-  baseline: []
-  cached: [{cache: {ttl: 10s}}]
-"""
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,18 @@ from asyncsim.cli.options import (
     BaselineOpt,
     CompareFailOpt,
     ExecutorOpt,
+    JobsOpt,
     JunitOpt,
     MarkdownOpt,
     MaxMemoryOpt,
     MaxRequestsOpt,
     PlotlyJsOpt,
+    QuietOpt,
     ScenarioArg,
     SchedulerOpt,
     SetOpt,
     ThresholdOpt,
+    flag,
     memory_limit,
 )
 from asyncsim.exit_codes import ExitCode
@@ -36,10 +39,6 @@ if TYPE_CHECKING:
 # Each command imports what it uses when it runs: `asyncsim --help` loads typer and rich
 # only (pydantic models, numpy, simpy and pandas take most of a second to import).
 
-
-def flag(*decls: str, **options: Any) -> Any:
-    """A boolean option shown as a flag in --help (typer would print '<bool>' after it)."""
-    return typer.Option(*decls, metavar="", **options)
 
 cli = typer.Typer(
     name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
@@ -101,13 +100,10 @@ def run(
         min=1, help="replications per strategy", rich_help_panel="Scenario")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="root seed",
                                              rich_help_panel="Scenario")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="worker processes [default: all cores]",
-        rich_help_panel="Parallelism")] = None,
+    jobs: JobsOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
-    quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
-                                        rich_help_panel="Output")] = False,
+    quiet: QuietOpt = False,
     details: Annotated[bool, flag(
         "--details", help="also print every value of every strategy (mean ±95% CI)",
         rich_help_panel="Output")] = False,
@@ -233,13 +229,10 @@ def sweep(
         min=1, help="replications per strategy and point", rich_help_panel="Scenario")] = None,
     strategies: Annotated[str | None, typer.Option(
         "--strategies", help="run only these strategies: --strategies a,b")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="worker processes [default: all cores]",
-        rich_help_panel="Parallelism")] = None,
+    jobs: JobsOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
-    quiet: Annotated[bool, flag("--quiet", "-q", help="no progress bar",
-                                        rich_help_panel="Output")] = False,
+    quiet: QuietOpt = False,
     plotly_js: PlotlyJsOpt = "inline",
 ) -> None:
     """Run a scenario over a grid of parameter values: a table of every metric by point

@@ -5,11 +5,17 @@ Light on purpose: ``--help`` reads these, so nothing here loads a scenario model
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
 from asyncsim.scenarios.checks.limits import MAX_MEMORY_BYTES
+
+
+def flag(*decls: str, **options: Any) -> Any:
+    """A boolean option shown as a flag in --help (typer would print '<bool>' after it)."""
+    return typer.Option(*decls, metavar="", **options)
+
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
 SetOpt = Annotated[list[str] | None, typer.Option(
@@ -33,6 +39,11 @@ PlotlyJsOpt = Annotated[Literal["inline", "cdn"], typer.Option(
     "--plotly-js", help="inline: plotly.js inside the HTML (opens offline, ~5 MB); "
     "cdn: loaded from cdn.plot.ly (small file, needs a network)", rich_help_panel="Output")]
 
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="worker processes [default: all cores]",
+    rich_help_panel="Parallelism")]
+QuietOpt = Annotated[bool, flag("--quiet", "-q", help="no progress bar",
+                                rich_help_panel="Output")]
 ExecutorOpt = Annotated[Literal["local", "dask"], typer.Option(
     help="local processes, or a Dask cluster (pip install 'asyncsim\\[dask]')",
     rich_help_panel="Parallelism")]
