@@ -247,7 +247,7 @@ def test_the_cost_limit_is_raised_by_the_flags(tmp_path: Path) -> None:
 
 def test_run_prints_the_estimate_of_a_long_run(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("asyncsim.cli.app.LONG_RUN_S", 0.0)
+    monkeypatch.setattr("asyncsim.scenarios.checks.cost.LONG_RUN_S", 0.0)
     result = runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "estimate: about 4e+03 requests (2e+03 per run x 2 runs)" in result.output
