@@ -27,9 +27,9 @@ from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
-from asyncsim.sim.graph import hop_name
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
+from asyncsim.sim.topology import Topology
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
 
@@ -181,9 +181,12 @@ class Simulation:
             for b in spec.backends}
         self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
                                          self.data[b.name]) for b in spec.backends}
+        topology = Topology(self.env, self.streams, strategy.name, self.series, self.data,
+                            spec.warmup_s, spec.duration_s,
+                            {name: backend.call for name, backend in self.backends.items()})
         for b in spec.backends:
             if b.steps:
-                self.backends[b.name].connect(self._hops(b))
+                self.backends[b.name].connect(topology.hops(b))
         self.log = RequestLog()
         self.logs = ClientLogs()
         """Records the workload keeps beside the request log (views, clicks, sessions)."""
@@ -193,21 +196,6 @@ class Simulation:
         self._stop: tuple[float, str] | None = None
         self._gauges: dict[str, dict[tuple[int, str], Gauge]] = {}
         self._gauge_warm_areas: dict[tuple[str, int, str], float] = {}
-
-    def _hops(self, caller: BackendSpec) -> list[list[Call]]:
-        """Each downstream call of ``caller``'s steps through its own layer chain; its random
-        streams are named after the hop (``api#0.1``), apart from the client's."""
-        hops = []
-        for step_index, step in enumerate(caller.steps):
-            calls = []
-            for index, hop in enumerate(step):
-                name = f"{self.strategy.name}:{hop_name(caller.name, step_index, index)}"
-                ctx = BuildContext(self.env, self.streams, name, self.series,
-                                   self.data[hop.target], self.spec.warmup_s,
-                                   self.spec.duration_s, target=hop.target)
-                calls.append(build_chain(hop.layers, ctx, self.backends[hop.target].call)[0])
-            hops.append(calls)
-        return hops
 
     def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
         """The strategy's layer stack over one backend (adapted by the workload), built once."""
