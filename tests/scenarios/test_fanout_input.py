@@ -64,3 +64,12 @@ def test_tied_not_innermost_in_a_strategy(tmp_path: Path) -> None:
     rejection = validate_rejects(tmp_path, text)
     assert "tied must be the innermost layer" in rejection.output
     assert rejection.line == 16
+
+
+def test_the_cost_estimate_counts_every_leaf() -> None:
+    from asyncsim.scenarios.checks.cost import estimate_cost
+    plain = FANOUT.replace("WAIT", "all")
+    cost = estimate_cost(scenario_from_yaml(plain))
+    assert cost.calls_per_request == 1 + 20          # the root and its 20 leaves
+    assert cost.requests == cost.requests_per_replication * 21
+    assert "21 backend calls each" in cost.text()

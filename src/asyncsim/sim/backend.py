@@ -30,6 +30,7 @@ from asyncsim.sim.graph import Step, run_steps
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.record import Gauge, TimeSeries
+from asyncsim.sim.replicas.spec import ReplicationSpec
 from asyncsim.sim.request import Request
 
 
@@ -85,6 +86,12 @@ class BackendSpec:
     """Own work after the downstream calls."""
     blocking: bool = True
     """Whether a worker is held while downstream calls are in flight."""
+    replication: ReplicationSpec | None = None
+    """Replicas behind a balancer (sim/replicas/); None: one instance."""
+
+    @property
+    def replicas(self) -> int:
+        return self.replication.replicas if self.replication is not None else 1
 
 
 class BackendStats:

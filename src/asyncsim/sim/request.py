@@ -14,6 +14,8 @@ class Tie(Protocol):
 
     def started(self, request: Request) -> None: ...
 
+    def replicas(self) -> set[int]: ...
+
 
 class Request:
     """Slots only: one of these is made per user request, so it must be cheap.

@@ -29,6 +29,7 @@ from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
+from asyncsim.sim.replicas.replica_set import ReplicaSet, build_backend
 from asyncsim.sim.topology import Topology
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
@@ -179,8 +180,9 @@ class Simulation:
         self.data: dict[str, DataModel] = {
             b.name: (b.data.build(self.streams, b.name) if b.data is not None else StaticData())
             for b in spec.backends}
-        self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
-                                         self.data[b.name]) for b in spec.backends}
+        self.backends: dict[str, Backend | ReplicaSet] = {
+            b.name: build_backend(self.env, b, self.streams, self.series, self.data[b.name])
+            for b in spec.backends}
         topology = Topology(self.env, self.streams, strategy.name, self.series, self.data,
                             spec.warmup_s, spec.duration_s,
                             {name: backend.call for name, backend in self.backends.items()})
@@ -337,11 +339,12 @@ class Simulation:
             busy0, queue0 = self._warm_areas.get(name, (0.0, 0.0))
             busy1, queue1 = areas[name]
             s = backend.stats
+            workers = backend.spec.workers * backend.spec.replicas
             backends[name] = BackendResult(
-                workers=backend.spec.workers, calls=s.calls, errors=s.errors,
+                workers=workers, calls=s.calls, errors=s.errors,
                 rejected=s.rejected, dropped=s.dropped, served=s.served,
                 queued=s.queued, wait_s=s.wait_s,
-                utilisation=(busy1 - busy0) / (span * backend.spec.workers),
+                utilisation=(busy1 - busy0) / (span * workers),
                 mean_queue_length=(queue1 - queue0) / span,
                 mean_in_service=(busy1 - busy0) / span)
         layers: list[LayerStats] = []
@@ -373,7 +376,9 @@ class Simulation:
 
     def _fault_windows(self) -> tuple[FaultWindow, ...]:
         return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s)
-                     for b in self.spec.backends for f in b.faults)
+                     for b in self.spec.backends
+                     for f in (*b.faults, *(f for _, f in (b.replication.faults
+                                                           if b.replication else ()))))
 
 
 def _parts(layer: Any) -> list[Any]:
