@@ -11,12 +11,16 @@ time (a fine regular grid on a stationary process: an unbiased time average).
 Tolerances:
 - random: exact theory, servers independent, so the SE is the spread of the 100 servers'
   own time averages over √100; assert within 4 SE.
-- p2c: the formula is the n → ∞ limit. For finite n the fixed point is approached at rate
-  O(1/n) (Mitzenmacher's n = 100 simulations sit within a few percent of it), so the
-  assertion is |sim − theory| ≤ 4 SE + 3% of theory for k = 1..4, with the SE from batch
-  means of the server-averaged series (queues under p2c relax within seconds; batches of
-  100 s). And it must beat random by far where they differ: at k = 3, ρ^7 = 0.478 against
-  ρ^3 = 0.729.
+- p2c: the formula is the n → ∞ limit. Expected values of a finite system differ from
+  their mean-field limit by O(1/n) (Gast, "Expected values estimated via mean-field
+  approximation are 1/N-accurate", SIGMETRICS 2017), with a constant no formula gives here.
+  So the assertion is |sim − theory| ≤ 4 SE + 2/n for k = 1..4, the SE from batch means of
+  the server-averaged series (queues under p2c relax within seconds; batches of 100 s).
+  Measured at n = 100 (seed 11, 2,700 s): 0.9005, 0.7321, 0.4872, 0.2221 against 0.9,
+  0.729, 0.4783, 0.2059; the gap grows with k to 1.6/n at k = 4 (the finite system's tail
+  is heavier), which the 2/n term covers. The check therefore guards the shape and the gap
+  to random assignment (0.656 at k = 4), not the third digit; and it must beat random by
+  far where they differ: at k = 3, ρ^7 = 0.478 against ρ^3 = 0.729.
 """
 
 from __future__ import annotations
@@ -84,7 +88,7 @@ def test_power_of_two_choices_approaches_the_mean_field_limit(p2c: np.ndarray) -
         mean, se = theory.batch_means_se(series, batches=27)
         expected = RHO ** (2 ** k - 1)
         theory.assert_close_4se(mean, se, expected, f"p2c: fraction with >= {k}",
-                                abs_tol=4 * se + 0.03 * expected)
+                                abs_tol=4 * se + 2 / N)
 
 
 def test_two_choices_beat_random_where_the_formulas_differ(p2c: np.ndarray) -> None:

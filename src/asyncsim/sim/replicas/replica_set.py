@@ -126,12 +126,15 @@ class ReplicaSet:
         now = env._now
         self._series_calls[self._series.bin_of(now)] += 1
         candidates = self._candidates
+        index = self.balancer.pick(request, candidates, self._usable)
         tie = request.tie
         if tie is not None:
             twins = tie.replicas()
-            candidates = [c for c in candidates if c not in twins] or candidates
-        index = self.balancer.pick(request, candidates, self._usable)
-        if tie is not None:
+            if index in twins and len(candidates) > len(twins):
+                at = candidates.index(index) if index in candidates else 0
+                while candidates[at] in twins:   # the next usable replica without a twin
+                    at = (at + 1) % len(candidates)
+                index = candidates[at]
             request.replica = index  # type: ignore[attr-defined]  # a TiedRequest
         self.outstanding[index] += 1
         outcome: Outcome = yield from self.replicas[index].call(request)
