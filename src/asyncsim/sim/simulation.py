@@ -29,7 +29,7 @@ from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
-from asyncsim.sim.replicas.replica_set import ReplicaSet, build_backend
+from asyncsim.sim.replicas.replica_set import ReplicaResult, ReplicaSet, build_backend
 from asyncsim.sim.topology import Topology
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
@@ -157,6 +157,7 @@ class RunResult:
     changing_data: bool = False   # some backend's data changes (staleness can happen)
     stopped_at_s: float | None = None   # set when a StopCheck ended the run early
     stop_reason: str | None = None
+    replicas: dict[str, tuple[ReplicaResult, ...]] = field(default_factory=dict)  # by backend
 
 
 class Simulation:
@@ -372,13 +373,14 @@ class Simulation:
             logs=self.logs, faults=self._fault_windows(),
             changing_data=any(not isinstance(model, StaticData) for model in self.data.values()),
             stopped_at_s=self._stop[0] if self._stop else None,
-            stop_reason=self._stop[1] if self._stop else None)
+            stop_reason=self._stop[1] if self._stop else None,
+            replicas={name: backend.results(self.spec.warmup_s, end_of_window)
+                      for name, backend in self.backends.items()
+                      if isinstance(backend, ReplicaSet)})
 
     def _fault_windows(self) -> tuple[FaultWindow, ...]:
-        return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s)
-                     for b in self.spec.backends
-                     for f in (*b.faults, *(f for _, f in (b.replication.faults
-                                                           if b.replication else ()))))
+        return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s) for b in self.spec.backends
+                     for f in (*b.faults, *(f for _, f in getattr(b.replication, "faults", ()))))
 
 
 def _parts(layer: Any) -> list[Any]:

@@ -60,6 +60,19 @@ class ReplicaCounts:
     latency_s: list[float] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ReplicaResult:
+    """One replica over the measured window, for the per-replica metrics."""
+
+    calls: int              # calls the balancer sent it in the window (tied copies taken
+                            # out of a queue not counted)
+    failures: int           # errors, rejections and answers after the caller's deadline
+    mean_latency_s: float   # of the calls answered in the window, NaN without any
+    utilisation: float
+    ejections: int
+    ejected_s: float
+
+
 class ReplicaSet:
     def __init__(self, env: simpy.Environment, spec: BackendSpec, streams: RandomStreams,
                  series: TimeSeries, data: DataModel) -> None:
@@ -93,7 +106,7 @@ class ReplicaSet:
                        if replication.health is not None else None)
         self._usable = [True] * count
         self._candidates = list(range(count))
-        self._measuring_from = 0.0
+        self._warm_busy = [0.0] * count
 
     @property
     def stats(self) -> BackendStats:
@@ -107,7 +120,7 @@ class ReplicaSet:
         for replica in self.replicas:
             replica.reset_stats()
         self.counts = [ReplicaCounts() for _ in self.replicas]
-        self._measuring_from = self.env._now
+        self._warm_busy = [replica.busy_gauge.area_at(self.env._now) for replica in self.replicas]
         if self.detector is not None:
             self.detector.reset(self.env._now)
 
@@ -117,9 +130,21 @@ class ReplicaSet:
         for replica in self.replicas:
             replica.connect(hops)
 
-    def ejected_s(self, now: float) -> list[float]:
-        return self.detector.close(now) if self.detector is not None else [0.0] * len(
-            self.replicas)
+    def results(self, start_s: float, end_s: float) -> tuple[ReplicaResult, ...]:
+        """Each replica over the measured window [start_s, end_s] (reset at start_s)."""
+        span = end_s - start_s
+        count = len(self.replicas)
+        ejected = self.detector.close(end_s) if self.detector is not None else [0.0] * count
+        ejections = self.detector.ejections if self.detector is not None else [0] * count
+        out = []
+        for index, (replica, counts) in enumerate(zip(self.replicas, self.counts, strict=True)):
+            busy = replica.busy_gauge.area_at(end_s) - self._warm_busy[index]
+            latency = (sum(counts.latency_s) / len(counts.latency_s) if counts.latency_s
+                       else float("nan"))
+            out.append(ReplicaResult(counts.calls, counts.failures, latency,
+                                     busy / (span * self.spec.workers) if span > 0 else 0.0,
+                                     ejections[index], ejected[index]))
+        return tuple(out)
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         env = self.env
@@ -137,17 +162,20 @@ class ReplicaSet:
                 index = candidates[at]
             request.replica = index  # type: ignore[attr-defined]  # a TiedRequest
         self.outstanding[index] += 1
+        counts = self.counts[index]
+        counts.calls += 1
         outcome: Outcome = yield from self.replicas[index].call(request)
         self.outstanding[index] -= 1
-        cancelled = getattr(request, "cancelled", False)
+        if getattr(request, "cancelled", False):   # a tied copy taken out of the queue
+            if counts is self.counts[index]:       # sent in the same window: uncount it
+                counts.calls -= 1
+            return outcome
         failed = outcome.status != Status.OK or env._now > request.deadline
-        counts = self.counts[index]
-        if not cancelled:
-            counts.calls += 1
-            counts.failures += failed
-            counts.latency_s.append(env._now - now)
-            if self.detector is not None:
-                self.detector.record(index, failed)
+        counts = self.counts[index]   # the measured window's, if it began meanwhile
+        counts.failures += failed
+        counts.latency_s.append(env._now - now)
+        if self.detector is not None:
+            self.detector.record(index, failed)
         return outcome
 
     def _refresh(self) -> None:
