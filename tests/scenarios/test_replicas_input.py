@@ -80,3 +80,16 @@ def test_bad_replicas_exit_104_at_the_field(tmp_path: Path, case: str) -> None:
     rejection = validate_rejects(tmp_path, text)
     assert message in rejection.output
     assert (rejection.line, rejection.col) == (line, col), rejection.output
+
+
+def test_a_probe_interval_that_would_never_let_time_pass_is_refused(tmp_path: Path) -> None:
+    rejection = validate_rejects(tmp_path, REPLICATED.replace("interval: 2s", "interval: 1e-300s"))
+    assert "greater than or equal to 0.001" in rejection.output
+    assert rejection.line == 11
+
+
+def test_health_probes_count_in_the_cost() -> None:
+    from asyncsim.scenarios.checks.cost import estimate_cost
+    cost = estimate_cost(scenario_from_yaml(REPLICATED))
+    # 10 s of 10/s arrivals, plus 4 replicas probed every 2 s for 10 s.
+    assert cost.requests_per_replication == pytest.approx(100 + 4 * 10 / 2)

@@ -30,6 +30,8 @@ from asyncsim.sim.replicas.spec import HealthSpec, OutlierSpec
 Balancer = Literal["round_robin", "random", "least_outstanding", "p2c", "consistent_hash",
                    "weighted"]
 MAX_REPLICAS = 10_000
+MIN_INTERVAL_S = 0.001
+"""Reviews and probes at least 1 ms apart (a timer of 1e-300 s would never let time pass)."""
 
 
 class SuccessRateConfig(Model):
@@ -50,8 +52,8 @@ class OutlierConfig(Model):
         default=5, description="failures in a row that eject a replica (Envoy: 5; null: off); "
                                "a failure is an error, a rejection or an answer after the "
                                "caller's deadline")
-    interval: Duration = Field(default=10.0, gt=0, description="how often ejections are "
-                               "reviewed and success rates computed (Envoy: 10s)")
+    interval: Duration = Field(default=10.0, ge=MIN_INTERVAL_S, description="how often "
+                               "ejections are reviewed and success rates computed (Envoy: 10s)")
     base_ejection_time: Duration = Field(
         default=30.0, gt=0, description="an ejection lasts this times the replica's ejection "
                                         "count (Envoy: 30s)")
@@ -77,7 +79,7 @@ class OutlierConfig(Model):
 class HealthConfig(Model):
     """Active health checks: a probe to each replica every interval, through its queue."""
 
-    interval: Duration = Field(default=10.0, gt=0,
+    interval: Duration = Field(default=10.0, ge=MIN_INTERVAL_S,
                                description="between probes (Kubernetes periodSeconds: 10)")
     timeout: Duration = Field(default=1.0, gt=0,
                               description="a probe slower than this fails (Kubernetes: 1s)")

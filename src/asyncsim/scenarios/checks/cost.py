@@ -77,6 +77,9 @@ def estimate_cost(scenario: Scenario) -> Cost:
         per_run = workload.users * 10.0
     else:  # live views: a few fetches per user per second at most
         per_run = workload.users * span_s
+    # Health probes cost as requests do: one per replica per interval.
+    per_run += sum(cfg.replicas * span_s / cfg.health_check.interval
+                   for cfg in scenario.backends.values() if cfg.health_check is not None)
     keys = workload.keys
     table = min(keys.count, TABLE_MAX_KEYS) * 8.0 if keys.zipf or keys.hot_set else 0.0
     memory = workload.users * USER_BYTES + table + per_run * REQUEST_BYTES
