@@ -63,6 +63,8 @@ WINNERS: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {
     "dashboard": (("ttfc p95", ("boundaries",)), ("sequential", "parallel")),
     "feed-pagination": (("duplicates", ("cursor", "infinite-scroll")), ("offset", "swr-offset")),
     "hedging": (("latency p99", ("hedge-100ms",)), ("no-hedge", "hedge-now")),
+    "load-balancing": (("error_rate", ("p2c-ejection",)), ("round-robin",)),
+    "tail-at-scale": (("latency p99", ("hedge-p95",)), ("no-hedge",)),
     "live-dashboard": (("visible_staleness", ("push",)), ("focus-only", "poll-10s")),
     "prefetch": (("click_latency p95", ()), ("no-prefetch",)),
     "quickstart": (("latency p99", ("timeout-300ms",)), ("no-timeout",)),

@@ -17,6 +17,7 @@ from asyncsim.scenarios.workload.pages import boundaries_spec
 from asyncsim.sim.backend import BackendSpec, Fault
 from asyncsim.sim.data import DataSpec, PoissonChanges
 from asyncsim.sim.data_writes import WritableSpec
+from asyncsim.sim.replicas.spec import ReplicationSpec
 from asyncsim.sim.simulation import SimulationSpec, StrategySpec
 from asyncsim.sim.workload.compose import Unit, compose
 from asyncsim.sim.workload.context import Workload
@@ -72,15 +73,30 @@ def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> Backen
     data: DataSpec | None = PoissonChanges(cfg.data.change_rate) if cfg.data is not None else None
     if written:
         data = WritableSpec(data)
+    faults = [(f.replica, Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0))
+              for f in cfg.faults]
+    replication = replication_spec(cfg, [(r, f) for r, f in faults if r is not None])
     return BackendSpec(
         name=name, workers=cfg.workers, latency=cfg.latency.to_sim(),
         queue_limit=cfg.queue_limit, error_rate=cfg.errors.rate,
         error_latency=cfg.errors.latency.to_sim() if cfg.errors.latency else None,
-        faults=tuple(Fault(f.kind, f.at, f.for_, f.factor, f.error_rate, f.workers or 0)
-                     for f in cfg.faults),
+        faults=tuple(f for r, f in faults if r is None or replication is None),
+        replication=replication,
         drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data,
         steps=tuple(step.to_sim() for step in cfg.calls),
         after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking)
+
+
+def replication_spec(cfg: BackendConfig,
+                     faults: list[tuple[int, Fault]]) -> ReplicationSpec | None:
+    """Replicas behind a balancer; None for a single instance without health checks or
+    ejection (then it is the plain backend, with the backend's own random streams)."""
+    if cfg.replicas == 1 and cfg.outlier_detection is None and cfg.health_check is None:
+        return None
+    return ReplicationSpec(
+        cfg.replicas, cfg.balancer, tuple(cfg.weights or ()),
+        cfg.outlier_detection.to_sim() if cfg.outlier_detection is not None else None,
+        cfg.health_check.to_sim() if cfg.health_check is not None else None, tuple(faults))
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:

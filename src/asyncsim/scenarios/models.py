@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     NonNegativeInt,
+    PositiveFloat,
     PositiveInt,
     PrivateAttr,
     ValidationInfo,
@@ -23,6 +24,13 @@ from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.objectives import ObjectivesConfig
+from asyncsim.scenarios.replicas import (
+    MAX_REPLICAS,
+    Balancer,
+    HealthConfig,
+    OutlierConfig,
+    replica_problems,
+)
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
@@ -52,6 +60,9 @@ class FaultConfig(Model):
     error_rate: float = Field(default=1.0, ge=0, le=1, description="error_burst: P(error)")
     workers: NonNegativeInt | None = Field(default=None,
                                            description="capacity_drop: workers left")
+    replica: NonNegativeInt | None = Field(
+        default=None, description="only this replica (0-based) of a replicated backend "
+                                  "(default: every replica)")
 
     @model_validator(mode="after")
     def _needs(self) -> FaultConfig:
@@ -116,6 +127,27 @@ class BackendConfig(Model):
     blocking: bool = Field(
         default=True, description="hold the worker while downstream calls are in flight "
                                   "(a thread pool); false: an event loop")
+    replicas: PositiveInt = Field(default=1, le=MAX_REPLICAS, strict=True,
+                                  description="instances, each with its own workers and queue")
+    balancer: Balancer = Field(default="round_robin",
+                               description="how calls are spread over the replicas")
+    weights: list[PositiveFloat] | None = Field(
+        default=None, description="weighted balancer: one weight per replica")
+    outlier_detection: OutlierConfig | None = Field(
+        default=None, description="eject failing replicas for a while (Envoy's semantics "
+                                  "and defaults: write {} for them)")
+    health_check: HealthConfig | None = Field(
+        default=None, description="probe each replica; failing ones get no calls")
+
+    def problems(self) -> Problems:
+        """Replica fields that contradict each other, and faults of a replica not there."""
+        problems = replica_problems(self.replicas, self.balancer, self.weights)
+        for index, fault in enumerate(self.faults):
+            if fault.replica is not None and fault.replica >= self.replicas:
+                problems.append((("faults", index, "replica"),
+                                 f"replica {fault.replica} of a backend with {self.replicas} "
+                                 f"replica(s) (allowed: 0..{self.replicas - 1})"))
+        return problems
 
 
 class StageConfig(Model):

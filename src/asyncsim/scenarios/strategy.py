@@ -41,6 +41,7 @@ from asyncsim.scenarios.items.layers.fallback import FallbackConfig
 from asyncsim.scenarios.items.layers.hedge import HedgeConfig
 from asyncsim.scenarios.items.layers.ratelimit import RateLimitConfig
 from asyncsim.scenarios.items.layers.retry import RetryConfig
+from asyncsim.scenarios.items.layers.tied import TiedConfig
 from asyncsim.scenarios.items.layers.timeout import TimeoutConfig
 from asyncsim.sim.layers.base import LayerSpec
 
@@ -60,6 +61,9 @@ class LayerItem(OneOf):
     deadline: DeadlineConfig | None = None
     retry: RetryConfig | None = None
     hedge: HedgeConfig | None = None
+    tied: TiedConfig | None = Field(
+        default=None, description="tied requests: a second copy after a delay; the first to "
+                                  "start service cancels the other (innermost layer only)")
     delay: DelayConfig | None = Field(
         default=None, description="calls wait this long on the way (a network round trip)")
     page_load: PageLoadConfig | None = Field(

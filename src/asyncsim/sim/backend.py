@@ -30,6 +30,7 @@ from asyncsim.sim.graph import Step, run_steps
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.record import Gauge, TimeSeries
+from asyncsim.sim.replicas.spec import ReplicationSpec
 from asyncsim.sim.request import Request
 
 
@@ -85,6 +86,12 @@ class BackendSpec:
     """Own work after the downstream calls."""
     blocking: bool = True
     """Whether a worker is held while downstream calls are in flight."""
+    replication: ReplicationSpec | None = None
+    """Replicas behind a balancer (sim/replicas/); None: one instance."""
+
+    @property
+    def replicas(self) -> int:
+        return self.replication.replicas if self.replication is not None else 1
 
 
 class BackendStats:
@@ -169,11 +176,15 @@ class Backend:
             ticket = Event(env)
             queue.append((ticket, request, now))
             stats.queued += 1
+            if request.tie is not None:
+                request.tie.queued(request, self, ticket)
             self.queue_gauge.set(now, len(queue))
             dropped = yield ticket
             if dropped:
                 return Outcome(Status.REJECTED, attempts=1)
             stats.wait_s += env._now - now
+        if request.tie is not None:
+            request.tie.started(request)
         stats.served += 1
         service = self._service() + request.work_s
         failed = False
@@ -229,6 +240,17 @@ class Backend:
         self.queue.append((ticket, _Continuation(request), env._now))
         self.queue_gauge.set(env._now, len(self.queue))
         yield ticket
+
+    def cancel(self, ticket: Event) -> bool:
+        """Take a waiting call out of the queue (a tied copy whose twin started service):
+        it ends REJECTED without a worker. False when it is no longer waiting."""
+        for entry in self.queue:
+            if entry[0] is ticket:
+                self.queue.remove(entry)
+                self.queue_gauge.set(self.env._now, len(self.queue))
+                ticket.succeed(True)
+                return True
+        return False
 
     def _release(self) -> None:
         """A worker finished: hand it to the next waiter, or free it."""

@@ -56,18 +56,18 @@ def run_steps(env: Any, caller: Any, request: Request,
             return Status.REJECTED
         if len(hops) == 1:
             target = hops[0]
-            outcome: Outcome = yield from target(_downstream(request))
+            outcome: Outcome = yield from target(downstream(request))
             if not outcome.ok:
                 return Status.ERROR
             continue
-        running = [env.process(hop(_downstream(request))) for hop in hops]
+        running = [env.process(hop(downstream(request))) for hop in hops]
         yield AllOf(env, running)
         if not all(process.value.ok for process in running):
             return Status.ERROR
     return Status.OK
 
 
-def _downstream(request: Request) -> Request:
+def downstream(request: Request) -> Request:
     """The request a hop sends: the caller's key, client and deadline."""
     return Request(request.id, request.key, request.client, request.t_start, request.target,
                    request.deadline)

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar, Protocol
+
+
+class Tie(Protocol):
+    """Ties copies of one request at different servers (a tied request): a backend says
+    where a copy waits and when one starts service, so the tie can cancel the others."""
+
+    def queued(self, request: Request, backend: Any, ticket: Any) -> None: ...
+
+    def started(self, request: Request) -> None: ...
+
+    def replicas(self) -> set[int]: ...
 
 
 class Request:
@@ -15,6 +27,10 @@ class Request:
     """
 
     __slots__ = ("client", "deadline", "id", "key", "t_start", "target", "work_s")
+
+    tie: ClassVar[Tie | None] = None
+    """Set on the copies of a tied request only (sim/layers/tied.py); a class attribute
+    here, so a plain request pays nothing for it."""
 
     def __init__(self, id: int, key: int, client: int, t_start: float, target: str = "",
                  deadline: float = math.inf, work_s: float = 0.0) -> None:

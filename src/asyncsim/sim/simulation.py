@@ -27,9 +27,10 @@ from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
-from asyncsim.sim.graph import hop_name
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
+from asyncsim.sim.replicas.replica_set import ReplicaResult, ReplicaSet, build_backend
+from asyncsim.sim.topology import Topology
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
 
@@ -156,6 +157,7 @@ class RunResult:
     changing_data: bool = False   # some backend's data changes (staleness can happen)
     stopped_at_s: float | None = None   # set when a StopCheck ended the run early
     stop_reason: str | None = None
+    replicas: dict[str, tuple[ReplicaResult, ...]] = field(default_factory=dict)  # by backend
 
 
 class Simulation:
@@ -179,11 +181,15 @@ class Simulation:
         self.data: dict[str, DataModel] = {
             b.name: (b.data.build(self.streams, b.name) if b.data is not None else StaticData())
             for b in spec.backends}
-        self.backends = {b.name: Backend(self.env, b, self.streams, self.series,
-                                         self.data[b.name]) for b in spec.backends}
+        self.backends: dict[str, Backend | ReplicaSet] = {
+            b.name: build_backend(self.env, b, self.streams, self.series, self.data[b.name])
+            for b in spec.backends}
+        topology = Topology(self.env, self.streams, strategy.name, self.series, self.data,
+                            spec.warmup_s, spec.duration_s,
+                            {name: backend.call for name, backend in self.backends.items()})
         for b in spec.backends:
             if b.steps:
-                self.backends[b.name].connect(self._hops(b))
+                self.backends[b.name].connect(topology.hops(b))
         self.log = RequestLog()
         self.logs = ClientLogs()
         """Records the workload keeps beside the request log (views, clicks, sessions)."""
@@ -193,21 +199,6 @@ class Simulation:
         self._stop: tuple[float, str] | None = None
         self._gauges: dict[str, dict[tuple[int, str], Gauge]] = {}
         self._gauge_warm_areas: dict[tuple[str, int, str], float] = {}
-
-    def _hops(self, caller: BackendSpec) -> list[list[Call]]:
-        """Each downstream call of ``caller``'s steps through its own layer chain; its random
-        streams are named after the hop (``api#0.1``), apart from the client's."""
-        hops = []
-        for step_index, step in enumerate(caller.steps):
-            calls = []
-            for index, hop in enumerate(step):
-                name = f"{self.strategy.name}:{hop_name(caller.name, step_index, index)}"
-                ctx = BuildContext(self.env, self.streams, name, self.series,
-                                   self.data[hop.target], self.spec.warmup_s,
-                                   self.spec.duration_s, target=hop.target)
-                calls.append(build_chain(hop.layers, ctx, self.backends[hop.target].call)[0])
-            hops.append(calls)
-        return hops
 
     def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
         """The strategy's layer stack over one backend (adapted by the workload), built once."""
@@ -349,11 +340,12 @@ class Simulation:
             busy0, queue0 = self._warm_areas.get(name, (0.0, 0.0))
             busy1, queue1 = areas[name]
             s = backend.stats
+            workers = backend.spec.workers * backend.spec.replicas
             backends[name] = BackendResult(
-                workers=backend.spec.workers, calls=s.calls, errors=s.errors,
+                workers=workers, calls=s.calls, errors=s.errors,
                 rejected=s.rejected, dropped=s.dropped, served=s.served,
                 queued=s.queued, wait_s=s.wait_s,
-                utilisation=(busy1 - busy0) / (span * backend.spec.workers),
+                utilisation=(busy1 - busy0) / (span * workers),
                 mean_queue_length=(queue1 - queue0) / span,
                 mean_in_service=(busy1 - busy0) / span)
         layers: list[LayerStats] = []
@@ -381,11 +373,14 @@ class Simulation:
             logs=self.logs, faults=self._fault_windows(),
             changing_data=any(not isinstance(model, StaticData) for model in self.data.values()),
             stopped_at_s=self._stop[0] if self._stop else None,
-            stop_reason=self._stop[1] if self._stop else None)
+            stop_reason=self._stop[1] if self._stop else None,
+            replicas={name: backend.results(self.spec.warmup_s, end_of_window)
+                      for name, backend in self.backends.items()
+                      if isinstance(backend, ReplicaSet)})
 
     def _fault_windows(self) -> tuple[FaultWindow, ...]:
-        return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s)
-                     for b in self.spec.backends for f in b.faults)
+        return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s) for b in self.spec.backends
+                     for f in (*b.faults, *(f for _, f in getattr(b.replication, "faults", ()))))
 
 
 def _parts(layer: Any) -> list[Any]:

@@ -9,6 +9,7 @@ from asyncsim.reports.metrics import (  # noqa: F401
     pagination,
     prefetch,
     protection,
+    replicas,
     retry,
     staleness,
 )

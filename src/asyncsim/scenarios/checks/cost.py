@@ -38,18 +38,25 @@ class Cost:
     requests_per_replication: float
     runs: int
     memory_bytes: float
+    calls_per_request: float = 1.0
+    """Backend calls one request makes through the service graph (a fan-out to 100 leaves
+    costs about 100 requests' work)."""
 
     @property
     def requests(self) -> float:
-        return self.requests_per_replication * self.runs
+        """The work of the run, in request-equivalents (requests x calls per request)."""
+        return self.requests_per_replication * self.runs * self.calls_per_request
 
     @property
     def cpu_s(self) -> float:
         return self.requests / REQUESTS_PER_S
 
     def text(self) -> str:
-        return (f"about {self.requests:.3g} requests ({self.requests_per_replication:.3g} "
-                f"per run x {self.runs} runs), {_bytes(self.memory_bytes)} per process, "
+        per_run = self.requests_per_replication
+        calls = (f", {self.calls_per_request:.3g} backend calls each"
+                 if self.calls_per_request > 1 else "")
+        return (f"about {self.requests:.3g} requests ({per_run:.3g} per run x {self.runs} "
+                f"runs{calls}), {_bytes(self.memory_bytes)} per process, "
                 f"about {_duration(self.cpu_s)} of CPU")
 
 
@@ -67,11 +74,38 @@ def estimate_cost(scenario: Scenario) -> Cost:
         per_run = workload.users * 10.0
     else:  # live views: a few fetches per user per second at most
         per_run = workload.users * span_s
+    # Health probes cost as requests do: one per replica per interval.
+    per_run += sum(cfg.replicas * span_s / cfg.health_check.interval
+                   for cfg in scenario.backends.values() if cfg.health_check is not None)
     keys = workload.keys
     table = min(keys.count, TABLE_MAX_KEYS) * 8.0 if keys.zipf or keys.hot_set else 0.0
     memory = workload.users * USER_BYTES + table + per_run * REQUEST_BYTES
     runs = len(scenario.strategies) * scenario.replications
-    return Cost(per_run, runs, memory)
+    return Cost(per_run, runs, memory, calls_per_request(scenario))
+
+
+def calls_per_request(scenario: Scenario) -> float:
+    """Backend calls a request to the workload's target causes through the graph: 1 for its
+    own, plus each hop's calls (n for a fan-out, its replicas' answers included) times what
+    the callee calls in turn. Retries and hedges are left out (a factor of a few)."""
+    backends = scenario.backends
+    memo: dict[str, float] = {}
+
+    def cost(name: str, depth: int) -> float:
+        if name not in backends or depth > len(backends):  # unknown or cyclic: checked apart
+            return 1.0
+        if name not in memo:
+            total = 1.0
+            for step in backends[name].calls:
+                for call in step.hops():
+                    total += getattr(call, "n", 1) * cost(call.backend, depth + 1)
+            memo[name] = total
+        return memo[name]
+
+    target = scenario.workload.target
+    if target is not None:
+        return cost(target, 0)
+    return max(cost(name, 0) for name in backends)
 
 
 def _trace_records(trace: TraceConfig, span_s: float) -> float:

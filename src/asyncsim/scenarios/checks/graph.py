@@ -7,6 +7,9 @@ from asyncsim.lang.suggest import did_you_mean
 from asyncsim.scenarios.base import Loc, Problems
 from asyncsim.scenarios.models import Scenario
 
+TIED_INNERMOST = ("tied must be the innermost layer (the last of the list): a layer below it "
+                  "would remake the request and lose the tie between the copies")
+
 
 def calls_of(scenario: Scenario) -> list[tuple[Loc, str, str]]:
     """Every call as (loc of its ``backend`` field, caller, callee)."""
@@ -84,4 +87,7 @@ def _layer_problems(scenario: Scenario) -> Problems:
                     check = getattr(config, "problems", None)
                     if check is not None:
                         problems.extend(((*at, *loc), message) for loc, message in check())
+                    if kind == "tied" and position < len(call.layers) - 1:
+                        problems.append((at, TIED_INNERMOST))
+                problems += call.problems(("backends", name, "calls", index, *rel))
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from asyncsim.scenarios.base import KEY, Loc, Problems
 from asyncsim.scenarios.build import arrival_spec
-from asyncsim.scenarios.checks.graph import called_backends, graph_problems
+from asyncsim.scenarios.checks.graph import TIED_INNERMOST, called_backends, graph_problems
 from asyncsim.scenarios.checks.live import live_problems, live_targets
 from asyncsim.scenarios.checks.system import system_problems
 from asyncsim.scenarios.checks.workload import named_backends, strategy_problems, workload_problems
@@ -52,6 +52,8 @@ def written_problems(scenario: Scenario) -> Problems:
     problems += graph_problems(scenario)
     problems += strategy_problems(scenario)
     for name, backend in scenario.backends.items():
+        problems.extend(((("backends", name, *loc), message)
+                         for loc, message in backend.problems()))
         for index, fault in enumerate(backend.faults):
             where = ("backends", name, "faults", index)
             problems.extend(((*where, *loc), message)
@@ -91,6 +93,8 @@ def _layer_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             check = getattr(config, "problems", None)
             if check is not None:
                 problems.extend(((*where, *loc), message) for loc, message in check())
+            if kind == "tied" and any(later.is_layer for later in items[index + 1:]):
+                problems.append((where, TIED_INNERMOST))
             if kind == "deadline" and "retry" in kinds[:index]:
                 problems.append((where, "a deadline spans attempts: put it above the retry "
                                         "layer (below it, it limits each attempt: use "

@@ -1,0 +1,1 @@
+"""Replicas of a backend behind a load balancer, with outlier ejection and health checks."""
