@@ -23,6 +23,7 @@ from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.objectives import ObjectivesConfig
+from asyncsim.scenarios.recovery import RecoveryConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
@@ -267,6 +268,10 @@ class Scenario(Model):
         default=None,
         description="the question the scenario asks: metrics to minimise or maximise and "
                     "constraints a winner keeps (default: the workload's key metrics)")
+    recovery: RecoveryConfig = Field(
+        default_factory=RecoveryConfig,
+        description="how recovery after a fault is judged (recovery_time, recovered, "
+                    "metastable): tolerance around the pre-fault baseline, hold time, step")
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _context: Any = PrivateAttr(default=None)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.metrics.fault_windows import started_in, window_spans
 from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
@@ -37,12 +38,23 @@ def success_rate(view: RunView) -> Values:
     return {"success_rate": view.status_share(Status.OK)}
 
 
+FAILED = (Status.ERROR, Status.TIMEOUT, Status.REJECTED, Status.SHORT_CIRCUITED)
+
+
 @metric("error_rate", "rate", "1", "lower",
         "share of requests that ended without data (server error, timeout, rejected, "
-        "short-circuited); a fallback is not an error but is not a success either")
+        "short-circuited); a fallback is not an error but is not a success either. With "
+        "faults, also per window: before_fault, during_fault, after_fault (by start time)",
+        tags=("window",))
 def error_rate(view: RunView) -> Values:
-    return {"error_rate": view.status_share(Status.ERROR, Status.TIMEOUT, Status.REJECTED,
-                                            Status.SHORT_CIRCUITED)}
+    failed = np.isin(view.columns["status"], [int(s) for s in FAILED])
+    values = {"error_rate": view.share(failed)}
+    for window, spans in window_spans(view).items():
+        inside = started_in(view, spans)
+        if inside.any():
+            values[str(ValueKey("error_rate", tag=f"window:{window}"))] = (
+                float(np.count_nonzero(failed & inside)) / float(np.count_nonzero(inside)))
+    return values
 
 
 @metric("errors_by_kind", "rate", "1", "lower",
@@ -131,10 +143,17 @@ def attempts(view: RunView) -> Values:
 
 
 @metric("goodput", "gauge", "req/s", "higher",
-        "successful requests per second of measured time")
+        "successful requests per second of measured time. With faults, also per window: "
+        "before_fault, during_fault, after_fault (requests by start time, per second of "
+        "the window)", tags=("window",))
 def goodput(view: RunView) -> Values:
-    ok = int(np.count_nonzero(view.columns["status"] == Status.OK))
-    return {"goodput": ok / view.window_s}
+    ok = view.columns["status"] == Status.OK
+    values = {"goodput": int(np.count_nonzero(ok)) / view.window_s}
+    for window, spans in window_spans(view).items():
+        span_s = sum(end - start for start, end in spans)
+        values[str(ValueKey("goodput", tag=f"window:{window}"))] = (
+            int(np.count_nonzero(ok & started_in(view, spans))) / span_s)
+    return values
 
 
 @metric("goodput_end", "gauge", "req/s", "higher",

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import numpy as np
-
 from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.metrics.fault_windows import fault_windows, started_in
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 
@@ -78,13 +77,10 @@ def fallback_rate(view: RunView) -> Values:
         "backend calls per second caused by the requests that started while a fault was "
         "active (what a struggling backend still receives)", family="resilience")
 def fault_backend_load(view: RunView) -> Values:
-    windows = _fault_windows(view)
+    windows = fault_windows(view)
     if not windows:
         return {}
-    starts = view.columns["t_start_s"]
-    inside = np.zeros(len(starts), dtype=bool)
-    for start, end in windows:
-        inside |= (starts >= start) & (starts < end)
+    inside = started_in(view, windows)
     span = sum(end - start for start, end in windows)
     calls = float(view.columns["attempts"][inside].sum())
     return {"fault_backend_load": calls / span}
@@ -95,28 +91,13 @@ def fault_backend_load(view: RunView) -> Values:
         "last short-circuited request minus the fault's end (0 if none was refused after)",
         family="resilience")
 def breaker_recovery(view: RunView) -> Values:
-    windows = _fault_windows(view)
+    windows = fault_windows(view)
     if not windows:
         return {}
     last_end = max(end for _, end in windows)
     refused = view.columns["t_start_s"][view.columns["status"] == int(Status.SHORT_CIRCUITED)]
     later = refused[refused >= last_end]
     return {"breaker_recovery": float(later.max() - last_end) if len(later) else 0.0}
-
-
-def _fault_windows(view: RunView) -> list[tuple[float, float]]:
-    """The union of the fault windows, clipped to the measured window, in time order."""
-    start_s, end_s = view.result.warmup_s, view.result.duration_s
-    clipped = sorted((max(at, start_s), min(end, end_s))
-                     for at, end in ((f.start_s, f.end_s) for f in view.result.faults)
-                     if min(end, end_s) > max(at, start_s))
-    merged: list[tuple[float, float]] = []
-    for start, end in clipped:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _ratio(part: float, whole: float) -> float:
