@@ -95,7 +95,7 @@ def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
         on_progress_start(len(strategies) * scenario.replications, scenario.duration)
     spec = simulation_spec(scenario)
     spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
-                                               spec.warmup_s))
+                                               spec.warmup_s, recovery_settings(scenario)))
     started = time.perf_counter()
     runs = run_experiment(spec, strategies, scenario.replications,
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,
