@@ -9,6 +9,7 @@ import numpy as np
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.outcome import Status
+from asyncsim.sim.queues import QueueSpec
 from asyncsim.sim.simulation import BackendResult, RunResult
 from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec
@@ -27,12 +28,13 @@ class QueueRun:
 
 def run_queue(rate_per_s: float, service: Distribution, requests: int, workers: int = 1,
               queue_limit: int | None = None, seed: int = 1, warmup_share: float = 0.02,
-              replication: int = 0) -> QueueRun:
+              replication: int = 0, queue: QueueSpec | None = None) -> QueueRun:
     duration_s = requests / rate_per_s
     warmup_s = duration_s * warmup_share
     spec = SimulationSpec(
         seed=seed, duration_s=duration_s, warmup_s=warmup_s,
-        backends=(BackendSpec("server", workers, service, queue_limit=queue_limit),),
+        backends=(BackendSpec("server", workers, service, queue_limit=queue_limit,
+                              queue=queue or QueueSpec()),),
         workload=compose(OpenLoad(ArrivalSpec(rate_per_s)), PlainRequest("server")))
     result = Simulation(spec, StrategySpec("fifo"), replication).run()
     columns = result.requests

@@ -80,7 +80,8 @@ def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> Backen
                      for f in cfg.faults),
         drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data,
         steps=tuple(step.to_sim() for step in cfg.calls),
-        after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking)
+        after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking,
+        queue=cfg.queue.to_sim(), concurrency_factor=cfg.concurrency_factor)
 
 
 def key_spec(cfg: KeysConfig) -> KeySpec:

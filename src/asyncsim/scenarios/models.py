@@ -23,6 +23,7 @@ from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.objectives import ObjectivesConfig
+from asyncsim.scenarios.queue import QueueConfig
 from asyncsim.scenarios.recovery import RecoveryConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
@@ -117,6 +118,14 @@ class BackendConfig(Model):
     blocking: bool = Field(
         default=True, description="hold the worker while downstream calls are in flight "
                                   "(a thread pool); false: an event loop")
+    queue: QueueConfig = Field(
+        default_factory=QueueConfig,
+        description="how waiting calls are ordered (fifo, lifo, adaptive_lifo) and shed "
+                    "(codel, max_wait)")
+    concurrency_factor: float = Field(
+        default=0.0, ge=0, le=10,
+        description="service time grows by this share per other call in service: "
+                    "x (1 + factor x (in service - 1)), thrashing or GC under load")
 
 
 class StageConfig(Model):

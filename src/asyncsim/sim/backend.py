@@ -1,4 +1,8 @@
-"""A service: workers with a FIFO queue, a service-time distribution, errors and faults.
+"""A service: workers with a queue, a service-time distribution, errors and faults.
+
+The queue's discipline (FIFO by default, LIFO, adaptive LIFO, shedding by time in queue)
+lives in sim/queues/. With ``concurrency_factor`` f, a call's service time is multiplied by
+1 + f x (calls in service - 1), counted when it starts (thrashing, lock contention, GC).
 
 Draw order (what makes the engine checkable bit for bit): the service time of a call is
 drawn from the stream ``backend:<name>:latency`` when the call *starts service*; with FIFO
@@ -15,7 +19,6 @@ With ``retry_after_s`` set, error and rejected answers carry that pushback hint 
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +32,7 @@ from asyncsim.sim.engine import BlockSampler, RandomStreams
 from asyncsim.sim.graph import Step, run_steps
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
+from asyncsim.sim.queues import QueueSpec, make_queue
 from asyncsim.sim.record import Gauge, TimeSeries
 from asyncsim.sim.request import Request
 
@@ -85,12 +89,17 @@ class BackendSpec:
     """Own work after the downstream calls."""
     blocking: bool = True
     """Whether a worker is held while downstream calls are in flight."""
+    queue: QueueSpec = field(default_factory=QueueSpec)
+    """How waiting calls are ordered and shed (sim/queues/)."""
+    concurrency_factor: float = 0.0
+    """Service time grows by this factor per other call in service."""
 
 
 class BackendStats:
     """Counters reset at the end of warm-up, so they cover the measured window only."""
 
-    __slots__ = ("calls", "dropped", "errors", "queued", "rejected", "served", "wait_s")
+    __slots__ = ("calls", "dropped", "errors", "queued", "rejected", "served", "shed",
+                 "wait_s")
 
     def __init__(self) -> None:
         self.calls = 0
@@ -100,6 +109,7 @@ class BackendStats:
         self.served = 0      # calls that reached a worker
         self.queued = 0      # calls that found every worker busy and waited
         self.wait_s = 0.0    # total time calls waited before service (served calls only)
+        self.shed = 0        # calls the queue discipline shed (waited too long)
 
 
 class Backend:
@@ -112,7 +122,7 @@ class Backend:
         self.name = spec.name
         self.capacity = spec.workers
         self.busy = 0
-        self.queue: deque[tuple[Event, Request, float]] = deque()
+        self.queue = make_queue(spec.queue)
         self.stats = BackendStats()
         self.busy_gauge = Gauge()
         self.queue_gauge = Gauge()
@@ -176,6 +186,8 @@ class Backend:
             stats.wait_s += env._now - now
         stats.served += 1
         service = self._service() + request.work_s
+        if self.spec.concurrency_factor:
+            service *= 1 + self.spec.concurrency_factor * (self.busy - 1)
         failed = False
         if self._has_errors:
             failed = self._uniform() < self._error_probability(env._now)
@@ -242,8 +254,12 @@ class Backend:
         now = self.env._now
         queue = self.queue
         while queue:
-            ticket, waiting, _ = queue.popleft()
+            (ticket, waiting, _), shed = queue.take(now)
             self.queue_gauge.set(now, len(queue))
+            if shed:
+                self.stats.shed += 1
+                ticket.succeed(True)
+                continue
             if self.spec.drop_expired and waiting.deadline < now:
                 self.stats.dropped += 1
                 ticket.succeed(True)

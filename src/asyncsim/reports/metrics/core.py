@@ -135,6 +135,15 @@ def dropped(view: RunView) -> Values:
     return per_backend(view, "dropped", lambda b: b.dropped, total=True)
 
 
+@metric("shed", "counter", "calls", "lower",
+        "queued backend calls a shedding queue refused to serve because they waited too "
+        "long (codel, max_wait); only for backends whose queue sheds", tags=("backend",))
+def shed(view: RunView) -> Values:
+    per = {str(ValueKey("shed", tag=f"backend:{n}")): float(b.shed)
+           for n, b in view.result.backends.items() if b.shed is not None}
+    return {"shed": float(sum(per.values())), **per} if per else {}
+
+
 @metric("attempts", "gauge", "calls/req", "none",
         "mean backend attempts a user request caused, as seen by the client")
 def attempts(view: RunView) -> Values:

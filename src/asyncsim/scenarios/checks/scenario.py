@@ -52,6 +52,8 @@ def written_problems(scenario: Scenario) -> Problems:
     problems += graph_problems(scenario)
     problems += strategy_problems(scenario)
     for name, backend in scenario.backends.items():
+        problems.extend((("backends", name, "queue", *loc), message)
+                        for loc, message in backend.queue.problems())
         for index, fault in enumerate(backend.faults):
             where = ("backends", name, "faults", index)
             problems.extend(((*where, *loc), message)
