@@ -43,7 +43,7 @@ def test_short_and_long_forms_parse_in_order() -> None:
      "(did you mean 'timeout'?) (allowed: plain, timeout)"),
     ('  "latency{backend:api}": ["avg < 1s"]\n',
      "test.yaml:18:3: thresholds.latency{backend:api}: latency has no tag 'backend' "
-     "(allowed: strategy)"),
+     "(allowed: strategy, class)"),
     ('  latency:\n    - avg < 1s\n    - p(99) < 300\n',
      "test.yaml:20:7: thresholds.latency.1: 'p(99) < 300': 300 has no unit: write 300ms or "
      "300s (a bare number would be ms in k6; asyncsim wants the unit) (at character 9)"),

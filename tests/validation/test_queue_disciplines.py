@@ -16,6 +16,7 @@ import pytest
 
 from asyncsim.sim.distributions import Exponential
 from asyncsim.sim.queues import QueueSpec
+from asyncsim.sim.workload.units.request import RequestClass
 from tests.validation import theory
 from tests.validation.queueing import QueueRun, batch_quantile_se, run_queue
 
@@ -53,3 +54,24 @@ def test_lifo_spreads_the_wait(runs: dict[str, QueueRun]) -> None:
     fifo, fifo_se = batch_quantile_se(runs["fifo"].latency_s, 0.99)
     lifo, lifo_se = batch_quantile_se(runs["lifo"].latency_s, 0.99)
     assert lifo - fifo > 4 * (fifo_se + lifo_se), (fifo, lifo)
+
+
+def _cobham_response(rates: tuple[float, float], cls: int) -> float:
+    """M/M/1 (mu = 1) with two non-preemptive priority classes (Cobham 1954): class k
+    waits W0 / ((1 - sigma_{k-1}) (1 - sigma_k)), W0 = sum(lambda_i E[S^2]) / 2."""
+    w0 = sum(rates) * 2.0 / 2
+    sigma = (0.0, rates[0], rates[0] + rates[1])
+    return w0 / ((1 - sigma[cls]) * (1 - sigma[cls + 1])) + 1.0
+
+
+@pytest.mark.slow
+def test_priority_queue_matches_cobham() -> None:
+    """lambda = 0.2 (priority 0) + 0.4 (priority 1), mu = 1: W = 1.75 and 2.875; the
+    rate-weighted mean is FIFO's 1/(mu - lambda) = 2.5 (work conserving)."""
+    rates = (0.2, 0.4)
+    run = run_queue(sum(rates), Exponential(1.0), 200_000, seed=17,
+                    queue=QueueSpec(order="priority"),
+                    classes=(RequestClass("user", 1 / 3, 0), RequestClass("prefetch", 2 / 3, 1)))
+    for cls in (0, 1):
+        mean, se = theory.batch_means_se(run.latency_s[run.request_class == cls])
+        theory.assert_close_4se(mean, se, _cobham_response(rates, cls), f"class {cls} E[W]")

@@ -35,7 +35,7 @@ from asyncsim.sim.workload.units.feed_session import FeedSession
 from asyncsim.sim.workload.units.live_view import LiveView
 from asyncsim.sim.workload.units.navigation import Navigation
 from asyncsim.sim.workload.units.page_view import PageView
-from asyncsim.sim.workload.units.request import PlainRequest
+from asyncsim.sim.workload.units.request import PlainRequest, RequestClass
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:
@@ -128,7 +128,9 @@ def unit_spec(cfg: WorkloadConfig) -> Unit:
         if getattr(cfg, name) is not None:
             return build(cfg)
     assert cfg.target is not None
-    return PlainRequest(cfg.target, key_spec(cfg.keys))
+    return PlainRequest(cfg.target, key_spec(cfg.keys),
+                        tuple(RequestClass(name, c.share, c.priority)
+                              for name, c in cfg.classes.items()))
 
 
 def _page_view(cfg: WorkloadConfig) -> Unit:

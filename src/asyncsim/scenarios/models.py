@@ -23,7 +23,7 @@ from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.objectives import ObjectivesConfig
-from asyncsim.scenarios.queue import QueueConfig
+from asyncsim.scenarios.queue import QueueConfig, RequestClassConfig
 from asyncsim.scenarios.recovery import RecoveryConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
@@ -226,6 +226,11 @@ class WorkloadConfig(Model):
         default=None, description="units are hovers over links, some ending in a click")
     feed: FeedConfig | None = Field(
         default=None, description="units are reading sessions through a changing feed")
+    classes: dict[str, RequestClassConfig] = Field(
+        default_factory=dict,
+        description="plain requests only: kinds of request in the mix, each with its share "
+                    "and priority, e.g. {user: {share: 0.3, priority: 0}, prefetch: {share: "
+                    "0.7, priority: 1}}; metrics are also given per class")
 
     @model_validator(mode="after")
     def _one_model(self) -> WorkloadConfig:

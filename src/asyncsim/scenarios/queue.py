@@ -6,7 +6,9 @@ backends:
     queue: lifo                                   # shorthand for {discipline: lifo}
     queue: {discipline: adaptive_lifo, lifo_after: 100ms, codel: {target: 5ms}}
     queue: {max_wait: 500ms}                      # shed calls that waited longer
+    queue: {discipline: priority, shed: {from_priority: 1, when_waiting: 20}}
 ```
+``priority`` and ``shed`` read the request classes of the workload (``workload.classes``).
 
 A strategy chooses its own with ``- system: {backends.api.queue: {discipline: lifo}}``.
 """
@@ -35,13 +37,26 @@ class CodelConfig(Model):
                     "otherwise; default 100ms, as RFC 8289")
 
 
+class ShedConfig(Model):
+    """Shedding by class: refuse less important calls first when a queue forms."""
+
+    from_priority: int = Field(
+        default=1, ge=1,
+        description="refuse calls of this priority or a less important one (higher number; "
+                    "0 is the most important)")
+    when_waiting: int = Field(
+        default=0, ge=0,
+        description="once this many calls are waiting (0: whenever every worker is busy)")
+
+
 class QueueConfig(Model):
     """The order in which waiting calls get a worker, and when a waiting call is shed."""
 
-    discipline: Literal["fifo", "lifo", "adaptive_lifo"] = Field(
+    discipline: Literal["fifo", "lifo", "adaptive_lifo", "priority"] = Field(
         default="fifo",
         description="fifo: oldest first; lifo: newest first; adaptive_lifo: fifo until the "
-                    "queue has been non-empty for lifo_after, then newest first")
+                    "queue has been non-empty for lifo_after, then newest first; priority: "
+                    "the most important class first (the workload's classes), fifo within")
     lifo_after: Duration = Field(
         default=0.1, gt=0,
         description="adaptive_lifo: how long the queue must stay non-empty before the "
@@ -52,6 +67,10 @@ class QueueConfig(Model):
         default=None, gt=0,
         description="shed any call that waited longer than this (load shedding by queue "
                     "time; default: never)")
+
+    shed: ShedConfig | None = Field(
+        default=None, description="shedding by class: refuse less important requests first "
+                                  "(the workload's classes and their priorities)")
 
     _shorthand = shorthand("discipline", str)
 
@@ -67,4 +86,15 @@ class QueueConfig(Model):
             lifo_after_s=self.lifo_after if self.discipline == "adaptive_lifo" else 0.0,
             codel_target_s=self.codel.target if self.codel else None,
             codel_interval_s=self.codel.interval if self.codel else 0.1,
-            max_wait_s=self.max_wait)
+            max_wait_s=self.max_wait,
+            shed_from_priority=self.shed.from_priority if self.shed else None,
+            shed_when_waiting=self.shed.when_waiting if self.shed else 0)
+
+
+class RequestClassConfig(Model):
+    """One kind of request in the workload's mix."""
+
+    share: float = Field(gt=0, le=1, description="share of the requests of this class")
+    priority: int = Field(
+        default=0, ge=0, le=100,
+        description="0 is the most important: served first by a priority queue, shed last")

@@ -67,6 +67,8 @@ def known_tag_values(scenario: Scenario) -> dict[str, list[str]]:
     faults = [(name, f.at, f.at + f.for_) for name, b in scenario.backends.items()
               for f in b.faults]
     known = {"strategy": list(scenario.strategies), "backend": list(scenario.backends)}
+    if scenario.workload.classes:
+        known["class"] = list(scenario.workload.classes)
     if faults:
         known.update(window=list(FAULT_WINDOWS), fault=fault_labels(faults))
     return known
@@ -98,10 +100,13 @@ def parse_thresholds(scenario: Scenario, metrics: Metrics) -> tuple[list[Thresho
                 threshold = parse_threshold(target, config.threshold, metrics, known,
                                             config.abort_on_fail, config.delay_abort_eval)
                 tag = threshold.target.tag
-                faulty = tag is not None and tag.partition(":")[0] in FAULT_TAGS
-                if faulty and "window" not in known:
+                tag_name = tag.partition(":")[0] if tag is not None else None
+                if tag_name in FAULT_TAGS and "window" not in known:
                     raise ThresholdError(f"{tag} names time around a fault, but no backend "
                                          "of this scenario has faults", "target")
+                if tag_name == "class" and "class" not in known:
+                    raise ThresholdError(f"{tag} names a request class, but the workload "
+                                         "has no classes", "target")
                 parsed.append(threshold)
             except ThresholdError as err:
                 if err.part == "target":

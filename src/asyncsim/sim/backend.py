@@ -172,6 +172,10 @@ class Backend:
         else:
             queue = self.queue
             limit = self.spec.queue_limit
+            if not queue.admits(request):
+                stats.shed += 1
+                return Outcome(Status.REJECTED, attempts=1,
+                               retry_after_s=self.spec.retry_after_s)
             if limit is not None and len(queue) >= limit:
                 stats.rejected += 1
                 return Outcome(Status.REJECTED, attempts=1,

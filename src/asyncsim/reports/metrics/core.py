@@ -8,19 +8,37 @@ import numpy as np
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.fault_windows import started_in, window_spans
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, trend_stats
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
+from asyncsim.sim.workload.units.request import RequestClasses
 
 GOODPUT_END_SHARE = 0.1
 """goodput_end looks at the requests started in this last share of the run."""
 
 
+def request_classes(view: RunView) -> list[tuple[str, np.ndarray]]:
+    """Each request class of the workload (workload.classes) and which measured requests
+    are of it; none without classes."""
+    log = view.result.logs.get(RequestClasses)
+    if log is None:
+        return []
+    column = view.columns["request_class"]
+    return [(c.name, column == index) for index, c in enumerate(log.classes)]
+
+
 @metric("latency", "trend", "s", "lower",
         "user-perceived time from request start to outcome delivered (queueing, retries, "
-        "backoff and hedges included)")
+        "backoff and hedges included); with request classes, also per class",
+        tags=("class",))
 def latency(view: RunView) -> Values:
-    return trend("latency", view.columns["latency_s"])
+    values = trend("latency", view.columns["latency_s"])
+    for name, selected in request_classes(view):
+        if selected.any():
+            values.update({str(ValueKey("latency", tag=f"class:{name}", stat=stat)): value
+                           for stat, value in trend_stats(
+                               view.columns["latency_s"][selected]).items()})
+    return values
 
 
 @metric("requests", "counter", "req", "none", "user requests started after warm-up")
@@ -33,9 +51,17 @@ def throughput(view: RunView) -> Values:
     return {"throughput": view.count / view.window_s}
 
 
-@metric("success_rate", "rate", "1", "higher", "share of requests that got real data")
+@metric("success_rate", "rate", "1", "higher",
+        "share of requests that got real data; with request classes, also per class (the "
+        "class's availability)", tags=("class",))
 def success_rate(view: RunView) -> Values:
-    return {"success_rate": view.status_share(Status.OK)}
+    values = {"success_rate": view.status_share(Status.OK)}
+    ok = view.columns["status"] == Status.OK
+    for name, selected in request_classes(view):
+        if selected.any():
+            values[str(ValueKey("success_rate", tag=f"class:{name}"))] = (
+                float(np.count_nonzero(ok & selected)) / float(np.count_nonzero(selected)))
+    return values
 
 
 FAILED = (Status.ERROR, Status.TIMEOUT, Status.REJECTED, Status.SHORT_CIRCUITED)
@@ -136,8 +162,8 @@ def dropped(view: RunView) -> Values:
 
 
 @metric("shed", "counter", "calls", "lower",
-        "queued backend calls a shedding queue refused to serve because they waited too "
-        "long (codel, max_wait); only for backends whose queue sheds", tags=("backend",))
+        "backend calls a shedding queue refused: waited too long (codel, max_wait) or of a "
+        "class it sheds (shed); only for backends whose queue sheds", tags=("backend",))
 def shed(view: RunView) -> Values:
     per = {str(ValueKey("shed", tag=f"backend:{n}")): float(b.shed)
            for n, b in view.result.backends.items() if b.shed is not None}

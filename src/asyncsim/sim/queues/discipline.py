@@ -14,6 +14,12 @@ by time in queue (a fixed limit, or Facebook's CoDel for servers).
   shed when it reaches the head instead of being served (RFC 8289's CoDel also drops at
   dequeue).
 - **max_wait_s**: shed any call that waited longer than this (load shedding by queue time).
+- **priority**: the waiting call of the most important class (lowest ``priority``) first,
+  FIFO within a class (non-preemptive).
+- **shed_from_priority** / **shed_when_waiting**: shedding by class at admission: a call
+  whose priority is at least ``shed_from_priority`` is refused when it finds
+  ``shed_when_waiting`` calls or more waiting (Netflix's prioritized load shedding drops
+  prefetches before user requests).
 
 A shed call costs no work and answers ``REJECTED``. Why at the head and not at the instant
 the limit passes: no timer per waiting call (a queue of thousands would cost thousands of
@@ -32,7 +38,7 @@ from simpy.events import Event
 
 from asyncsim.sim.request import Request
 
-Order = Literal["fifo", "lifo", "adaptive_lifo"]
+Order = Literal["fifo", "lifo", "adaptive_lifo", "priority"]
 Waiting = tuple[Event, Request, float]
 """A waiting call: the event that hands it a worker, the request, when it joined."""
 
@@ -48,17 +54,22 @@ class QueueSpec:
     """CoDel's interval: a queue non-empty this long is standing; the longest wait otherwise."""
     max_wait_s: float | None = None
     """Shed calls that waited longer than this (None: no limit)."""
+    shed_from_priority: int | None = None
+    """Refuse calls of this priority or less important once ``shed_when_waiting`` wait."""
+    shed_when_waiting: int = 0
 
     def __post_init__(self) -> None:
         codel_ok = self.codel_target_s is None or (
             self.codel_target_s > 0 and self.codel_interval_s > 0)
         wait_ok = self.max_wait_s is None or self.max_wait_s > 0
-        if self.lifo_after_s < 0 or not codel_ok or not wait_ok:
+        if self.lifo_after_s < 0 or not codel_ok or not wait_ok or self.shed_when_waiting < 0:
             raise ValueError(f"bad queue settings {self}")
 
     @property
     def sheds(self) -> bool:
-        return self.codel_target_s is not None or self.max_wait_s is not None
+        """Whether waiting calls can be shed (by wait, or refused by class)."""
+        return (self.codel_target_s is not None or self.max_wait_s is not None
+                or self.shed_from_priority is not None)
 
 
 class WaitQueue:
@@ -67,39 +78,46 @@ class WaitQueue:
 
     def __init__(self, spec: QueueSpec) -> None:
         self.spec = spec
-        self._items: deque[Waiting] = deque()
-        self._limits: deque[float] = deque()
+        self._lanes: dict[int, deque[tuple[Waiting, float]]] = {}
+        """Waiting calls with their wait limit, by priority (one lane unless ``priority``)."""
+        self._count = 0
         self._nonempty_since = 0.0
 
     def __len__(self) -> int:
-        return len(self._items)
+        return self._count
+
+    def admits(self, request: Request) -> bool:
+        """Whether a call that finds every worker busy may wait (shedding by class)."""
+        spec = self.spec
+        return (spec.shed_from_priority is None or request.priority < spec.shed_from_priority
+                or self._count < spec.shed_when_waiting)
 
     def append(self, item: Waiting) -> None:
         now = item[2]
-        if not self._items:
+        if not self._count:
             self._nonempty_since = now
-        self._items.append(item)
         spec = self.spec
+        limit = math.inf
         if spec.sheds:
             limit = spec.max_wait_s if spec.max_wait_s is not None else math.inf
             if spec.codel_target_s is not None:
                 standing = now - self._nonempty_since >= spec.codel_interval_s
                 limit = min(limit, spec.codel_target_s if standing else spec.codel_interval_s)
-            self._limits.append(limit)
+        lane = item[1].priority if spec.order == "priority" else 0
+        self._lanes.setdefault(lane, deque()).append((item, limit))
+        self._count += 1
 
     def take(self, now: float) -> tuple[Waiting, bool]:
         """The next call to leave the queue, and whether it is shed rather than served."""
         spec = self.spec
+        lane = self._lanes[min(p for p, calls in self._lanes.items() if calls)]
         newest = spec.order == "lifo" or (
             spec.order == "adaptive_lifo" and now - self._nonempty_since > spec.lifo_after_s)
-        item = self._items.pop() if newest else self._items.popleft()
-        shed = False
-        if spec.sheds:
-            limit = self._limits.pop() if newest else self._limits.popleft()
-            shed = now - item[2] > limit
-        if not self._items:
+        item, limit = lane.pop() if newest else lane.popleft()
+        self._count -= 1
+        if not self._count:
             self._nonempty_since = now
-        return item, shed
+        return item, now - item[2] > limit
 
 
 class FifoQueue(deque[Waiting]):
@@ -107,11 +125,14 @@ class FifoQueue(deque[Waiting]):
 
     spec = QueueSpec()
 
+    def admits(self, request: Request) -> bool:
+        return True
+
     def take(self, now: float) -> tuple[Waiting, bool]:
         return self.popleft(), False
 
 
 def make_queue(spec: QueueSpec) -> WaitQueue | FifoQueue:
-    if spec.order == "fifo" and not spec.sheds:
+    if spec.order == "fifo" and not spec.sheds and spec.shed_from_priority is None:
         return FifoQueue()
     return WaitQueue(spec)
