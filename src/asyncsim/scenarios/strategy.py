@@ -41,6 +41,7 @@ from asyncsim.scenarios.items.layers.fallback import FallbackConfig
 from asyncsim.scenarios.items.layers.hedge import HedgeConfig
 from asyncsim.scenarios.items.layers.ratelimit import RateLimitConfig
 from asyncsim.scenarios.items.layers.retry import RetryConfig
+from asyncsim.scenarios.items.layers.throttle import ThrottleConfig
 from asyncsim.scenarios.items.layers.timeout import TimeoutConfig
 from asyncsim.sim.layers.base import LayerSpec
 
@@ -54,6 +55,9 @@ class LayerItem(OneOf):
     breaker: BreakerConfig | None = None
     bulkhead: BulkheadConfig | None = None
     ratelimit: RateLimitConfig | None = None
+    throttle: ThrottleConfig | None = Field(
+        default=None, description="client-side adaptive throttling (Google SRE book): "
+                                  "refuse locally when the backend accepts too little")
     fallback: FallbackConfig | None = None
     cache: CacheConfig | None = None
     dedup: DedupConfig | None = None

@@ -66,6 +66,18 @@ def short_circuited(view: RunView) -> Values:
     return {"short_circuited": float(sum(per.values())), **per}
 
 
+@metric("throttle_rejection", "gauge", "1", "none",
+        "share of the calls a client-side adaptive throttle (SRE book) refused locally",
+        family="resilience")
+def throttle_rejection(view: RunView) -> Values:
+    layers = view.layers("throttle")
+    if not layers:
+        return {}
+    calls = sum(s.counters.get("requests", 0.0) for s in layers)
+    refused = sum(s.counters.get("rejected", 0.0) for s in layers)
+    return {"throttle_rejection": _ratio(refused, calls)}
+
+
 @metric("fallback_rate", "rate", "1", "none",
         "share of requests answered by a fallback value (not a success: the data is static "
         "or old; not an error either)", family="resilience")
