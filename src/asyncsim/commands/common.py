@@ -57,7 +57,7 @@ def default_out_dir(scenario: Scenario) -> Path:
 BEHAVIOUR_FAMILIES = {"pages": "pages", "navigation": "prefetch", "feed": "pagination",
                       "live": "live"}
 RESILIENCE_LAYERS = frozenset({"retry", "breaker", "timeout", "bulkhead", "ratelimit",
-                               "throttle", "fallback", "deadline"})
+                               "throttle", "limiter", "fallback", "deadline"})
 
 
 def workload_families(scenario: Scenario) -> list[str]:

@@ -78,6 +78,17 @@ def throttle_rejection(view: RunView) -> Values:
     return {"throttle_rejection": _ratio(refused, calls)}
 
 
+@metric("concurrency_limit", "gauge", "calls", "none",
+        "time-average limit an adaptive concurrency limiter learned (calls in flight it "
+        "allows)", family="resilience", tags=("layer",))
+def concurrency_limit(view: RunView) -> Values:
+    per = {str(ValueKey("concurrency_limit", tag=f"layer:{s.label}")): s.gauges.get("limit", 0.0)
+           for s in view.layers("limiter")}
+    if not per:
+        return {}
+    return {"concurrency_limit": float(sum(per.values()) / len(per)), **per}
+
+
 @metric("fallback_rate", "rate", "1", "none",
         "share of requests answered by a fallback value (not a success: the data is static "
         "or old; not an error either)", family="resilience")

@@ -63,5 +63,5 @@ RESILIENCE = Topic(
     families=frozenset({"retry", "resilience", "recovery"}),
     lit_by=frozenset({"retry", "resilience", "recovery"}),
     layers=frozenset({"retry", "timeout", "breaker", "hedge", "bulkhead", "ratelimit",
-                      "throttle", "fallback"}),
+                      "throttle", "limiter", "fallback"}),
     core_rows=frozenset({"attempts", "goodput"}))
