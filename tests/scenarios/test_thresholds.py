@@ -43,7 +43,7 @@ def test_short_and_long_forms_parse_in_order() -> None:
      "(did you mean 'timeout'?) (allowed: plain, timeout)"),
     ('  "latency{backend:api}": ["avg < 1s"]\n',
      "test.yaml:18:3: thresholds.latency{backend:api}: latency has no tag 'backend' "
-     "(allowed: strategy)"),
+     "(allowed: strategy, class)"),
     ('  latency:\n    - avg < 1s\n    - p(99) < 300\n',
      "test.yaml:20:7: thresholds.latency.1: 'p(99) < 300': 300 has no unit: write 300ms or "
      "300s (a bare number would be ms in k6; asyncsim wants the unit) (at character 9)"),
@@ -90,3 +90,35 @@ def test_set_override_of_a_threshold_is_validated_too(tmp_path: object) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path, ["thresholds.latency.0=avg < 1"], metrics=REGISTRY)
     assert "1 has no unit" in str(caught.value)
+
+
+FAULTY = BASE.replace("    latency: {exponential: 10ms}\n",
+                      "    latency: {exponential: 10ms}\n"
+                      "    faults: [{kind: outage, at: 40s, for: 10s}]\n")
+
+
+def test_thresholds_on_the_time_after_a_fault_parse() -> None:
+    loaded = loaded_from_yaml(FAULTY + """\
+  recovery_time: ["max < 30s"]
+  "error_rate{window:after_fault}": ["rate < 0.01"]
+  "recovered{fault:api#1}": ["rate == 1"]
+""")
+    assert [t.key for t in loaded.thresholds] == [
+        "recovery_time.max", "error_rate{window:after_fault}", "recovered{fault:api#1}"]
+    assert loaded.thresholds[0].expression.limit == 30.0
+
+
+@pytest.mark.parametrize(("text", "thresholds", "expected"), [
+    (BASE, '  "error_rate{window:after_fault}": ["rate < 0.01"]\n',
+     "test.yaml:18:3: thresholds.error_rate{window:after_fault}: window:after_fault names "
+     "time around a fault, but no backend of this scenario has faults"),
+    (FAULTY, '  "error_rate{window:after}": ["rate < 0.01"]\n',
+     "unknown window 'after' (did you mean 'after_fault'?) (allowed: after_fault, "
+     "before_fault, during_fault)"),
+    (FAULTY, '  "recovered{fault:api#2}": ["rate == 1"]\n',
+     "unknown fault 'api#2' (did you mean 'api#1'?) (allowed: api#1)"),
+])
+def test_fault_windows_are_checked(text: str, thresholds: str, expected: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_yaml(text + thresholds)
+    assert expected in "\n".join(str(p) for p in caught.value.problems)

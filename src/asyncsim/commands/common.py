@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import RecoverySettings
 from asyncsim.reports.objectives import objectives_section
 from asyncsim.scenarios.checks.cost import (
     MAX_MEMORY_BYTES,
@@ -56,7 +57,7 @@ def default_out_dir(scenario: Scenario) -> Path:
 BEHAVIOUR_FAMILIES = {"pages": "pages", "navigation": "prefetch", "feed": "pagination",
                       "live": "live"}
 RESILIENCE_LAYERS = frozenset({"retry", "breaker", "timeout", "bulkhead", "ratelimit",
-                               "fallback", "deadline"})
+                               "throttle", "limiter", "fallback", "deadline"})
 
 
 def workload_families(scenario: Scenario) -> list[str]:
@@ -87,6 +88,12 @@ def objectives_of(loaded: LoadedScenario) -> dict[str, Any]:
     constraints = [{"key": c.key, "operator": c.operator, "limit": c.limit, "text": c.text}
                    for c in (objectives.constraints if objectives else ())]
     return objectives_section(goals, constraints, workload_families(loaded.scenario))
+
+
+def recovery_settings(scenario: Scenario) -> RecoverySettings:
+    """The scenario's ``recovery:`` section as the recovery metrics read it."""
+    config = scenario.recovery
+    return RecoverySettings(config.tolerance, config.hold, config.step)
 
 
 def scenario_meta(scenario: Scenario) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from asyncsim.commands.common import objectives_of, scenario_meta
+from asyncsim.commands.common import objectives_of, recovery_settings, scenario_meta
 from asyncsim.commands.gates import run_gates, verdict_checks
 from asyncsim.reports.files.output_set import StagedOutput, output_error, pause_for_tests
 from asyncsim.reports.files.outputs import OutputOptions, check_outputs, write_run_outputs
@@ -95,11 +95,12 @@ def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
         on_progress_start(len(strategies) * scenario.replications, scenario.duration)
     spec = simulation_spec(scenario)
     spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
-                                               spec.warmup_s))
+                                               spec.warmup_s, recovery_settings(scenario)))
     started = time.perf_counter()
     runs = run_experiment(spec, strategies, scenario.replications,
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,
-                                  keep_raw=staged is not None and options.raw is not None),
+                                  keep_raw=staged is not None and options.raw is not None,
+                                  recovery=recovery_settings(scenario)),
                           jobs=jobs, executor=executor, scheduler=scheduler,
                           progress=progress, clock=clock,
                           report_every_wall_s=report_every_wall_s)

@@ -5,10 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from asyncsim.commands.common import UsageError, default_out_dir, load, scenario_meta
+from asyncsim.commands.common import (
+    UsageError,
+    default_out_dir,
+    load,
+    recovery_settings,
+    scenario_meta,
+)
 from asyncsim.reports.files.output_set import SWEEP_NAMES, StagedOutput, output_error
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import write_atomic
@@ -106,7 +113,8 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
         started = time.perf_counter()
         results = run_points([(simulation_spec(s), sel, s.replications)
                               for s, sel in zip(scenarios, to_run, strict=True)],
-                             reduce_run, jobs=jobs, executor=executor,
+                             partial(reduce_run, recovery=recovery_settings(scenarios[0])),
+                             jobs=jobs, executor=executor,
                              scheduler=scheduler, progress=progress)
         wall_s = time.perf_counter() - started
         reference = [r for r in results[0] if r.strategy not in swept]

@@ -89,6 +89,25 @@ AGGREGATIONS: dict[str, tuple[str, ...]] = {
 """Aggregations allowed per metric kind, as in k6's thresholds table."""
 
 STRATEGY_TAG = "strategy"
+FAULT_WINDOWS = ("before_fault", "during_fault", "after_fault")
+"""Values of the ``window`` tag (``error_rate{window:after_fault}``): the measured time
+before the first fault, the union of the fault windows, and the time after the last one."""
+FAULT_TAGS = frozenset({"window", "fault"})
+"""Tags that name time around a fault: a scenario without faults has no such values."""
+
+
+def fault_labels(faults: Iterable[tuple[str, float, float]]) -> list[str]:
+    """The ``fault`` tag value of each (backend, start, end), in the order given:
+    ``<backend>#<n>``, the n-th fault of that backend by start time (from 1)."""
+    listed = list(faults)
+    order = sorted(range(len(listed)), key=lambda i: (listed[i][1], listed[i][0], listed[i][2]))
+    seen: dict[str, int] = {}
+    labels = [""] * len(listed)
+    for index in order:
+        backend = listed[index][0]
+        seen[backend] = seen.get(backend, 0) + 1
+        labels[index] = f"{backend}#{seen[backend]}"
+    return labels
 PERCENTILES_ANY_N = frozenset({"latency"})
 """Trend metrics for which any p(N) is computed (reduce_run's ``extra_percentiles``);
 other trend metrics have only the percentiles of TREND_STATS."""

@@ -7,7 +7,7 @@ few hundred floats. Only the floats cross the process boundary, unless raw data 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,9 +15,9 @@ import numpy as np
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.distributions import run_distributions
 from asyncsim.reports.metrics.catalog import REGISTRY
-from asyncsim.reports.metrics.registry import RunView
+from asyncsim.reports.metrics.registry import RecoverySettings, RunView
 from asyncsim.reports.metrics.retry import goodput_series
-from asyncsim.reports.stats import mean_ci95
+from asyncsim.reports.stats import mean_ci95, wilson_ci95
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
 
@@ -47,8 +47,8 @@ class RunSummary:
 
 
 def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
-               keep_raw: bool = False) -> RunSummary:
-    view = RunView(result)
+               keep_raw: bool = False, recovery: RecoverySettings | None = None) -> RunSummary:
+    view = RunView(result, recovery)
     values = metric_values(view, extra_percentiles)
     performance = RunPerformance(len(result.requests["t_start_s"]), result.events,
                                  result.wall_s, result.cpu_s)
@@ -125,6 +125,12 @@ def aggregate(runs: Iterable[RunSummary]) -> dict[str, dict[str, Estimate]]:
     for strategy in sorted(by_strategy):
         reps = sorted(by_strategy[strategy], key=lambda r: r.replication)
         keys = sorted({k for r in reps for k in r.values})
-        out[strategy] = {k: Estimate(*mean_ci95([r.values.get(k, math.nan) for r in reps]))
+        out[strategy] = {k: Estimate(*_interval(k)([r.values.get(k, math.nan) for r in reps]))
                          for k in keys}
     return out
+
+
+def _interval(key: str) -> Callable[[Sequence[float]], tuple[float, float, float]]:
+    """The interval the key's metric asks for (a Wilson interval for yes/no per run)."""
+    metric = REGISTRY.get(ValueKey.parse(key).name)
+    return wilson_ci95 if metric is not None and metric.interval == "wilson" else mean_ci95

@@ -36,7 +36,7 @@ from asyncsim.sim.workload.units.feed_session import FeedSession
 from asyncsim.sim.workload.units.live_view import LiveView
 from asyncsim.sim.workload.units.navigation import Navigation
 from asyncsim.sim.workload.units.page_view import PageView
-from asyncsim.sim.workload.units.request import PlainRequest
+from asyncsim.sim.workload.units.request import PlainRequest, RequestClass
 
 
 def simulation_spec(scenario: Scenario) -> SimulationSpec:
@@ -84,7 +84,8 @@ def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> Backen
         replication=replication,
         drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data,
         steps=tuple(step.to_sim() for step in cfg.calls),
-        after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking)
+        after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking,
+        queue=cfg.queue.to_sim(), concurrency_factor=cfg.concurrency_factor)
 
 
 def replication_spec(cfg: BackendConfig,
@@ -143,7 +144,9 @@ def unit_spec(cfg: WorkloadConfig) -> Unit:
         if getattr(cfg, name) is not None:
             return build(cfg)
     assert cfg.target is not None
-    return PlainRequest(cfg.target, key_spec(cfg.keys))
+    return PlainRequest(cfg.target, key_spec(cfg.keys),
+                        tuple(RequestClass(name, c.share, c.priority)
+                              for name, c in cfg.classes.items()))
 
 
 def _page_view(cfg: WorkloadConfig) -> Unit:

@@ -24,6 +24,8 @@ from asyncsim.scenarios.base import KEY, Model, OneOf, Problems
 from asyncsim.scenarios.distributions import DistributionConfig
 from asyncsim.scenarios.graph import StepConfig
 from asyncsim.scenarios.objectives import ObjectivesConfig
+from asyncsim.scenarios.queue import QueueConfig, RequestClassConfig
+from asyncsim.scenarios.recovery import RecoveryConfig
 from asyncsim.scenarios.replicas import (
     MAX_REPLICAS,
     Balancer,
@@ -138,6 +140,14 @@ class BackendConfig(Model):
                                   "and defaults: write {} for them)")
     health_check: HealthConfig | None = Field(
         default=None, description="probe each replica; failing ones get no calls")
+    queue: QueueConfig = Field(
+        default_factory=QueueConfig,
+        description="how waiting calls are ordered (fifo, lifo, adaptive_lifo) and shed "
+                    "(codel, max_wait)")
+    concurrency_factor: float = Field(
+        default=0.0, ge=0, le=10,
+        description="service time grows by this share per other call in service: "
+                    "x (1 + factor x (in service - 1)), thrashing or GC under load")
 
     def problems(self) -> Problems:
         """Replica fields that contradict each other, and faults of a replica not there."""
@@ -248,6 +258,11 @@ class WorkloadConfig(Model):
         default=None, description="units are hovers over links, some ending in a click")
     feed: FeedConfig | None = Field(
         default=None, description="units are reading sessions through a changing feed")
+    classes: dict[str, RequestClassConfig] = Field(
+        default_factory=dict,
+        description="plain requests only: kinds of request in the mix, each with its share "
+                    "and priority, e.g. {user: {share: 0.3, priority: 0}, prefetch: {share: "
+                    "0.7, priority: 1}}; metrics are also given per class")
 
     @model_validator(mode="after")
     def _one_model(self) -> WorkloadConfig:
@@ -299,6 +314,10 @@ class Scenario(Model):
         default=None,
         description="the question the scenario asks: metrics to minimise or maximise and "
                     "constraints a winner keeps (default: the workload's key metrics)")
+    recovery: RecoveryConfig = Field(
+        default_factory=RecoveryConfig,
+        description="how recovery after a fault is judged (recovery_time, recovered, "
+                    "metastable): tolerance around the pre-fault baseline, hold time, step")
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _context: Any = PrivateAttr(default=None)

@@ -39,8 +39,10 @@ from asyncsim.scenarios.items.layers.dedup import DedupConfig
 from asyncsim.scenarios.items.layers.delay import DelayConfig
 from asyncsim.scenarios.items.layers.fallback import FallbackConfig
 from asyncsim.scenarios.items.layers.hedge import HedgeConfig
+from asyncsim.scenarios.items.layers.limiter import LimiterConfig
 from asyncsim.scenarios.items.layers.ratelimit import RateLimitConfig
 from asyncsim.scenarios.items.layers.retry import RetryConfig
+from asyncsim.scenarios.items.layers.throttle import ThrottleConfig
 from asyncsim.scenarios.items.layers.tied import TiedConfig
 from asyncsim.scenarios.items.layers.timeout import TimeoutConfig
 from asyncsim.sim.layers.base import LayerSpec
@@ -55,6 +57,12 @@ class LayerItem(OneOf):
     breaker: BreakerConfig | None = None
     bulkhead: BulkheadConfig | None = None
     ratelimit: RateLimitConfig | None = None
+    limiter: LimiterConfig | None = Field(
+        default=None, description="adaptive concurrency limit (Netflix concurrency-limits): "
+                                  "at most limit calls in flight, learned from drops")
+    throttle: ThrottleConfig | None = Field(
+        default=None, description="client-side adaptive throttling (Google SRE book): "
+                                  "refuse locally when the backend accepts too little")
     fallback: FallbackConfig | None = None
     cache: CacheConfig | None = None
     dedup: DedupConfig | None = None

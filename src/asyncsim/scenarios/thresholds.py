@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Discriminator, Field, Tag
 
-from asyncsim.lang.thresholds import Metrics, Threshold, ThresholdError, parse_threshold
+from asyncsim.lang.thresholds import (
+    FAULT_TAGS,
+    FAULT_WINDOWS,
+    Metrics,
+    Threshold,
+    ThresholdError,
+    fault_labels,
+    parse_threshold,
+)
 from asyncsim.scenarios.base import KEY, Loc, Model, Problems
 from asyncsim.scenarios.types import Duration
 
@@ -54,8 +62,16 @@ chosen by the value's type so an error speaks of that form only."""
 
 
 def known_tag_values(scenario: Scenario) -> dict[str, list[str]]:
-    """Tag values a threshold may name: a strategy or backend that is not here is a typo."""
-    return {"strategy": list(scenario.strategies), "backend": list(scenario.backends)}
+    """Tag values a threshold may name: a strategy, backend or fault that is not here is a
+    typo."""
+    faults = [(name, f.at, f.at + f.for_) for name, b in scenario.backends.items()
+              for f in b.faults]
+    known = {"strategy": list(scenario.strategies), "backend": list(scenario.backends)}
+    if scenario.workload.classes:
+        known["class"] = list(scenario.workload.classes)
+    if faults:
+        known.update(window=list(FAULT_WINDOWS), fault=fault_labels(faults))
+    return known
 
 
 def long_form(item: ThresholdItem) -> ThresholdConfig:
@@ -81,8 +97,17 @@ def parse_thresholds(scenario: Scenario, metrics: Metrics) -> tuple[list[Thresho
             loc: Loc = ("thresholds", target, index) + (() if isinstance(item, str)
                                                          else ("threshold",))
             try:
-                parsed.append(parse_threshold(target, config.threshold, metrics, known,
-                                              config.abort_on_fail, config.delay_abort_eval))
+                threshold = parse_threshold(target, config.threshold, metrics, known,
+                                            config.abort_on_fail, config.delay_abort_eval)
+                tag = threshold.target.tag
+                tag_name = tag.partition(":")[0] if tag is not None else None
+                if tag_name in FAULT_TAGS and "window" not in known:
+                    raise ThresholdError(f"{tag} names time around a fault, but no backend "
+                                         "of this scenario has faults", "target")
+                if tag_name == "class" and "class" not in known:
+                    raise ThresholdError(f"{tag} names a request class, but the workload "
+                                         "has no classes", "target")
+                parsed.append(threshold)
             except ThresholdError as err:
                 if err.part == "target":
                     problems.append((("thresholds", target, KEY), err.message))

@@ -1,4 +1,8 @@
-"""A service: workers with a FIFO queue, a service-time distribution, errors and faults.
+"""A service: workers with a queue, a service-time distribution, errors and faults.
+
+The queue's discipline (FIFO by default, LIFO, adaptive LIFO, shedding by time in queue)
+lives in sim/queues/. With ``concurrency_factor`` f, a call's service time is multiplied by
+1 + f x (calls in service - 1), counted when it starts (thrashing, lock contention, GC).
 
 Draw order (what makes the engine checkable bit for bit): the service time of a call is
 drawn from the stream ``backend:<name>:latency`` when the call *starts service*; with FIFO
@@ -15,7 +19,6 @@ With ``retry_after_s`` set, error and rejected answers carry that pushback hint 
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +32,7 @@ from asyncsim.sim.engine import BlockSampler, RandomStreams
 from asyncsim.sim.graph import Step, run_steps
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
+from asyncsim.sim.queues import QueueSpec, make_queue
 from asyncsim.sim.record import Gauge, TimeSeries
 from asyncsim.sim.replicas.spec import ReplicationSpec
 from asyncsim.sim.request import Request
@@ -88,6 +92,10 @@ class BackendSpec:
     """Whether a worker is held while downstream calls are in flight."""
     replication: ReplicationSpec | None = None
     """Replicas behind a balancer (sim/replicas/); None: one instance."""
+    queue: QueueSpec = field(default_factory=QueueSpec)
+    """How waiting calls are ordered and shed (sim/queues/)."""
+    concurrency_factor: float = 0.0
+    """Service time grows by this factor per other call in service."""
 
     @property
     def replicas(self) -> int:
@@ -97,7 +105,8 @@ class BackendSpec:
 class BackendStats:
     """Counters reset at the end of warm-up, so they cover the measured window only."""
 
-    __slots__ = ("calls", "dropped", "errors", "queued", "rejected", "served", "wait_s")
+    __slots__ = ("calls", "dropped", "errors", "queued", "rejected", "served", "shed",
+                 "wait_s")
 
     def __init__(self) -> None:
         self.calls = 0
@@ -107,6 +116,7 @@ class BackendStats:
         self.served = 0      # calls that reached a worker
         self.queued = 0      # calls that found every worker busy and waited
         self.wait_s = 0.0    # total time calls waited before service (served calls only)
+        self.shed = 0        # calls the queue discipline shed (waited too long)
 
 
 class Backend:
@@ -119,7 +129,7 @@ class Backend:
         self.name = spec.name
         self.capacity = spec.workers
         self.busy = 0
-        self.queue: deque[tuple[Event, Request, float]] = deque()
+        self.queue = make_queue(spec.queue)
         self.stats = BackendStats()
         self.busy_gauge = Gauge()
         self.queue_gauge = Gauge()
@@ -169,6 +179,10 @@ class Backend:
         else:
             queue = self.queue
             limit = self.spec.queue_limit
+            if not queue.admits(request):
+                stats.shed += 1
+                return Outcome(Status.REJECTED, attempts=1,
+                               retry_after_s=self.spec.retry_after_s)
             if limit is not None and len(queue) >= limit:
                 stats.rejected += 1
                 return Outcome(Status.REJECTED, attempts=1,
@@ -187,6 +201,8 @@ class Backend:
             request.tie.started(request)
         stats.served += 1
         service = self._service() + request.work_s
+        if self.spec.concurrency_factor:
+            service *= 1 + self.spec.concurrency_factor * (self.busy - 1)
         failed = False
         if self._has_errors:
             failed = self._uniform() < self._error_probability(env._now)
@@ -244,13 +260,11 @@ class Backend:
     def cancel(self, ticket: Event) -> bool:
         """Take a waiting call out of the queue (a tied copy whose twin started service):
         it ends REJECTED without a worker. False when it is no longer waiting."""
-        for entry in self.queue:
-            if entry[0] is ticket:
-                self.queue.remove(entry)
-                self.queue_gauge.set(self.env._now, len(self.queue))
-                ticket.succeed(True)
-                return True
-        return False
+        if not self.queue.withdraw(ticket):
+            return False
+        self.queue_gauge.set(self.env._now, len(self.queue))
+        ticket.succeed(True)
+        return True
 
     def _release(self) -> None:
         """A worker finished: hand it to the next waiter, or free it."""
@@ -264,8 +278,12 @@ class Backend:
         now = self.env._now
         queue = self.queue
         while queue:
-            ticket, waiting, _ = queue.popleft()
+            (ticket, waiting, _), shed = queue.take(now)
             self.queue_gauge.set(now, len(queue))
+            if shed:
+                self.stats.shed += 1
+                ticket.succeed(True)
+                continue
             if self.spec.drop_expired and waiting.deadline < now:
                 self.stats.dropped += 1
                 ticket.succeed(True)

@@ -106,6 +106,7 @@ class RequestDriver:
         log.attempts.append(outcome.attempts)
         log.client.append(request.client)
         log.key.append(request.key)
+        log.request_class.append(request.request_class)
         log.version.append(outcome.version)
         if self._static or outcome.version < 0:
             log.stale_s.append(0.0 if outcome.version >= 0 else math.nan)

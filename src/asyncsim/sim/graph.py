@@ -68,6 +68,6 @@ def run_steps(env: Any, caller: Any, request: Request,
 
 
 def downstream(request: Request) -> Request:
-    """The request a hop sends: the caller's key, client and deadline."""
+    """The request a hop sends: the caller's key, client, deadline and class."""
     return Request(request.id, request.key, request.client, request.t_start, request.target,
-                   request.deadline)
+                   request.deadline, 0.0, request.request_class, request.priority)

@@ -16,8 +16,8 @@ import numpy as np
 class RequestLog:
     """One row per user request, appended when the request's outcome is delivered."""
 
-    __slots__ = ("attempts", "client", "key", "latency_s", "source", "stale_s", "status",
-                 "t_start_s", "version")
+    __slots__ = ("attempts", "client", "key", "latency_s", "request_class", "source",
+                 "stale_s", "status", "t_start_s", "version")
 
     def __init__(self) -> None:
         self.t_start_s = array("d")
@@ -29,6 +29,7 @@ class RequestLog:
         self.key = array("i")
         self.version = array("i")
         self.stale_s = array("f")  # float32: staleness needs no nanosecond precision
+        self.request_class = array("b")
 
     def __len__(self) -> int:
         return len(self.t_start_s)

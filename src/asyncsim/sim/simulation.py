@@ -104,6 +104,7 @@ class BackendResult:
     utilisation: float
     mean_queue_length: float
     mean_in_service: float
+    shed: int | None = None     # calls its queue discipline shed; None: it never sheds
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,8 @@ class Simulation:
                 queued=s.queued, wait_s=s.wait_s,
                 utilisation=(busy1 - busy0) / (span * workers),
                 mean_queue_length=(queue1 - queue0) / span,
-                mean_in_service=(busy1 - busy0) / span)
+                mean_in_service=(busy1 - busy0) / span,
+                shed=s.shed if backend.spec.queue.sheds else None)
         layers: list[LayerStats] = []
         for target, (_, built) in sorted(self._chains.items()):
             for position, layer in enumerate(built):

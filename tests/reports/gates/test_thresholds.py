@@ -210,7 +210,7 @@ def test_cli_form_splits_at_the_first_colon_outside_braces() -> None:
     ("latncy", "avg < 1s", "target", 0, "unknown metric 'latncy' (did you mean 'latency'?)"),
     ("", "avg < 1s", "target", 0, "expected a metric name"),
     ("latency{backend:api}", "avg < 1s", "target", 8,
-     "latency has no tag 'backend' (allowed: strategy)"),
+     "latency has no tag 'backend' (allowed: strategy, class)"),
     ("latency{strategy:swr}", "avg < 1s", "target", 17, "unknown strategy 'swr'"),
     ("backend_calls{backend:db}", "count < 1", "target", 22, "unknown backend 'db'"),
     ("latency{strategy}", "avg < 1s", "target", 8, "expected tag:value"),

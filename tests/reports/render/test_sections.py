@@ -27,7 +27,7 @@ def test_resilience_lists_its_families_and_the_core_metrics_its_charts_draw() ->
     rows = listed(RESILIENCE.lists)
     assert rows >= OLD_RESILIENCE_NAMES
     assert rows == {m.name for m in REGISTRY.values()
-                    if m.family in ("retry", "resilience")} | {"attempts", "goodput"}
+                    if m.family in ("retry", "resilience", "recovery")} | {"attempts", "goodput"}
 
 
 def test_a_tagged_or_trend_key_is_listed_by_its_metric() -> None:

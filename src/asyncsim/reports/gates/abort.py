@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from asyncsim.lang.thresholds import Threshold
 from asyncsim.reports.gates.thresholds import extra_percentiles, observed_in_run
-from asyncsim.reports.metrics.registry import RunView
+from asyncsim.reports.metrics.registry import RecoverySettings, RunView
 from asyncsim.reports.reduction import metric_values
 from asyncsim.sim.simulation import RunResult, StopCheck
 
@@ -30,6 +30,7 @@ class AbortOnFail:
 
     thresholds: tuple[Threshold, ...]
     extra_percentiles: tuple[float, ...] = ()
+    recovery: RecoverySettings | None = None
 
     def __call__(self, snapshot: RunResult) -> str | None:
         now_s = snapshot.duration_s
@@ -37,7 +38,7 @@ class AbortOnFail:
                if t.applies_to(snapshot.strategy) and now_s >= t.delay_abort_eval_s]
         if not due:
             return None
-        view = RunView(snapshot)
+        view = RunView(snapshot, self.recovery)
         if view.count == 0:
             return None
         values = metric_values(view, self.extra_percentiles,
@@ -51,10 +52,10 @@ class AbortOnFail:
 
 
 def stop_check(thresholds: Sequence[Threshold], duration_s: float,
-               warmup_s: float) -> StopCheck | None:
+               warmup_s: float, recovery: RecoverySettings | None = None) -> StopCheck | None:
     """The stop check for the ``abort_on_fail`` thresholds, or None when there are none."""
     aborting = tuple(t for t in thresholds if t.abort_on_fail)
     if not aborting:
         return None
     return StopCheck((duration_s - warmup_s) / CHECKS_PER_RUN,
-                     AbortOnFail(aborting, extra_percentiles(aborting)))
+                     AbortOnFail(aborting, extra_percentiles(aborting), recovery))

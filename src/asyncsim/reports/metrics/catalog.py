@@ -9,14 +9,15 @@ from asyncsim.reports.metrics import (  # noqa: F401
     pagination,
     prefetch,
     protection,
+    recovery,
     replicas,
     retry,
     staleness,
 )
 from asyncsim.reports.metrics.registry import REGISTRY
 
-FAMILY_ORDER = ("core", "caching", "staleness", "retry", "resilience", "pages", "prefetch",
-                "pagination", "live")
+FAMILY_ORDER = ("core", "caching", "staleness", "retry", "resilience", "recovery", "pages",
+                "prefetch", "pagination", "live")
 """How families are listed everywhere (terminal, README, report), whatever the import order."""
 
 _rank = {family: i for i, family in enumerate(FAMILY_ORDER)}

@@ -7,19 +7,38 @@ from collections.abc import Callable
 import numpy as np
 
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
+from asyncsim.reports.metrics.fault_windows import started_in, window_spans
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, trend_stats
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
+from asyncsim.sim.workload.units.request import RequestClasses
 
 GOODPUT_END_SHARE = 0.1
 """goodput_end looks at the requests started in this last share of the run."""
 
 
+def request_classes(view: RunView) -> list[tuple[str, np.ndarray]]:
+    """Each request class of the workload (workload.classes) and which measured requests
+    are of it; none without classes."""
+    log = view.result.logs.get(RequestClasses)
+    if log is None:
+        return []
+    column = view.columns["request_class"]
+    return [(c.name, column == index) for index, c in enumerate(log.classes)]
+
+
 @metric("latency", "trend", "s", "lower",
         "user-perceived time from request start to outcome delivered (queueing, retries, "
-        "backoff and hedges included)")
+        "backoff and hedges included); with request classes, also per class",
+        tags=("class",))
 def latency(view: RunView) -> Values:
-    return trend("latency", view.columns["latency_s"])
+    values = trend("latency", view.columns["latency_s"])
+    for name, selected in request_classes(view):
+        if selected.any():
+            values.update({str(ValueKey("latency", tag=f"class:{name}", stat=stat)): value
+                           for stat, value in trend_stats(
+                               view.columns["latency_s"][selected]).items()})
+    return values
 
 
 @metric("requests", "counter", "req", "none", "user requests started after warm-up")
@@ -32,17 +51,36 @@ def throughput(view: RunView) -> Values:
     return {"throughput": view.count / view.window_s}
 
 
-@metric("success_rate", "rate", "1", "higher", "share of requests that got real data")
+@metric("success_rate", "rate", "1", "higher",
+        "share of requests that got real data; with request classes, also per class (the "
+        "class's availability)", tags=("class",))
 def success_rate(view: RunView) -> Values:
-    return {"success_rate": view.status_share(Status.OK)}
+    values = {"success_rate": view.status_share(Status.OK)}
+    ok = view.columns["status"] == Status.OK
+    for name, selected in request_classes(view):
+        if selected.any():
+            values[str(ValueKey("success_rate", tag=f"class:{name}"))] = (
+                float(np.count_nonzero(ok & selected)) / float(np.count_nonzero(selected)))
+    return values
+
+
+FAILED = (Status.ERROR, Status.TIMEOUT, Status.REJECTED, Status.SHORT_CIRCUITED)
 
 
 @metric("error_rate", "rate", "1", "lower",
         "share of requests that ended without data (server error, timeout, rejected, "
-        "short-circuited); a fallback is not an error but is not a success either")
+        "short-circuited); a fallback is not an error but is not a success either. With "
+        "faults, also per window: before_fault, during_fault, after_fault (by start time)",
+        tags=("window",))
 def error_rate(view: RunView) -> Values:
-    return {"error_rate": view.status_share(Status.ERROR, Status.TIMEOUT, Status.REJECTED,
-                                            Status.SHORT_CIRCUITED)}
+    failed = np.isin(view.columns["status"], [int(s) for s in FAILED])
+    values = {"error_rate": view.share(failed)}
+    for window, spans in window_spans(view).items():
+        inside = started_in(view, spans)
+        if inside.any():
+            values[str(ValueKey("error_rate", tag=f"window:{window}"))] = (
+                float(np.count_nonzero(failed & inside)) / float(np.count_nonzero(inside)))
+    return values
 
 
 @metric("errors_by_kind", "rate", "1", "lower",
@@ -123,6 +161,15 @@ def dropped(view: RunView) -> Values:
     return per_backend(view, "dropped", lambda b: b.dropped, total=True)
 
 
+@metric("shed", "counter", "calls", "lower",
+        "backend calls a shedding queue refused: waited too long (codel, max_wait) or of a "
+        "class it sheds (shed); only for backends whose queue sheds", tags=("backend",))
+def shed(view: RunView) -> Values:
+    per = {str(ValueKey("shed", tag=f"backend:{n}")): float(b.shed)
+           for n, b in view.result.backends.items() if b.shed is not None}
+    return {"shed": float(sum(per.values())), **per} if per else {}
+
+
 @metric("attempts", "gauge", "calls/req", "none",
         "mean backend attempts a user request caused, as seen by the client")
 def attempts(view: RunView) -> Values:
@@ -131,10 +178,17 @@ def attempts(view: RunView) -> Values:
 
 
 @metric("goodput", "gauge", "req/s", "higher",
-        "successful requests per second of measured time")
+        "successful requests per second of measured time. With faults, also per window: "
+        "before_fault, during_fault, after_fault (requests by start time, per second of "
+        "the window)", tags=("window",))
 def goodput(view: RunView) -> Values:
-    ok = int(np.count_nonzero(view.columns["status"] == Status.OK))
-    return {"goodput": ok / view.window_s}
+    ok = view.columns["status"] == Status.OK
+    values = {"goodput": int(np.count_nonzero(ok)) / view.window_s}
+    for window, spans in window_spans(view).items():
+        span_s = sum(end - start for start, end in spans)
+        values[str(ValueKey("goodput", tag=f"window:{window}"))] = (
+            int(np.count_nonzero(ok & started_in(view, spans))) / span_s)
+    return values
 
 
 @metric("goodput_end", "gauge", "req/s", "higher",

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import numpy as np
-
 from asyncsim.lang.value_key import ValueKey
+from asyncsim.reports.metrics.fault_windows import fault_windows, started_in
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 
@@ -67,6 +66,29 @@ def short_circuited(view: RunView) -> Values:
     return {"short_circuited": float(sum(per.values())), **per}
 
 
+@metric("throttle_rejection", "gauge", "1", "none",
+        "share of the calls a client-side adaptive throttle (SRE book) refused locally",
+        family="resilience")
+def throttle_rejection(view: RunView) -> Values:
+    layers = view.layers("throttle")
+    if not layers:
+        return {}
+    calls = sum(s.counters.get("requests", 0.0) for s in layers)
+    refused = sum(s.counters.get("rejected", 0.0) for s in layers)
+    return {"throttle_rejection": _ratio(refused, calls)}
+
+
+@metric("concurrency_limit", "gauge", "calls", "none",
+        "time-average limit an adaptive concurrency limiter learned (calls in flight it "
+        "allows)", family="resilience", tags=("layer",))
+def concurrency_limit(view: RunView) -> Values:
+    per = {str(ValueKey("concurrency_limit", tag=f"layer:{s.label}")): s.gauges.get("limit", 0.0)
+           for s in view.layers("limiter")}
+    if not per:
+        return {}
+    return {"concurrency_limit": float(sum(per.values()) / len(per)), **per}
+
+
 @metric("fallback_rate", "rate", "1", "none",
         "share of requests answered by a fallback value (not a success: the data is static "
         "or old; not an error either)", family="resilience")
@@ -78,13 +100,10 @@ def fallback_rate(view: RunView) -> Values:
         "backend calls per second caused by the requests that started while a fault was "
         "active (what a struggling backend still receives)", family="resilience")
 def fault_backend_load(view: RunView) -> Values:
-    windows = _fault_windows(view)
+    windows = fault_windows(view)
     if not windows:
         return {}
-    starts = view.columns["t_start_s"]
-    inside = np.zeros(len(starts), dtype=bool)
-    for start, end in windows:
-        inside |= (starts >= start) & (starts < end)
+    inside = started_in(view, windows)
     span = sum(end - start for start, end in windows)
     calls = float(view.columns["attempts"][inside].sum())
     return {"fault_backend_load": calls / span}
@@ -95,28 +114,13 @@ def fault_backend_load(view: RunView) -> Values:
         "last short-circuited request minus the fault's end (0 if none was refused after)",
         family="resilience")
 def breaker_recovery(view: RunView) -> Values:
-    windows = _fault_windows(view)
+    windows = fault_windows(view)
     if not windows:
         return {}
     last_end = max(end for _, end in windows)
     refused = view.columns["t_start_s"][view.columns["status"] == int(Status.SHORT_CIRCUITED)]
     later = refused[refused >= last_end]
     return {"breaker_recovery": float(later.max() - last_end) if len(later) else 0.0}
-
-
-def _fault_windows(view: RunView) -> list[tuple[float, float]]:
-    """The union of the fault windows, clipped to the measured window, in time order."""
-    start_s, end_s = view.result.warmup_s, view.result.duration_s
-    clipped = sorted((max(at, start_s), min(end, end_s))
-                     for at, end in ((f.start_s, f.end_s) for f in view.result.faults)
-                     if min(end, end_s) > max(at, start_s))
-    merged: list[tuple[float, float]] = []
-    for start, end in clipped:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _ratio(part: float, whole: float) -> float:

@@ -25,6 +25,7 @@ from asyncsim.sim.simulation import LayerStats, RunResult
 
 Kind = Literal["trend", "rate", "counter", "gauge"]
 Better = Literal["lower", "higher", "none"]
+Interval = Literal["t", "wilson"]
 
 Values = dict[str, float]
 
@@ -57,11 +58,31 @@ class MeasuredColumns(Mapping[str, np.ndarray]):
         return len(self._all)
 
 
+@dataclass(frozen=True)
+class RecoverySettings:
+    """How the recovery after a fault is judged (the scenario's ``recovery:`` section;
+    reports/metrics/recovery.py)."""
+
+    tolerance: float = 0.2
+    """Allowed relative shortfall of goodput and excess of p99 against the baseline."""
+    hold_s: float = 10.0
+    """How long the system must stay within the tolerance to count as recovered."""
+    step_s: float = 1.0
+    """The grid on which the recovery instant is looked for."""
+
+    def __post_init__(self) -> None:
+        if not (0 < self.tolerance < 1 and self.hold_s > 0 and self.step_s > 0):
+            raise ValueError(f"recovery settings out of range: {self}")
+
+
 class RunView:
     """The measured window of one run: requests that started after warm-up."""
 
-    def __init__(self, result: RunResult) -> None:
+    def __init__(self, result: RunResult, recovery: RecoverySettings | None = None) -> None:
         self.result = result
+        self.recovery = recovery or RecoverySettings()
+        self.memo: dict[str, object] = {}
+        """Analyses several metrics share, computed once per view (the recovery's)."""
         self.columns = MeasuredColumns(result.requests, result.warmup_s)
         self.count = self.columns.count
         self.window_s = result.duration_s - result.warmup_s
@@ -92,6 +113,10 @@ class Metric:
     family: str = "core"
     tags: tuple[str, ...] = ()  # tag names this metric can be filtered by (e.g. "backend")
     idle: float = 0.0           # its value when the pattern it measures is absent
+    interval: Interval = "t"
+    """How replications are summarised: "t" for a mean with a Student t interval;
+    "wilson" for a per-run yes/no (1 or 0) whose mean is a probability, with a Wilson
+    score interval that stays inside [0, 1] and is not empty when every run agrees."""
 
     def says_nothing(self, values: Iterable[float | None]) -> bool:
         """A pattern metric whose every value is idle (or missing) says nothing about this
@@ -112,11 +137,13 @@ def register(metric: Metric) -> Metric:
 
 
 def metric(name: str, kind: Kind, unit: str, better: Better, meaning: str,
-           family: str = "core", tags: tuple[str, ...] = (), idle: float = 0.0
+           family: str = "core", tags: tuple[str, ...] = (), idle: float = 0.0,
+           interval: Interval = "t"
            ) -> Callable[[Callable[[RunView], Values]], Callable[[RunView], Values]]:
     """Decorator: register ``compute`` as the one definition of ``name``."""
     def wrap(compute: Callable[[RunView], Values]) -> Callable[[RunView], Values]:
-        register(Metric(name, kind, unit, better, meaning, compute, family, tags, idle))
+        register(Metric(name, kind, unit, better, meaning, compute, family, tags, idle,
+                        interval))
         return compute
     return wrap
 

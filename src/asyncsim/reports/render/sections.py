@@ -59,9 +59,9 @@ CACHING = Topic(
     layers=frozenset({"cache", "dedup"}))
 RESILIENCE = Topic(
     "resilience", "Resilience", "Retries, breakers and timeouts: extra attempts, time spent "
-    "open, and the useful work done over time.",
-    families=frozenset({"retry", "resilience"}),
-    lit_by=frozenset({"retry", "resilience"}),
+    "open, the useful work done over time, and whether it came back after each fault.",
+    families=frozenset({"retry", "resilience", "recovery"}),
+    lit_by=frozenset({"retry", "resilience", "recovery"}),
     layers=frozenset({"retry", "timeout", "breaker", "hedge", "bulkhead", "ratelimit",
-                      "fallback"}),
+                      "throttle", "limiter", "fallback"}),
     core_rows=frozenset({"attempts", "goodput"}))

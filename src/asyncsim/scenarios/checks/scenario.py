@@ -54,6 +54,8 @@ def written_problems(scenario: Scenario) -> Problems:
     for name, backend in scenario.backends.items():
         problems.extend(((("backends", name, *loc), message)
                          for loc, message in backend.problems()))
+        problems.extend((("backends", name, "queue", *loc), message)
+                        for loc, message in backend.queue.problems())
         for index, fault in enumerate(backend.faults):
             where = ("backends", name, "faults", index)
             problems.extend(((*where, *loc), message)
@@ -63,6 +65,8 @@ def written_problems(scenario: Scenario) -> Problems:
                                  f"the fault starts at {fault.at:g}s, after the run ends "
                                  f"({scenario.duration:g}s)"))
     problems.extend(_layer_problems(scenario))
+    problems.extend((("recovery", *loc), message)
+                    for loc, message in scenario.recovery.problems())
     problems.extend(_contention_problems(scenario))
     problems.extend(live_problems(scenario))
     if workload.arrivals is not None and scenario.warmup < scenario.duration:

@@ -32,6 +32,7 @@ def workload_problems(scenario: Scenario) -> Problems:
             problems.append((("workload", "target"), "a pages workload names the backend of "
                                                      "each resource: remove target"))
         problems += _pages_problems(workload.pages, workload.keys.count)
+    problems += _class_problems(scenario)
     if workload.feed is not None:
         feed = workload.feed
         if feed.items < feed.pages * feed.page_size:
@@ -39,6 +40,26 @@ def workload_problems(scenario: Scenario) -> Problems:
                              f"a session reads {feed.pages} pages of {feed.page_size}: the feed "
                              f"needs at least {feed.pages * feed.page_size} items, not "
                              f"{feed.items}"))
+    return problems
+
+
+def _class_problems(scenario: Scenario) -> Problems:
+    workload = scenario.workload
+    if not workload.classes:
+        prioritised = [name for name, b in scenario.backends.items()
+                       if b.queue.discipline == "priority" or b.queue.shed is not None]
+        return [(("backends", name, "queue"), "a priority queue or shedding by class needs "
+                                              "request classes (workload.classes)")
+                for name in prioritised]
+    problems: Problems = []
+    if workload.behaviour is not None or workload.contention is not None or (
+            workload.live is not None):
+        problems.append((("workload", "classes"), "request classes apply to plain requests "
+                                                  "only"))
+    total = sum(c.share for c in workload.classes.values())
+    if abs(total - 1) > 1e-9:
+        problems.append((("workload", "classes"),
+                         f"the classes' shares add up to {total:g}, not 1"))
     return problems
 
 
