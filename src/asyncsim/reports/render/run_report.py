@@ -19,9 +19,10 @@ from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.render.chart_kit import Chart, strategy_colors
 from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
+from asyncsim.reports.render.pattern_charts import pattern_charts
 from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
 from asyncsim.reports.render.run_charts import ChartBuilder
-from asyncsim.reports.render.sections import CACHING, RESILIENCE, Topic
+from asyncsim.reports.render.sections import CACHING, PATTERNS, RESILIENCE, Topic
 from asyncsim.reports.render.tradeoffs import tradeoff_sentences
 from asyncsim.reports.render.values import format_value, row_order, says_nothing
 from asyncsim.reports.significance import significantly_best
@@ -207,6 +208,9 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
     if meta.has_layer(*RESILIENCE.layers) or RESILIENCE.lit(summary) or attempts or breaker:
         parts.append(_topic(RESILIENCE, summary, order,
                             [attempts, breaker, build.goodput_over_time()]))
+    charts = pattern_charts(build)
+    parts += [_topic(topic, summary, order, charts[topic.id]) for topic in PATTERNS
+              if topic.lit(summary)]
     return [p for p in parts if p.charts or p.table]
 
 
