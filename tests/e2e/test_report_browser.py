@@ -168,11 +168,13 @@ _SCALE = {"µs": 1e-6, "ms": 1e-3, "s": 1.0, "%": 0.01, "": 1.0}
 
 
 def displayed_value(text: str) -> tuple[float, float]:
-    """(value, rounding tolerance) of a cell as shown: '14.36s ±765ms' -> (14.36, 0.005)."""
+    """(value, rounding tolerance) of a cell as shown: '14.4 s ±0.8 s' -> (14.4, 0.05)."""
     shown = text.split("±")[0].strip()
     if shown == "-":
         return math.nan, 0.0
-    match = re.fullmatch(r"(-?[\d,]*\.?\d*)(µs|ms|s|%)?", shown)
+    if shown == "< 1 µs":
+        return 0.0, 1e-6
+    match = re.fullmatch(r"(-?[\d,]*\.?\d*) ?(µs|ms|s|%)?", shown)
     assert match, f"unexpected cell text {text!r}"
     number, suffix = match.group(1).replace(",", ""), match.group(2) or ""
     decimals = len(number.split(".")[1]) if "." in number else 0

@@ -9,6 +9,7 @@ scenario go through :func:`plot_text`, because plotly reads a small HTML subset 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from asyncsim.reports.render.report_data import FaultWindow
+from asyncsim.reports.render.values import log_ticks
 from asyncsim.sim.outcome import Source, Status
 
 PALETTE = ("#2f6fdf", "#e8743b", "#19a979", "#d6336c", "#945ecf", "#13a4b4", "#b58900",
@@ -67,6 +69,20 @@ def base_figure(y_title: str, x_title: str = "", height: int = 360) -> Any:
 def seconds_axis(axis: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """An axis in seconds shown with SI prefixes: 300ms, 2s, 40µs."""
     return {"ticksuffix": "s", "exponentformat": "SI", **(axis or {})}
+
+
+def log_axis(fig: Any, axis: str = "x", unit: str = "s") -> None:
+    """Make ``axis`` of ``fig`` logarithmic with our tick labels (see values.log_ticks),
+    over the positive values its traces draw on that axis."""
+    values = [float(v) for trace in fig.data
+              for v in (() if getattr(trace, axis, None) is None else getattr(trace, axis))
+              if isinstance(v, int | float) and math.isfinite(v) and v > 0]
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if not values:
+        update(type="log")
+        return
+    tickvals, ticktext = log_ticks(min(values), max(values), unit)
+    update(type="log", tickmode="array", tickvals=tickvals, ticktext=ticktext)
 
 
 def shade_time(fig: Any, warmup_s: float, faults: Sequence[FaultWindow]) -> None:
