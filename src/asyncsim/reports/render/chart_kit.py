@@ -45,6 +45,19 @@ class Chart:
     figure: Any
     note: str = ""
     """One sentence under the chart: how to read it (plain text, escaped by the page)."""
+    quiet: bool = False
+    """Says only "nothing happened" (every line at 0, amplification 1 everywhere, every
+    request ok): hidden until the page's "show all"."""
+
+
+def flat_zero(fig: Any) -> bool:
+    """Every value every trace draws (y, or x of a horizontal bar) is 0 or missing."""
+    for trace in fig.data:
+        values = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        for v in () if values is None else values:
+            if isinstance(v, int | float) and math.isfinite(v) and v != 0:
+                return False
+    return True
 
 
 def plot_text(text: str) -> str:
