@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from asyncsim.commands.common import UsageError, default_out_dir, load, scenario_meta
+from asyncsim.commands.common import (
+    UsageError,
+    default_out_dir,
+    load,
+    objectives_of,
+    scenario_meta,
+)
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.reduction import reduce_run
@@ -32,6 +38,9 @@ class SweepOutput:
     table: pd.DataFrame
     written: list[Path]
     wall_s: float
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The first point's summary with the scenario's objectives: units, directions and
+    the columns of the terminal table."""
 
 
 def sweep_out_dir(scenario: Scenario) -> Path:
@@ -118,4 +127,6 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
     write_atomic(written[-1], render_sweep_report(table, params, order,
                                                   scenario_meta(scenarios[0]), summaries[0],
                                                   plotly_js))
-    return SweepOutput(params, points, table, written, wall_s)
+    first = {**summaries[0],
+             "objectives": objectives_of(load(path, [*overrides, *points[0].assignments]))}
+    return SweepOutput(params, points, table, written, wall_s, first)
