@@ -275,6 +275,8 @@ def test_pattern_sections_in_chromium(browser: Any, pattern_reports: dict[str, P
     show_all(page)
     assert chart_problems(page) == []
     assert line_styles_shared(page) == []
+    summary = json.loads((pattern_reports[name].parent / "summary.json").read_text("utf-8"))
+    assert unjustified_highlights(page, summary) == []
     page.locator(f"section#{section}").screenshot(path=str(tmp_path / f"{section}.png"))
     assert visit.problems == [] and visit.blocked == []
 
