@@ -246,7 +246,8 @@ PATTERN_EXAMPLES = {
     "prefetch": ("prefetch", ["prefetch-hits", "prefetch-waste"]),
     "feed-pagination": ("pagination", ["pagination-duplicates", "pagination-skips"]),
     "todo-optimistic": ("optimistic", ["optimistic-rollbacks", "optimistic-flickers"]),
-    "live-dashboard": ("live", ["live-staleness", "live-requests"]),
+    "live-dashboard": ("live", ["live-staleness-over-time", "live-staleness",
+                                "live-requests"]),
 }
 """Each pattern section and its charts, in a bundled example that has the pattern."""
 

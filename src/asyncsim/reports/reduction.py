@@ -15,6 +15,7 @@ import numpy as np
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.distributions import run_distributions
 from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.live import staleness_series
 from asyncsim.reports.metrics.pages import TypicalView, typical_view
 from asyncsim.reports.metrics.pagination import pagination_counts
 from asyncsim.reports.metrics.prefetch import prefetch_counts
@@ -88,7 +89,7 @@ def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
 
 def _series(view: RunView) -> dict[str, list[float]]:
     """Small per-bin series for plots: requests, successes, latency percentiles, backend
-    gauges.
+    gauges, live views' stale visible time.
 
     Bins cover the whole run, warm-up included (a report shades it); a request counts in
     the bin it started in.
@@ -117,6 +118,7 @@ def _series(view: RunView) -> dict[str, list[float]]:
         series[name] = counts.astype(float).tolist()
     for name, averages in result.series_averages.items():
         series[name] = averages.tolist()
+    series.update(staleness_series(view, bins))
     return series
 
 

@@ -29,11 +29,9 @@ from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.graph import hop_name
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
-from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
+from asyncsim.sim.record import SERIES_BINS, Gauge, RequestLog, TimeSeries
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
-
-SERIES_BINS = 200
 
 
 @dataclass(frozen=True)

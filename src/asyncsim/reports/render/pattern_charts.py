@@ -165,10 +165,30 @@ def flickers(build: ChartBuilder) -> Chart | None:
                  "before coming back (whiskers: 95% confidence interval).")
 
 
+def staleness_over_time(build: ChartBuilder) -> Chart | None:
+    fig = build.time_chart("visible time showing an outdated value (%)")
+    for strategy in build.order:
+        t, _ = build.time_axis(strategy)
+        stale = build.series(strategy, "stale_visible_s")
+        visible = build.series(strategy, "visible_s")
+        if stale is None or visible is None:
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(visible > 0, stale / visible * 100, np.nan)
+        build.line(fig, strategy, t, share)
+    if not fig.data:
+        return None
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    return Chart("live-staleness-over-time", "Visible staleness over time", fig,
+                 "Per time bin, the share of visible time (with data) that showed a value "
+                 "already superseded; over the window it is visible_staleness.")
+
+
 def pattern_charts(build: ChartBuilder) -> Mapping[str, Sequence[Chart | None]]:
     """Section id -> its charts (sections.PATTERNS)."""
     return {"pages": [waterfall(build)],
             "prefetch": [click_sources(build), prefetch_use(build)],
             "pagination": [duplicates_by_page(build), skipped_by_page(build)],
-            "live": [visible_staleness(build), requests_per_user_hour(build)],
+            "live": [staleness_over_time(build), visible_staleness(build),
+                     requests_per_user_hour(build)],
             "optimistic": [rollbacks(build), flickers(build)]}
