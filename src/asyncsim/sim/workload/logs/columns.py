@@ -70,7 +70,6 @@ class ViewLog(ColumnLog):
         return {name: np.array(values, dtype="d")
                 for name, values in zip(self.boundaries, self.reveal_s, strict=True)}
 
-
     def timings(self) -> tuple[np.ndarray, np.ndarray]:
         """(started, settled): arrays of shape (views, resources), in row order."""
         shape = (len(self), len(self.resources))
