@@ -42,6 +42,7 @@ def test_eta_shows_before_the_first_run_finishes() -> None:
     etas = [m.group(1) for s in snapshots for m in ETA.finditer(s)]
     assert len(snapshots) > 100  # every tick of the first run drew the bar
     assert etas, snapshots[-1]   # a remaining time, not -:--:--
+    assert len(set(etas)) >= 2, etas  # and it updates as the first run goes
     simulated = [m.group(1) for s in snapshots
                  for m in re.finditer(r"(\S+) of 900s simulated", s)]
     assert len(set(simulated)) > 3  # the simulated clock moved while the first run ran

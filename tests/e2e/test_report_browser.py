@@ -125,6 +125,18 @@ def chart_problems(page: Any) -> list[str]:
     })"""))
 
 
+def show_all(page: Any) -> None:
+    """Quiet charts and rows (nothing happened) start hidden; "show all" shows and lays
+    out every one."""
+    quiet = page.locator("figure.chart.quiet, tr.quiet")
+    assert not any(item.is_visible() for item in quiet.all())
+    if page.locator("#show-all").count():
+        page.check("#show-all")
+        page.wait_for_function("() => [...document.querySelectorAll('figure.chart')].every("
+                               "f => f.getBoundingClientRect().width >= 200)", timeout=5000)
+        assert all(item.is_visible() for item in quiet.all())
+
+
 def line_styles_shared(page: Any) -> list[str]:
     """Charts where two strategies' lines share both dash and marker (one would hide the
     other when common random numbers make them coincide)."""
@@ -168,11 +180,13 @@ _SCALE = {"µs": 1e-6, "ms": 1e-3, "s": 1.0, "%": 0.01, "": 1.0}
 
 
 def displayed_value(text: str) -> tuple[float, float]:
-    """(value, rounding tolerance) of a cell as shown: '14.36s ±765ms' -> (14.36, 0.005)."""
+    """(value, rounding tolerance) of a cell as shown: '14.4 s ±0.8 s' -> (14.4, 0.05)."""
     shown = text.split("±")[0].strip()
     if shown == "-":
         return math.nan, 0.0
-    match = re.fullmatch(r"(-?[\d,]*\.?\d*)(µs|ms|s|%)?", shown)
+    if shown == "< 1 µs":
+        return 0.0, 1e-6
+    match = re.fullmatch(r"(-?[\d,]*\.?\d*) ?(µs|ms|s|%)?", shown)
     assert match, f"unexpected cell text {text!r}"
     number, suffix = match.group(1).replace(",", ""), match.group(2) or ""
     decimals = len(number.split(".")[1]) if "." in number else 0
@@ -191,6 +205,7 @@ def test_run_report_in_chromium(browser: Any, pages: dict[str, Path], tmp_path: 
     assert "<img src=x onerror=alert(2)>" in page.locator(
         "table[data-table=summary] thead").text_content()
 
+    show_all(page)
     assert chart_problems(page) == []
     assert page.locator("figure.chart").count() == 10
     assert page.locator("#objectives figure.chart").count() == 1  # the tradeoff, on top
@@ -223,6 +238,47 @@ def test_run_report_in_chromium(browser: Any, pages: dict[str, Path], tmp_path: 
     if in_ci():
         ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, ARTIFACT)
+    assert visit.problems == [] and visit.blocked == []
+
+
+PATTERN_EXAMPLES = {
+    "waterfall": ("pages", ["page-waterfall"]),
+    "prefetch": ("prefetch", ["prefetch-hits", "prefetch-waste"]),
+    "feed-pagination": ("pagination", ["pagination-duplicates", "pagination-skips"]),
+    "todo-optimistic": ("optimistic", ["optimistic-rollbacks", "optimistic-flickers"]),
+    "live-dashboard": ("live", ["live-staleness-over-time", "live-staleness",
+                                "live-requests"]),
+}
+"""Each pattern section and its charts, in a bundled example that has the pattern."""
+
+
+@pytest.fixture(scope="module")
+def pattern_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The examples with workload patterns, shortened (the charts, not the numbers)."""
+    folder = tmp_path_factory.mktemp("patterns")
+    out = {}
+    for name in PATTERN_EXAMPLES:
+        loaded = load(REPO / "examples" / f"{name}.yaml",
+                      ["duration=6m", "warmup=1m", "replications=2"])
+        run_scenario(loaded, folder / name, jobs=1)
+        out[name] = folder / name / "report.html"
+    return out
+
+
+@pytest.mark.parametrize("name", list(PATTERN_EXAMPLES))
+def test_pattern_sections_in_chromium(browser: Any, pattern_reports: dict[str, Path],
+                                      name: str, tmp_path: Path) -> None:
+    page, visit = open_page(browser, pattern_reports[name])
+    section, charts = PATTERN_EXAMPLES[name]
+    assert page.locator(f"section#{section}").count() == 1
+    assert [f"fig-{c}" for c in charts] == page.eval_on_selector_all(
+        f"section#{section} figure.chart", "figs => figs.map(f => f.id)")
+    show_all(page)
+    assert chart_problems(page) == []
+    assert line_styles_shared(page) == []
+    summary = json.loads((pattern_reports[name].parent / "summary.json").read_text("utf-8"))
+    assert unjustified_highlights(page, summary) == []
+    page.locator(f"section#{section}").screenshot(path=str(tmp_path / f"{section}.png"))
     assert visit.problems == [] and visit.blocked == []
 
 

@@ -130,11 +130,20 @@ def test_sweep_writes_table_and_report(tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "sw" / "sweep.csv")
     assert len(table) == 3 * 2
     assert table["param:strategies.timeout-150ms.0.timeout:text"].unique().tolist() == [
-        "50ms", "223.6ms", "1s"]
+        "50ms", "220ms", "1s"]
     timeouts = table[table["strategy"] == "timeout-150ms"]
     assert timeouts["error_rate"].is_monotonic_decreasing      # a longer timeout fails less
     page = (tmp_path / "sw" / "sweep.html").read_text(encoding="utf-8")
     assert "Pareto-optimal settings" in page and 'id="tradeoff-0"' in page
+    # the terminal's results table: a row per point of the swept strategy, the unswept one
+    # once, within 80 columns (CliRunner's console), nothing cut
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines), text
+    assert "…" not in text
+    rows = [line.split() for line in lines if "timeout-150ms" in line]
+    assert [r[0] for r in rows] == ["50ms", "220ms", "1s"]
+    assert sum("not swept" in line for line in lines) == 1
+    assert len(rows[0]) >= 3  # timeout, strategy, at least one value
 
 
 def test_sweep_points_are_validated_like_the_file(tmp_path: Path) -> None:

@@ -127,3 +127,45 @@ def test_missing_file(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 104
     assert "nope.yaml:1:1:" in result.output
+
+
+PAGES = """\
+version: 1
+name: pages
+duration: 60s
+backends:
+  config: {workers: 10, latency: 1s}
+  a: {workers: 10, latency: 2s}
+workload:
+  arrivals: {constant: 1/10s}
+  pages:
+    resources:
+      config: {backend: config, key: global}
+      a: {backend: a, after: [config]}
+    boundaries: {main: [a]}
+strategies:
+  parallel: [{page_load: parallel}]
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "line", "col", "message"), [
+    # the issue's case: pydantic said "Input should be a valid list"
+    ("after: [config]", "after: config", 12, 30,
+     "workload.pages.resources.a.after: expected a list, e.g. after: [config]; got 'config' "
+     "(after: resources that must settle first"),
+    ("boundaries: {main: [a]}", "boundaries: [a]", 13, 17,
+     "workload.pages.boundaries: expected a mapping, e.g. boundaries: {name: [a, b]}; "
+     "got a list (boundaries: Suspense boundaries"),
+    ("boundaries: {main: [a]}", "boundaries: {main: a}", 13, 24,
+     "workload.pages.boundaries.main: expected a list, e.g. main: [a]; got 'a'"),
+    ("a: {backend: a, after: [config]}", "a: [a]", 12, 10,
+     "workload.pages.resources.a: expected a mapping, e.g. a: {backend: ..., after: ..., "
+     "key: ...}; got a list"),
+])
+def test_a_wrong_shape_says_the_shape_expected_in_the_scenarios_words(
+        tmp_path: Path, old: str, new: str, line: int, col: int, message: str) -> None:
+    assert old in PAGES
+    rejection = validate_rejects(tmp_path, PAGES.replace(old, new))
+    assert (rejection.line, rejection.col) == (line, col), rejection.output
+    assert message in rejection.output, rejection.output
+    assert "Input should be" not in rejection.output

@@ -252,10 +252,13 @@ def sweep(
                            executor=executor, scheduler=scheduler,
                            plotly_js=plotly_js, progress=bar.runs_done,
                            on_progress_start=bar.start)
+    from asyncsim.reports.sweep.terminal import sweep_results
+
     points, swept = len(result.points), result.table["strategy"].nunique()
     out.print(f"[bold]█ SWEEP[/bold] {points} point{'s' * (points != 1)} x {swept} "
               f"strateg{'ies' if swept != 1 else 'y'} in {result.wall_s:.1f}s",
               highlight=False)
+    out.print(sweep_results(result.table, result.params, result.summary, out.width))
     for path in result.written:
         out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asyncsim.commands.common import (
     UsageError,
     default_out_dir,
     load,
+    objectives_of,
     recovery_settings,
     scenario_meta,
 )
@@ -40,6 +41,9 @@ class SweepOutput:
     table: pd.DataFrame
     written: list[Path]
     wall_s: float
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The first point's summary with the scenario's objectives: units, directions and
+    the columns of the terminal table."""
 
 
 def sweep_out_dir(scenario: Scenario) -> Path:
@@ -136,6 +140,8 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
             raise output_error(out_dir, error) from None
         staged.commit()
         written = [staged.final(p) for p in written]
-        return SweepOutput(params, points, table, written, wall_s)
+        first = {**summaries[0],
+                 "objectives": objectives_of(load(path, [*overrides, *points[0].assignments]))}
+        return SweepOutput(params, points, table, written, wall_s, first)
     finally:
         staged.discard()

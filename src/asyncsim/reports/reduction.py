@@ -15,6 +15,10 @@ import numpy as np
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.distributions import run_distributions
 from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.live import staleness_series
+from asyncsim.reports.metrics.pages import TypicalView, typical_view
+from asyncsim.reports.metrics.pagination import pagination_counts
+from asyncsim.reports.metrics.prefetch import prefetch_counts
 from asyncsim.reports.metrics.registry import RecoverySettings, RunView
 from asyncsim.reports.metrics.retry import goodput_series
 from asyncsim.reports.stats import mean_ci95, wilson_ci95
@@ -43,7 +47,10 @@ class RunSummary:
     stopped_at_s: float | None = None   # simulated time an early stop ended the run at
     stop_reason: str | None = None
     distributions: dict[str, list[float]] = field(default_factory=dict)
-    """Fixed-bin histograms of the measured requests (see reports/distributions.py)."""
+    """Fixed-bin histograms of the measured requests (see reports/distributions.py), and
+    the pattern sections' counts (prefetch and pagination), added over replications."""
+    typical_view: TypicalView | None = None
+    """The median page view, for the waterfall (page-view workloads only)."""
 
 
 def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
@@ -55,9 +62,12 @@ def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
     columns = view.columns
     distributions = run_distributions(columns["latency_s"], columns["stale_s"],
                                       columns["attempts"], columns["status"], columns["source"])
+    distributions.update(prefetch_counts(view))
+    distributions.update(pagination_counts(view))
     return RunSummary(result.strategy, result.replication, values, performance,
-                      _series(result), result.requests if keep_raw else None,
-                      result.stopped_at_s, result.stop_reason, distributions)
+                      _series(view), result.requests if keep_raw else None,
+                      result.stopped_at_s, result.stop_reason, distributions,
+                      typical_view(view))
 
 
 def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
@@ -77,12 +87,14 @@ def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
     return values
 
 
-def _series(result: RunResult) -> dict[str, list[float]]:
-    """Small per-bin series for plots: requests, successes, latency percentiles, backend gauges.
+def _series(view: RunView) -> dict[str, list[float]]:
+    """Small per-bin series for plots: requests, successes, latency percentiles, backend
+    gauges, live views' stale visible time.
 
     Bins cover the whole run, warm-up included (a report shades it); a request counts in
     the bin it started in.
     """
+    result = view.result
     bins = len(next(iter(result.series_averages.values()), []))
     if bins == 0:
         return {}
@@ -106,6 +118,7 @@ def _series(result: RunResult) -> dict[str, list[float]]:
         series[name] = counts.astype(float).tolist()
     for name, averages in result.series_averages.items():
         series[name] = averages.tolist()
+    series.update(staleness_series(view, bins))
     return series
 
 

@@ -60,6 +60,10 @@ class Gauge:
         return self.area + self.value * (now - self.last_t)
 
 
+SERIES_BINS = 200
+"""Time bins of a run's series (for plots), over its whole duration."""
+
+
 class TimeSeries:
     """Per-bin counts and gauge averages for plots over time.
 

@@ -28,13 +28,11 @@ from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
-from asyncsim.sim.record import Gauge, RequestLog, TimeSeries
+from asyncsim.sim.record import SERIES_BINS, Gauge, RequestLog, TimeSeries
 from asyncsim.sim.replicas.replica_set import ReplicaResult, ReplicaSet, build_backend
 from asyncsim.sim.topology import Topology
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
-
-SERIES_BINS = 200
 
 
 @dataclass(frozen=True)

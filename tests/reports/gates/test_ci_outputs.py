@@ -100,14 +100,14 @@ def test_junit_failures_carry_observed_and_allowed_values() -> None:
     slow = by_name[("asyncsim.demo.thresholds.slow|pipe", "latency: p(99) < 200ms")]
     failure = slow.find("failure")
     assert failure is not None and failure.get("type") == "threshold"
-    assert failure.get("message") == "p(99)=395.00ms, allowed: < 200ms"
-    assert "observed: 395.00ms" in (failure.text or "")
+    assert failure.get("message") == "p(99)=395 ms, allowed: < 200ms"
+    assert "observed: 395 ms" in (failure.text or "")
     assert "allowed: < 200ms" in (failure.text or "")
     assert by_name[("asyncsim.demo.thresholds.fast", "latency: p(99) < 200ms")].find(
         "failure") is None
     regression = by_name[("asyncsim.demo.baseline.fast", "p99:5%")].find("failure")
     assert regression is not None and regression.get("type") == "regression"
-    assert "latency.p(99) 100.00ms → 131.67ms (+31.7%), allowed: +5%" in (
+    assert "latency.p(99) 100 ms → 132 ms (+31.7%), allowed: +5%" in (
         regression.get("message") or "")
     skipped = by_name[("asyncsim.demo.baseline.fast", "latency.p(95):5%")].find("skipped")
     assert skipped is not None and "no value for latency.p(95)" in (skipped.get("message") or "")
@@ -126,7 +126,7 @@ def test_markdown_has_a_headline_and_one_row_per_gate() -> None:
     rows = [line for line in lines if line.startswith("| ✅") or line.startswith("| ❌")
             or line.startswith("| ➖")]
     assert len(rows) == 8
-    assert ("| ❌ | `latency: p(99) < 200ms` | slow\\|pipe | 395.00ms | `< 200ms` |"
+    assert ("| ❌ | `latency: p(99) < 200ms` | slow\\|pipe | 395 ms | `< 200ms` |"
             in lines)
     assert "<details><summary>All metrics: 3 replication(s), mean ±95% CI</summary>" in lines
     # every table row has as many cells as its header (pipes in names are escaped)

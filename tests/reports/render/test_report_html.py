@@ -172,3 +172,37 @@ def test_verdict_box_lists_thresholds(tmp_path: Path) -> None:
     assert box.count('<li class="pass">error_rate: rate &lt; 0.5 (') == 2
     assert box.count('<li class="fail">latency: p(99) &lt; 1ms (') == 2
     assert page.count('class="verdict fail"') == 1
+
+
+def test_objectives_come_first_and_all_zero_rows_are_quiet() -> None:
+    from asyncsim.reports.render.run_report import metrics_table
+
+    run = summary({"a": {"latency.p(99)": [0.1, 0.2], "error_rate": [0.0, 0.0],
+                         "backend_calls": [10, 12]},
+                   "b": {"latency.p(99)": [0.3, 0.2], "error_rate": [0.0, 0.0],
+                         "backend_calls": [11, 12]}})
+    run["objectives"] = {"goals": [{"key": "backend_calls", "better": "lower"}]}
+    table = metrics_table(run, ["a", "b"])
+    rows = re.findall(r'<tr( class="quiet")?><td class="key"[^>]*>([^<]*)</td>', table)
+    assert rows[0][1] == "backend_calls"  # the objective, on top
+    assert table.index(">objectives<") < table.index(">core<")
+    assert [key for _, key in rows].count("backend_calls") == 1
+    assert {key for quiet, key in rows if quiet} == {"error_rate"}  # 0 everywhere
+
+
+def test_charts_that_say_nothing_happened_are_quiet_and_the_page_offers_show_all() -> None:
+    run = summary({"a": {"amplification": [1.0, 1.0], "latency.med": [0.1, 0.1]},
+                   "b": {"amplification": [1.0, 1.0], "latency.med": [0.1, 0.1]}})
+    data = {"a": _data({Source.NETWORK: 10}), "b": _data({Source.NETWORK: 10})}
+    for strategy in data.values():
+        strategy.series.update({"time_s": np.array([1.0, 3.0]), "queue:api": np.zeros(2)})
+    meta = ReportMeta({"a": (), "b": ()})
+    load = next(p for p in plan_report(run, data, meta) if p.id == "load")
+    quiet = {c.id for c in load.charts if c.quiet}
+    assert {"amplification", "queue-over-time"} <= quiet
+    page = render_run_report(run, data, meta, plotly_js="cdn")
+    assert 'id="show-all"' in page and "empty chart" in page
+    assert 'class="chart quiet" id="fig-amplification"' in page
+    loud = summary({"a": {"amplification": [1.0, 1.5]}, "b": {"amplification": [1.0, 1.0]}})
+    load = next(p for p in plan_report(loud, data, meta) if p.id == "load")
+    assert "amplification" not in {c.id for c in load.charts if c.quiet}

@@ -46,3 +46,25 @@ def test_a_section_lights_on_a_pattern_metric_away_from_idle() -> None:
 def test_staleness_and_core_metrics_light_nothing() -> None:
     assert not CACHING.lit(summary({"a": {"stale_rate": [0.2], "staleness.med": [1.0]}}))
     assert not RESILIENCE.lit(summary({"a": {"goodput": [10.0], "attempts": [2.0]}}))
+
+
+def test_pattern_sections_list_their_familys_metrics_and_live_is_split_in_two() -> None:
+    from asyncsim.reports.render.sections import LIVE, OPTIMISTIC, PAGES, PAGINATION, PREFETCH
+
+    assert {"ttfc", "ttac", "boundary_reveal", "views"} <= listed(PAGES.lists)
+    assert {"prefetch_hit_rate", "prefetch_waste"} <= listed(PREFETCH.lists)
+    assert {"duplicates", "skipped"} <= listed(PAGINATION.lists)
+    assert {"visible_staleness", "requests_per_user_hour"} <= listed(LIVE.lists)
+    assert {"rollback_rate", "flickers"} <= listed(OPTIMISTIC.lists)
+    assert not listed(LIVE.lists) & listed(OPTIMISTIC.lists)
+    assert listed(LIVE.lists) | listed(OPTIMISTIC.lists) == {
+        m.name for m in REGISTRY.values() if m.family == "live"}
+
+
+def test_a_pattern_section_lights_only_when_the_run_has_its_metrics() -> None:
+    from asyncsim.reports.render.sections import LIVE, OPTIMISTIC, PAGES
+
+    assert PAGES.lit(summary({"a": {"ttac.avg": [3.0]}}))
+    assert not PAGES.lit(summary({"a": {"latency.avg": [3.0]}}))
+    assert OPTIMISTIC.lit(summary({"a": {"rollback_rate": [0.05]}}))
+    assert not LIVE.lit(summary({"a": {"rollback_rate": [0.05]}}))

@@ -373,8 +373,8 @@ def test_unknown_field_without_model_has_no_hint() -> None:
 def test_list_index_path_and_type_error_with_input() -> None:
     text = VALID.replace("ttl: 5m", "ttl: 5m\n  - kind: aside\n    cache: [1, 2]")
     assert problems_for(text) == [
-        "s.yaml:10:12: strategies.1.cache: Input should be a valid dictionary or instance of"
-        " Cache (got a list)"
+        "s.yaml:10:12: strategies.1.cache: expected a mapping, e.g. cache: {ttl: ..., "
+        "max-items: ...}; got a list"
     ]
 
 

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from itertools import pairwise
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,3 +147,34 @@ def test_written_data_keeps_the_background_process_of_its_key() -> None:
     assert data.version(3, 9.99) == plain.version(3, 9.99)
     assert data.version(3, 50.0) == plain.version(3, 50.0) + 1
     assert data.version(4, 50.0) == plain.version(4, 50.0)
+
+
+def test_stale_time_is_cut_at_bin_edges() -> None:
+    from asyncsim.sim.workload.logs.live import StaleTime
+
+    bins = StaleTime(duration_s=4.0, bins=4)
+    bins.add(bins.visible_s, 0.5, 2.25)
+    bins.add(bins.visible_s, 3.5, 5.0)  # past the end: the last bin takes it
+    assert bins.visible_s == [0.5, 1.0, 0.25, 1.5]
+    assert bins.stale_s == [0.0] * 4
+
+
+def test_staleness_over_time_adds_up_to_visible_staleness() -> None:
+    """The report's per-bin series sum, over the run, to the metric's integrals."""
+    from pathlib import Path
+
+    from asyncsim.commands.common import load
+    from asyncsim.commands.run import run_scenario
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "live-dashboard.yaml"
+    output = run_scenario(load(example, ["duration=8m", "warmup=1m", "replications=1"]), None,
+                          jobs=1)
+    checked = 0
+    for run in output.runs:
+        stale, visible = run.series["stale_visible_s"], run.series["visible_s"]
+        assert len(visible) == len(run.series["time_s"])
+        assert sum(visible[: int(len(visible) / 8) - 1]) == 0  # warm-up: not measured
+        assert sum(stale) / sum(visible) == pytest.approx(run.values["visible_staleness"],
+                                                          rel=1e-9)
+        checked += 1
+    assert checked == len(output.runs) > 1

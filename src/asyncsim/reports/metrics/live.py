@@ -12,7 +12,7 @@ import numpy as np
 
 from asyncsim.reports.metrics.client_logs import from_log, window_columns
 from asyncsim.reports.metrics.registry import RunView, Values, metric
-from asyncsim.sim.workload.logs.live import DisplayLog, UserLog
+from asyncsim.sim.workload.logs.live import DisplayLog, StaleTime, UserLog
 
 FAMILY = "live"
 HOUR_S = 3600.0
@@ -99,3 +99,13 @@ def visible_share(view: RunView) -> Values:
         return {}
     return {"visible_share": float(users["visible_s"].sum()) / (len(users["client"])
                                                                 * view.window_s)}
+
+
+def staleness_series(view: RunView, bins: int) -> dict[str, list[float]]:
+    """Per time bin of the run's series: ``visible_s`` (visible time with data) and
+    ``stale_visible_s`` (the part showing a superseded value), summed over displays; their
+    ratio over the window is ``visible_staleness``. Empty without live views."""
+    stale = view.result.logs.get(StaleTime)
+    if stale is None or len(stale.visible_s) != bins:
+        return {}
+    return {"visible_s": list(stale.visible_s), "stale_visible_s": list(stale.stale_s)}

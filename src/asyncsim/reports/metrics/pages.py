@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from asyncsim.lang.value_key import ValueKey
@@ -69,3 +71,39 @@ def backend_calls_per_view(view: RunView) -> Values:
 def view_error_rate(view: RunView) -> Values:
     return from_log(view, ViewLog, "view_error_rate",
                     lambda c: mean_or_nan((c["failed"] > 0).astype(float)))
+
+
+@dataclass(frozen=True)
+class TypicalView:
+    """One page view as it happened, for the report's waterfall: the measured view whose
+    ttac is the median (the earliest such view on a tie). Times are from the view's start;
+    a resource never requested (its parent failed) has NaN times."""
+
+    resources: tuple[str, ...]
+    started_s: tuple[float, ...]
+    settled_s: tuple[float, ...]
+    boundaries: tuple[str, ...]
+    reveal_s: tuple[float, ...]
+    ttac_s: float
+    views: int
+    """How many measured views it was chosen from."""
+
+
+def typical_view(view: RunView) -> TypicalView | None:
+    """The median-ttac view of the window (the rows ``ttac`` reads); None without one."""
+    log = view.result.logs.get(ViewLog)
+    if log is None or not log.resources:
+        return None
+    mask = in_window(view, np.array(log.arrays["t_start_s"], dtype="d"), before_end=False)
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return None
+    ttac = np.array(log.arrays["ttac_s"], dtype="d")[rows]
+    median = np.sort(ttac)[(len(rows) - 1) // 2]  # the lower median: a view that happened
+    pick = int(rows[np.flatnonzero(ttac == median)[0]])
+    started, settled = log.timings()
+    reveals = log.reveals()
+    return TypicalView(log.resources, tuple(float(v) for v in started[pick]),
+                       tuple(float(v) for v in settled[pick]), log.boundaries,
+                       tuple(float(reveals[b][pick]) for b in log.boundaries),
+                       float(log.arrays["ttac_s"][pick]), len(rows))

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.metrics.client_logs import from_log, log_trend, mean_or_nan, window_columns
+from asyncsim.reports.metrics.client_logs import (
+    from_log,
+    in_window,
+    log_trend,
+    mean_or_nan,
+    window_columns,
+)
 from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats
 from asyncsim.sim.workload.logs.columns import PageReadLog, SessionLog
 
@@ -62,3 +68,18 @@ def page_latency(view: RunView) -> Values:
         out.update({str(ValueKey("page_latency", tag=f"page:{int(depth)}", stat=s)): stats[s]
                     for s in DEPTH_STATS})
     return out
+
+
+def pagination_counts(view: RunView) -> dict[str, list[float]]:
+    """Histograms for the report's pagination section, over the sessions the metrics
+    read: ``duplicates_by_page`` and ``skipped_by_page`` (items summed over sessions,
+    per page depth from 1) and ``sessions`` (how many, to make them per-session means).
+    Their sums over pages divided by sessions are ``duplicates`` and ``skipped``."""
+    log = view.result.logs.get(SessionLog)
+    if log is None:
+        return {}
+    mask = in_window(view, np.array(log.arrays["t_start_s"], dtype="d"), before_end=False)
+    duplicates, skipped = log.by_page()
+    return {"duplicates_by_page": duplicates[mask].sum(axis=0).tolist(),
+            "skipped_by_page": skipped[mask].sum(axis=0).tolist(),
+            "sessions": [float(mask.sum())]}

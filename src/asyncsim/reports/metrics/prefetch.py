@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from asyncsim.reports.metrics.client_logs import from_log, log_trend, mean_or_nan
+import numpy as np
+
+from asyncsim.reports.metrics.client_logs import from_log, log_trend, mean_or_nan, window_columns
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.workload.logs.columns import ClickLog, PrefetchLog
 
@@ -49,3 +51,23 @@ def prefetch_waste(view: RunView) -> Values:
 def prefetch_extra_calls(view: RunView) -> Values:
     return from_log(view, PrefetchLog, "prefetch_extra_calls",
                     lambda c: float(c["attempts"][c["used"] == 0].sum()), before_end=True)
+
+
+CLICK_SOURCES = ("fetched on click", "prefetch ready", "joined a prefetch in flight",
+                 "cache after a prefetch")
+"""What served a click, by ``ClickLog.prefetched`` code; codes above 0 are the hits that
+``prefetch_hit_rate`` counts."""
+
+
+def prefetch_counts(view: RunView) -> dict[str, list[float]]:
+    """Histograms for the report's prefetch section, over the same rows as the metrics:
+    ``click_sources`` (clicks per :data:`CLICK_SOURCES` code) and ``prefetch_use``
+    (prefetches unused, used). Empty without the navigation workload."""
+    clicks = window_columns(view, ClickLog)
+    fetches = window_columns(view, PrefetchLog, before_end=True)
+    if clicks is None or fetches is None:
+        return {}
+    used = (fetches["used"] > 0).astype(np.int64)
+    return {"click_sources": np.bincount(clicks["prefetched"].astype(np.int64),
+                                         minlength=len(CLICK_SOURCES)).astype(float).tolist(),
+            "prefetch_use": np.bincount(used, minlength=2).astype(float).tolist()}

@@ -9,6 +9,7 @@ scenario go through :func:`plot_text`, because plotly reads a small HTML subset 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from asyncsim.reports.render.report_data import FaultWindow
+from asyncsim.reports.render.values import log_ticks
 from asyncsim.sim.outcome import Source, Status
 
 PALETTE = ("#2f6fdf", "#e8743b", "#19a979", "#d6336c", "#945ecf", "#13a4b4", "#b58900",
@@ -43,6 +45,19 @@ class Chart:
     figure: Any
     note: str = ""
     """One sentence under the chart: how to read it (plain text, escaped by the page)."""
+    quiet: bool = False
+    """Says only "nothing happened" (every line at 0, amplification 1 everywhere, every
+    request ok): hidden until the page's "show all"."""
+
+
+def flat_zero(fig: Any) -> bool:
+    """Every value every trace draws (y, or x of a horizontal bar) is 0 or missing."""
+    for trace in fig.data:
+        values = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        for v in () if values is None else values:
+            if isinstance(v, int | float) and math.isfinite(v) and v != 0:
+                return False
+    return True
 
 
 def plot_text(text: str) -> str:
@@ -67,6 +82,20 @@ def base_figure(y_title: str, x_title: str = "", height: int = 360) -> Any:
 def seconds_axis(axis: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """An axis in seconds shown with SI prefixes: 300ms, 2s, 40µs."""
     return {"ticksuffix": "s", "exponentformat": "SI", **(axis or {})}
+
+
+def log_axis(fig: Any, axis: str = "x", unit: str = "s") -> None:
+    """Make ``axis`` of ``fig`` logarithmic with our tick labels (see values.log_ticks),
+    over the positive values its traces draw on that axis."""
+    values = [float(v) for trace in fig.data
+              for v in (() if getattr(trace, axis, None) is None else getattr(trace, axis))
+              if isinstance(v, int | float) and math.isfinite(v) and v > 0]
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if not values:
+        update(type="log")
+        return
+    tickvals, ticktext = log_ticks(min(values), max(values), unit)
+    update(type="log", tickmode="array", tickvals=tickvals, ticktext=ticktext)
 
 
 def shade_time(fig: Any, warmup_s: float, faults: Sequence[FaultWindow]) -> None:

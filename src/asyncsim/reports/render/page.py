@@ -26,6 +26,13 @@ from asyncsim import __version__
 from asyncsim.reports.render.chart_kit import Chart
 
 PlotlyJs = Literal["inline", "cdn"]
+SHOW_ALL = ("(function () { var box = document.getElementById('show-all'); if (!box) return;"
+            " box.addEventListener('change', function () {"
+            " document.body.classList.toggle('show-all', box.checked);"
+            " document.querySelectorAll('.quiet .js-plotly-plot').forEach(function (el) {"
+            " Plotly.Plots.resize(el); }); }); })();")
+"""The "show all" box: quiet rows and charts (all zero, nothing happened) are hidden by
+CSS until it is ticked; charts drawn while hidden are laid out again when shown."""
 RELAYOUT_ON_LOAD = ("window.addEventListener('load', function () {"
                     " document.querySelectorAll('.js-plotly-plot').forEach(function (el) {"
                     " Plotly.Plots.resize(el); }); });")
@@ -71,7 +78,8 @@ def chart_html(chart: Chart) -> str:
                            div_id=chart.id, config=PLOTLY_CONFIG, default_width="100%",
                            default_height=f"{chart.figure.layout.height or 360}px")
     note = f'<p class="note">{esc(chart.note)}</p>' if chart.note else ""
-    return (f'<figure class="chart" id="fig-{esc(chart.id)}">'
+    css = "chart quiet" if chart.quiet else "chart"
+    return (f'<figure class="{css}" id="fig-{esc(chart.id)}">'
             f"<figcaption>{esc(chart.title)}</figcaption>{fragment}{note}</figure>")
 
 
@@ -88,6 +96,13 @@ def render_page(title: str, header: str, sections: Sequence[Section], plotly_js:
         f'<section id="{esc(s.id)}"><h2>{esc(s.title)}</h2>'
         + (f'<p class="intro">{esc(s.intro)}</p>' if s.intro else "") + s.body + "</section>"
         for s in sections)
+    rows = body.count('<tr class="quiet"')
+    charts = body.count('class="chart quiet"')
+    if rows or charts:
+        hidden = " and ".join(p for p in (_count(rows, "all-zero row"),
+                                          _count(charts, "empty chart")) if p)
+        nav += (f'<label class="show-all"><input type="checkbox" id="show-all"> show all '
+                f"({hidden} hidden)</label>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -104,7 +119,11 @@ def render_page(title: str, header: str, sections: Sequence[Section], plotly_js:
 <nav class="toc">{nav}</nav>
 <main>{lead}{body}</main>
 <footer>{footer or f"Made with asyncsim {esc(__version__)}."}</footer>
-<script>{RELAYOUT_ON_LOAD}</script>
+<script>{RELAYOUT_ON_LOAD}{SHOW_ALL}</script>
 </body>
 </html>
 """
+
+
+def _count(n: int, noun: str) -> str:
+    return "" if n == 0 else f"{n} {noun}{'' if n == 1 else 's'}"

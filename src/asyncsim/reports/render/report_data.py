@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from asyncsim.reports.distributions import merge
+from asyncsim.reports.metrics.pages import TypicalView
 from asyncsim.reports.reduction import RunSummary
 
 
@@ -65,6 +66,8 @@ class StrategyData:
 
     series: dict[str, np.ndarray]
     distributions: dict[str, np.ndarray]
+    typical_view: TypicalView | None = None
+    """The replications' median page view (see :func:`median_view`)."""
 
 
 def combine_runs(runs: Sequence[RunSummary]) -> dict[str, StrategyData]:
@@ -77,8 +80,19 @@ def combine_runs(runs: Sequence[RunSummary]) -> dict[str, StrategyData]:
         reps = sorted(by_strategy[name], key=lambda r: r.replication)
         out[name] = StrategyData(_mean_series(reps), {
             key: np.asarray(merge([r.distributions[key] for r in reps if key in r.distributions]))
-            for key in sorted({k for r in reps for k in r.distributions})})
+            for key in sorted({k for r in reps for k in r.distributions})},
+            median_view([r.typical_view for r in reps]))
     return out
+
+
+def median_view(views: Sequence[TypicalView | None]) -> TypicalView | None:
+    """Of the replications' typical views (in replication order), the one whose ttac is
+    the lower median, the earliest replication on a tie: one view that happened."""
+    present = [v for v in views if v is not None]
+    if not present:
+        return None
+    median = sorted(v.ttac_s for v in present)[(len(present) - 1) // 2]
+    return next(v for v in present if v.ttac_s == median)
 
 
 def _mean_series(reps: Sequence[RunSummary]) -> dict[str, np.ndarray]:

@@ -27,6 +27,7 @@ from asyncsim.reports.render.chart_kit import (
     STATUS_COLORS,
     Chart,
     base_figure,
+    log_axis,
     plot_text,
     seconds_axis,
     shade_time,
@@ -122,7 +123,7 @@ class ChartBuilder:
             self.line(fig, strategy, x, y * 100)
         if not fig.data:
             return None
-        fig.update_xaxes(type="log", **seconds_axis())
+        log_axis(fig, "x")
         fig.update_yaxes(range=[0, 100.5], ticksuffix="%")
         note = "Each curve is the share of measured requests answered within a latency."
         if immediate:
@@ -137,8 +138,9 @@ class ChartBuilder:
         values = [self.value(s, k)[0] for s in self.order for _, k in PERCENTILES]
         positive = [v for v in values if math.isfinite(v) and v > 0]
         if positive and max(positive) / min(positive) > 50:
-            fig.update_yaxes(type="log")
-        fig.update_yaxes(**seconds_axis())
+            log_axis(fig, "y")
+        else:
+            fig.update_yaxes(**seconds_axis())
         return Chart("latency-percentiles", "Latency percentiles", fig,
                      "Mean over replications; whiskers are the 95% confidence interval.")
 
@@ -153,7 +155,7 @@ class ChartBuilder:
                     self.line(fig, strategy, t, y, f"{strategy} {label}", dash)
         if not fig.data:
             return None
-        fig.update_yaxes(type="log", **seconds_axis())
+        log_axis(fig, "y")
         return Chart("latency-over-time", "Latency percentiles over time", fig,
                      "Solid: p99, dotted: p50 of the requests started in each time bin "
                      "(mean over replications).")
@@ -289,7 +291,7 @@ class ChartBuilder:
             self.line(fig, strategy, x, y * 100)
         if not fig.data:
             return None
-        fig.update_xaxes(type="log", **seconds_axis())
+        log_axis(fig, "x")
         fig.update_yaxes(range=[0, 100.5], ticksuffix="%")
         return Chart("staleness", "Staleness of stale deliveries (CDF)", fig,
                      "For deliveries that were out of date: how long their version had "

@@ -9,23 +9,30 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.files.writers import json_safe
 from asyncsim.reports.headline import headline
 from asyncsim.reports.metrics.catalog import REGISTRY
-from asyncsim.reports.render.chart_kit import Chart, strategy_colors
+from asyncsim.reports.objectives import goals_present
+from asyncsim.reports.render.chart_kit import Chart, flat_zero, strategy_colors
 from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
+from asyncsim.reports.render.pattern_charts import pattern_charts
 from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
 from asyncsim.reports.render.run_charts import ChartBuilder
-from asyncsim.reports.render.sections import CACHING, RESILIENCE, Topic
+from asyncsim.reports.render.sections import CACHING, PATTERNS, RESILIENCE, Topic
 from asyncsim.reports.render.tradeoffs import tradeoff_sentences
-from asyncsim.reports.render.values import format_value, row_order, says_nothing
+from asyncsim.reports.render.values import (
+    format_estimate,
+    format_value,
+    row_order,
+    says_nothing,
+)
 from asyncsim.reports.significance import significantly_best
-from asyncsim.sim.outcome import Source
+from asyncsim.sim.outcome import Source, Status
 
 HIT_SOURCES = (Source.FRESH_HIT, Source.STALE_HIT, Source.COALESCED)
 
@@ -35,16 +42,13 @@ def value_cell(values: Mapping[str, Any], key: str, strategy: str, unit: str,
     """A table cell whose text is the terminal's and whose data-mean is summary.json's."""
     entry = values.get(key)
     mean = finite(entry["mean"]) if entry else math.nan
-    text = format_value(mean, unit)
     if entry:
-        low, high = finite(entry["ci95_low"]), finite(entry["ci95_high"])
-        if math.isfinite(low) and math.isfinite(high) and high != low:
-            text = (f'{esc(text)}<span class="ci">±{esc(format_value((high - low) / 2, unit))}'
-                    "</span>")
-        else:
-            text = esc(text)
+        estimate = format_estimate(mean, finite(entry["ci95_low"]), finite(entry["ci95_high"]),
+                                   unit, with_unit=False)
     else:
-        text = esc(text)
+        estimate = format_value(mean, unit)
+    value, plus, half = estimate.partition(" ±")
+    text = esc(value) + (f'<span class="ci">±{esc(half)}</span>' if plus else "")
     data = json.dumps(json_safe(mean))
     cls = f' class="{css}"' if css else ""
     return (f'<td{cls} data-key="{esc(key)}" data-strategy="{esc(strategy)}" '
@@ -59,23 +63,34 @@ def best_strategies(summary: Mapping[str, Any], key: str, order: Sequence[str],
     return {best} if best is not None else set()
 
 
+def all_zero(summary: Mapping[str, Any], key: str, order: Sequence[str]) -> bool:
+    """Every strategy's mean is 0 (or missing): a row that only says "nothing happened",
+    like the per-backend error counts of a run without errors. Hidden until "show all"."""
+    means = [summary["strategies"][s]["values"].get(key, {}).get("mean") for s in order]
+    return all(m is None or m == 0 for m in means)
+
+
 def metrics_table(summary: Mapping[str, Any], order: Sequence[str],
                   keep: Callable[[str], bool] = lambda _: True, name: str = "summary") -> str:
-    """Rows: value keys grouped by metric family; columns: strategies; best per row marked."""
+    """Rows: the objectives first, then value keys grouped by metric family; columns:
+    strategies; the significantly best value per row marked; all-zero rows quiet (hidden
+    until the page's "show all")."""
     strategies = summary["strategies"]
     colors = strategy_colors(order)
     keys = sorted({k for s in order for k in strategies[s]["values"]
                    if keep(k) and not says_nothing(summary, k, order)}, key=row_order)
+    goals = [g["key"] for g in goals_present(summary) if g["key"] in keys]
     head = "".join(f'<th data-strategy="{esc(s)}"><span class="swatch" '
                    f'style="background:{colors[s]}"></span>{esc(s)}</th>' for s in order)
     rows, family = [], None
-    for key in keys:
+    groups = [("objectives", k) for k in goals] + [(None, k) for k in keys if k not in goals]
+    for group, key in groups:
         metric_name = ValueKey.parse(key).name
         metric = REGISTRY.get(metric_name)
         info = summary.get("metrics", {}).get(metric_name, {})
         unit = info.get("unit", metric.unit if metric else "")
         better = info.get("better", metric.better if metric else "none")
-        this_family = metric.family if metric else "other"
+        this_family = group or (metric.family if metric else "other")
         if this_family != family:
             family = this_family
             rows.append(f'<tr class="family"><th colspan="{len(order) + 1}">{esc(family)}'
@@ -84,7 +99,9 @@ def metrics_table(summary: Mapping[str, Any], order: Sequence[str],
         title = info.get("meaning", metric.meaning if metric else "")
         cells = "".join(value_cell(strategies[s]["values"], key, s, unit,
                                    "best" if s in best else "") for s in order)
-        rows.append(f'<tr><td class="key" title="{esc(title)}">{esc(key)}</td>{cells}</tr>')
+        quiet = ' class="quiet"' if group is None and all_zero(summary, key, order) else ""
+        rows.append(f'<tr{quiet}><td class="key" title="{esc(title)}">{esc(key)}</td>{cells}'
+                    "</tr>")
     return (f'<div class="table-wrap"><table class="metrics" data-table="{esc(name)}"><thead><tr>'
             f"<th>metric</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
@@ -165,8 +182,28 @@ def _any_hits(data: Mapping[str, StrategyData]) -> bool:
     return False
 
 
-def _present(charts: Sequence[Chart | None]) -> list[Chart]:
-    return [c for c in charts if c is not None]
+def _present(charts: Sequence[Chart | None], says_nothing: Callable[[Chart], bool]
+             = lambda _: False) -> list[Chart]:
+    """The charts that exist, those that only say "nothing happened" marked quiet."""
+    return [replace(c, quiet=True) if flat_zero(c.figure) or says_nothing(c) else c
+            for c in charts if c is not None]
+
+
+def _nothing_happened(summary: Mapping[str, Any], data: Mapping[str, StrategyData]
+                      ) -> Callable[[Chart], bool]:
+    """Charts of the load section with nothing to tell: amplification 1 for every
+    strategy (no retry, no cache), every request ok."""
+    def check(chart: Chart) -> bool:
+        if chart.id == "amplification":
+            means = [finite(s["values"].get("amplification", {}).get("mean"))
+                     for s in summary["strategies"].values()]
+            return all(m == 1.0 for m in means)
+        if chart.id == "outcomes":
+            ok = int(Status.OK)
+            return all(not any(v for i, v in enumerate(d.distributions.get("status", []))
+                               if i != ok) for d in data.values())
+        return False
+    return check
 
 
 @dataclass(frozen=True)
@@ -199,7 +236,7 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
         Part("load", "Load", "What each strategy asks of the backends, and how requests ended.",
              _present([build.load_over_time(), build.amplification(),
                        build.utilisation_over_time(), build.queue_over_time(),
-                       build.outcomes()]))]
+                       build.outcomes()], _nothing_happened(summary, data)))]
     if meta.has_layer(*CACHING.layers) or _any_hits(data) or CACHING.lit(summary):
         parts.append(_topic(CACHING, summary, order, [
             build.cache_sources(), build.staleness(), build.cache_size_over_time()]))
@@ -207,6 +244,9 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
     if meta.has_layer(*RESILIENCE.layers) or RESILIENCE.lit(summary) or attempts or breaker:
         parts.append(_topic(RESILIENCE, summary, order,
                             [attempts, breaker, build.goodput_over_time()]))
+    charts = pattern_charts(build)
+    parts += [_topic(topic, summary, order, charts[topic.id]) for topic in PATTERNS
+              if topic.lit(summary)]
     return [p for p in parts if p.charts or p.table]
 
 

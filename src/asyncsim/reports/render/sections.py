@@ -15,6 +15,7 @@ from typing import Any
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.catalog import REGISTRY
+from asyncsim.reports.metrics.registry import Metric
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,19 @@ class Topic:
     """Layer kinds (as a scenario names them) that light the section."""
     core_rows: frozenset[str] = frozenset()
     """Core metrics the table lists too, because the section's charts draw them."""
+    modules: frozenset[str] = frozenset()
+    """When set, only metrics defined in these modules of ``reports/metrics`` (the live
+    family is two: live views and changes, each with its own section)."""
 
     def lists(self, key: str) -> bool:
         """Whether the section's table has a row for this value key."""
         name = ValueKey.parse(key).name
         metric = REGISTRY.get(name)
-        return name in self.core_rows or (metric is not None and metric.family in self.families)
+        return name in self.core_rows or (metric is not None and self._covers(metric))
+
+    def _covers(self, metric: Metric) -> bool:
+        return metric.family in self.families and (
+            not self.modules or metric.compute.__module__.rsplit(".", 1)[-1] in self.modules)
 
     def lit(self, summary: Mapping[str, Any]) -> bool:
         """Some strategy has a pattern metric of a lighting family away from its idle value."""
@@ -45,7 +53,7 @@ class Topic:
             for key, entry in strategy["values"].items():
                 metric = REGISTRY.get(ValueKey.parse(key).name)
                 if (metric is not None and metric.family != "core"
-                        and metric.family in self.lit_by
+                        and metric.family in self.lit_by and self._covers(metric)
                         and not metric.says_nothing([entry.get("mean")])):
                     return True
         return False
@@ -65,3 +73,25 @@ RESILIENCE = Topic(
     layers=frozenset({"retry", "timeout", "breaker", "hedge", "bulkhead", "ratelimit",
                       "throttle", "limiter", "fallback"}),
     core_rows=frozenset({"attempts", "goodput"}))
+
+
+def _pattern(id: str, title: str, intro: str, family: str, module: str = "") -> Topic:
+    """A workload pattern's section: its family's metrics, lit when the run has them."""
+    return Topic(id, title, intro, families=frozenset({family}), lit_by=frozenset({family}),
+                 layers=frozenset(), modules=frozenset({module}) if module else frozenset())
+
+
+PAGES = _pattern("pages", "Page loads", "A typical view of the page per strategy: when each "
+                 "resource was requested and answered, and when each Suspense boundary "
+                 "showed its content.", "pages")
+PREFETCH = _pattern("prefetch", "Prefetch", "What served each click, and how many prefetches "
+                    "no click ever used.", "prefetch")
+PAGINATION = _pattern("pagination", "Pagination", "Items a reader saw twice or never, by the "
+                      "page that showed or passed them.", "pagination")
+LIVE = _pattern("live", "Live views", "How outdated what users saw was while their tab was "
+                "visible, and what keeping it fresh cost.", "live", "live")
+OPTIMISTIC = _pattern("optimistic", "Optimistic updates", "Changes shown before the server "
+                      "answered: how often they were taken back, and how often they "
+                      "flickered.", "live", "mutation")
+PATTERNS = (PAGES, PREFETCH, PAGINATION, LIVE, OPTIMISTIC)
+"""The workload pattern sections, in page order (after caching and resilience)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from asyncsim.reports.compare.differences import difference
 from asyncsim.reports.render.report_data import finite
+from asyncsim.reports.render.values import format_number
 
 MIN_RELATIVE = 0.2
 """A difference under 20% of the better value is not a tradeoff worth a sentence."""
@@ -51,24 +52,9 @@ ASPECTS = (
 
 
 def prose_value(value: float, unit: str) -> str:
-    """A number as a sentence shows it: 300 ms, 4.1 s, 68%, 0.2%, 16,297."""
-    if not math.isfinite(value):
-        return "n/a"
-    if unit == "s":
-        magnitude = abs(value)
-        if magnitude == 0:
-            return "0 s"
-        if magnitude < 1e-3:
-            return f"{value * 1e6:.3g} µs"
-        return f"{value * 1e3:.3g} ms" if magnitude < 1 else f"{value:.3g} s"
-    if unit == "calls/s":
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-    if unit == "1":
-        percent = value * 100
-        if percent == 0 or abs(percent) >= 10:
-            return f"{percent:.0f}%"
-        return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2g}%"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    """A number as a sentence shows it: the one formatter's text, a count without its unit
+    (the sentence names it): 300 ms, 4.12 s, 97.0%, 16,297."""
+    return format_number(value, unit, with_unit=False)
 
 
 def ratio_text(ratio: float) -> str:

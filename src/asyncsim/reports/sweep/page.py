@@ -18,6 +18,7 @@ from asyncsim.reports.compare.differences import metric_info
 from asyncsim.reports.render.chart_kit import (
     Chart,
     base_figure,
+    log_axis,
     plot_text,
     seconds_axis,
     strategy_colors,
@@ -182,8 +183,8 @@ def parameter_charts(table: pd.DataFrame, params: Sequence[Param], order: Sequen
                              "arrayminus": ((mean - low) * factor).fillna(0).tolist(),
                              "thickness": 1}))
             if param.log:
-                fig.update_xaxes(type="log")
-            if param.unit == "s":
+                log_axis(fig, "x", param.unit if param.unit in ("s", "1") else "")
+            elif param.unit == "s":
                 fig.update_xaxes(**seconds_axis())
             fig.update_yaxes(**y_axis)
             charts.append(Chart(f"param-{p_index}-{key}", f"{key} by {param.name}", fig,

@@ -59,8 +59,8 @@ def _significant(value: float, digits: int = 4) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _plain(value: float) -> str:
-    return f"{_significant(value):g}"
+def _plain(value: float, digits: int = 4) -> str:
+    return f"{_significant(value, digits):g}"
 
 
 def _kind(text: str) -> tuple[str, float] | None:
@@ -76,12 +76,17 @@ def _kind(text: str) -> tuple[str, float] | None:
         return None
 
 
-def _format(value: float, unit: str, integral: bool) -> str:
+STEP_DIGITS = 2
+"""Significant digits of the steps between a range's ends: a sweep of 1s..60s reads
+1s, 7.7s, 60s, not 7.746s (the ends keep what was typed, to four digits)."""
+
+
+def _format(value: float, unit: str, integral: bool, digits: int = 4) -> str:
     if unit == "s":
-        return format_duration(_significant(value))
+        return format_duration(_significant(value, digits))
     if unit == "1/s":
-        return f"{_plain(value)}/s"
-    return str(round(value)) if integral else _plain(value)
+        return f"{_plain(value, digits)}/s"
+    return str(round(value)) if integral else _plain(value, digits)
 
 
 def spread(low: float, high: float, steps: int, log: bool) -> list[float]:
@@ -113,8 +118,10 @@ def parse_param(text: str, steps: int = 8, log: bool = False) -> Param:
             raise SweepError(f"--param {text!r}: a --log range needs both ends above zero")
         integral = low[0] == "" and all(re.fullmatch(r"-?\d+", t.strip())
                                         for t in (low_text, high_text))
-        texts = list(dict.fromkeys(_format(v, low[0], integral)
-                                   for v in spread(low[1], high[1], steps, log)))
+        values = spread(low[1], high[1], steps, log)
+        texts = list(dict.fromkeys(
+            _format(v, low[0], integral, 4 if i in (0, len(values) - 1) else STEP_DIGITS)
+            for i, v in enumerate(values)))
         unit = low[0]
     else:
         texts = [t.strip() for t in spec.split(",") if t.strip()]

@@ -109,6 +109,91 @@ def _allowed_fields(model: type[BaseModel] | None, loc: Sequence[str | int]) -> 
     return names or None
 
 
+def _field_at(model: type[BaseModel] | None, loc: Sequence[str | int]
+              ) -> tuple[str, Any, str] | None:
+    """(YAML name, annotation, description) of the field a loc ends in, or None.
+
+    Walks as :func:`_allowed_fields` does, keeping the last named field seen: for
+    ``resources.a.after`` that is ``after``; for ``boundaries.main`` (a value of a mapping)
+    it is ``boundaries``, whose description says what each value is.
+    """
+    if model is None:
+        return None
+    candidates = _unwrap(model)
+    found: tuple[str, Any, str] | None = None
+    for part in loc:
+        for tp in candidates:
+            if _is_model(tp) and part in _public_fields(tp):
+                info = next((i for n, i in tp.model_fields.items()
+                             if part in (n, i.alias, i.validation_alias)), None)
+                found = (str(part), _public_fields(tp)[part],
+                         (info.description or "") if info is not None else "")
+                break
+        stepped = [alt for tp in candidates for reached in _step(tp, part)
+                   for alt in _unwrap(reached)]
+        if stepped:
+            candidates = stepped
+    return found
+
+
+SHAPES = {"list_type": "a list", "tuple_type": "a list", "set_type": "a list",
+          "dict_type": "a mapping", "model_type": "a mapping",
+          "model_attributes_type": "a mapping"}
+"""pydantic's wrong-shape error types -> the shape in YAML words."""
+
+
+def _flow(value: Any) -> str:
+    """A YAML value in flow style, as it could be written on one line."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return str(value)
+
+
+def _shape_of(annotation: Any) -> str:
+    """An example value of a type, in YAML words: [a, b], {backend: ...}, {name: [a, b]}."""
+    for alt in _unwrap(annotation):
+        if _is_model(alt):
+            return "{" + ", ".join(f"{f}: ..." for f in list(_public_fields(alt))[:3]) + "}"
+        origin, args = typing.get_origin(alt), typing.get_args(alt)
+        if isinstance(origin, type) and issubclass(origin, Mapping):
+            return "{name: " + (_shape_of(args[1]) if len(args) == 2 else "...") + "}"
+        if isinstance(origin, type) and issubclass(origin, Sequence | AbstractSet):
+            return "[a, b]"
+    return "..."
+
+
+def _example(shape: str, name: str, value: Any, annotation: Any) -> str:
+    """How the value would look in the expected shape: what was written, wrapped in a
+    list when a list was wanted; else the type's own shape."""
+    if shape == "a list" and not isinstance(value, list) and len(_flow(value)) <= 50:
+        return f"{name}: [{_flow(value)}]"
+    return f"{name}: {_shape_of(annotation)}" if annotation is not None else f"{name}: ..."
+
+
+def _wrong_shape(kind: str, value: Any, loc: Sequence[str | int],
+                 model: type[BaseModel] | None) -> str:
+    """'expected a list, e.g. after: [config]; got 'config' (after: resources that must
+    settle first)': the shape the scenario wanted, a way to write it from what was
+    written, and the field's own description."""
+    shape = SHAPES[kind]
+    field = _field_at(model, loc)
+    name = str(loc[-1]) if loc else "value"
+    annotation: Any = None
+    described = ""
+    if field is not None:
+        field_name, annotation, description = field
+        if field_name != name:  # a value inside the field (a mapping's entry, a list item)
+            inner = [a for alt in _unwrap(annotation) for a in typing.get_args(alt)[-1:]]
+            annotation = inner[0] if inner else None
+        if description:
+            described = f" ({field_name}: {description})"
+    got = show(value)
+    return (f"expected {shape}, e.g. {_example(shape, name, value, annotation)}"
+            + (f"; got {got}" if len(got) <= 40 else "") + described)
+
+
 def _split_expected(expected: str) -> list[str]:
     """``"'a', 'b' or 'c'"`` -> ``["'a'", "'b'", "'c'"]`` (quoted items may hold commas)."""
     tokens = re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,]+", expected)
@@ -142,6 +227,8 @@ def _message(
         return _not_allowed(value, _split_expected(str(ctx["expected"])))
     if kind == "union_tag_invalid" and "expected_tags" in ctx:
         return _not_allowed(ctx.get("tag"), _split_expected(str(ctx["expected_tags"])))
+    if kind in SHAPES:
+        return _wrong_shape(kind, value, loc, model)
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
     if kind == "assertion_error":

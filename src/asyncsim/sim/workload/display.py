@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from asyncsim.sim.data import DataModel
+from asyncsim.sim.workload.logs.live import StaleTime
 
 
 class Display:
@@ -31,11 +32,14 @@ class Display:
     the last one on a cut life, and leave out long-lived ones unevenly at the edges.
     """
 
-    __slots__ = ("age_area", "behind_area", "data", "first_version", "got_at", "key",
+    __slots__ = ("age_area", "behind_area", "bins", "data", "first_version", "got_at", "key",
                  "last_t", "max_seen", "measuring", "stale_age_area", "stale_s",
                  "version", "versions_seen", "visible", "visible_s")
 
-    def __init__(self, data: DataModel, key: int, now: float, visible: bool) -> None:
+    def __init__(self, data: DataModel, key: int, now: float, visible: bool,
+                 bins: StaleTime | None = None) -> None:
+        self.bins = bins
+        """Where visible and stale time also go, cut by time bin (None: nowhere)."""
         self.data = data
         self.key = key
         self.version = -1
@@ -95,6 +99,9 @@ class Display:
             return
         b = now
         self.visible_s += b - a
+        bins = self.bins
+        if bins is not None:
+            bins.add(bins.visible_s, a, b)
         g = self.got_at
         self.age_area += (b - a) * (b + a - 2.0 * g) / 2.0
         superseded_at = self.data.superseded_at
@@ -104,6 +111,8 @@ class Display:
             return
         low = a if a > s else s
         self.stale_s += b - low
+        if bins is not None:
+            bins.add(bins.stale_s, low, b)
         self.stale_age_area += (b - low) * (b + low - 2.0 * s) / 2.0
         change = s
         while change < b:

@@ -29,6 +29,7 @@ from asyncsim.sim.layers.dedup import Flight
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 from asyncsim.sim.workload.display import Display
+from asyncsim.sim.workload.logs.live import StaleTime
 
 
 class Overlay(Protocol):
@@ -53,6 +54,8 @@ class Fetcher:
         self.data = data
         self.counters: Counter[str] = Counter()
         self.measuring = False
+        self.stale_time: StaleTime | None = None
+        """Where displays add their visible and stale time by time bin."""
 
 
 class LiveUser:
@@ -105,7 +108,7 @@ class Query:
         self.fetcher = fetcher
         self.user = user
         self.key = key
-        self.display = Display(fetcher.data, key, now, user.visible)
+        self.display = Display(fetcher.data, key, now, user.visible, fetcher.stale_time)
         if fetcher.measuring:
             self.display.start_window(now)
         self.flight: Flight | None = None

@@ -87,3 +87,27 @@ def test_swr_offset_refetch_loses_items_tanstack_cursor_refetch_keeps_the_list_w
     assert value(output, "tanstack-cursor", "duplicates") == 0
     assert value(output, "no-refetch", "requests_per_session") == P
     assert value(output, "tanstack-cursor", "requests_per_session") > P
+
+
+def test_duplicates_and_skips_by_page_add_up_to_each_sessions_totals() -> None:
+    """The report's by-page bars: each strategy's pages sum to its duplicates and skipped
+    rows (per session), with items moving under offset pages and refetches."""
+    from asyncsim.reports.render.report_data import combine_runs
+
+    output = run_yaml(feed(
+        "  swr-offset: [{pagination: {kind: offset, preset: swr-2}}]\n"
+        "  offset: [{pagination: offset}]\n"
+        "  cursor: [{pagination: cursor}]", inserts="2/s", refocus=0.5))
+    data = combine_runs(output.runs)
+    for strategy in ("swr-offset", "offset", "cursor"):
+        counts = data[strategy].distributions
+        sessions = counts["sessions"][0]
+        assert len(counts["duplicates_by_page"]) == P
+        assert counts["duplicates_by_page"][0] == 0  # nothing was shown before page 1
+        for by_page, total in (("duplicates_by_page", "duplicates"),
+                               ("skipped_by_page", "skipped")):
+            assert sum(counts[by_page]) / sessions == pytest.approx(
+                value(output, strategy, total), rel=1e-12), (strategy, total)
+    assert sum(data["offset"].distributions["duplicates_by_page"]) > 0
+    assert sum(data["swr-offset"].distributions["skipped_by_page"]) > 0
+    assert sum(data["cursor"].distributions["duplicates_by_page"]) == 0

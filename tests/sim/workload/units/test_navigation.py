@@ -171,3 +171,17 @@ def test_keep_cache_leaves_prefetched_data_to_the_cache_layer() -> None:
     uncached_clicks = uncached.logs[ClickLog].columns()
     assert set(uncached_clicks["prefetched"]) == {0}
     assert uncached.backends["pages"].calls == 2 * len(uncached_clicks["latency_s"])
+
+
+def test_the_reports_click_and_prefetch_counts_are_the_metrics_rows() -> None:
+    from asyncsim.reports.render.report_data import combine_runs
+
+    output = run_yaml(navigation(0.3, "  lesson: [{prefetch: {preset: lesson}}]"))
+    counts = combine_runs(output.runs)["lesson"].distributions
+    clicks, unused_used = counts["click_sources"], counts["prefetch_use"]
+    assert len(clicks) == 4 and len(unused_used) == 2
+    assert sum(clicks) == value(output, "lesson", "clicks")
+    assert sum(clicks[1:]) / sum(clicks) == pytest.approx(
+        value(output, "lesson", "prefetch_hit_rate"), rel=1e-12)
+    assert unused_used[0] / sum(unused_used) == pytest.approx(
+        value(output, "lesson", "prefetch_waste"), rel=1e-12)

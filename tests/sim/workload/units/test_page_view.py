@@ -291,3 +291,38 @@ def test_view_times_are_the_critical_path_the_tier_sum_and_the_total(
         ttac = _run(workload, backends, duration_s=60.0).logs[ViewLog].columns()["ttac_s"]
         assert len(ttac) == 2
         np.testing.assert_allclose(ttac, total, rtol=0, atol=1e-9, err_msg=mode)
+
+
+def _typical(output: Any, strategy: str) -> Any:
+    from asyncsim.reports.render.report_data import combine_runs
+
+    return combine_runs(output.runs)[strategy].typical_view
+
+
+def test_the_waterfall_of_a_typical_view_is_the_lessons_timeline() -> None:
+    """Config 1 s, then a, b, c at 2 s each: side by side from 1 s to 3 s, or one after
+    another until 7 s; each boundary shows when its resource settled (by hand)."""
+    output = run_yaml(WATERFALL.replace(
+        "      c: {backend: c, after: [config]}\n",
+        "      c: {backend: c, after: [config]}\n    boundaries: {a: [a], b: [b], c: [c]}\n"))
+    chained = _typical(output, "chained")
+    assert chained.resources == ("config", "a", "b", "c")
+    assert chained.started_s == (0.0, 1.0, 3.0, 5.0)
+    assert chained.settled_s == (1.0, 3.0, 5.0, 7.0)
+    assert dict(zip(chained.boundaries, chained.reveal_s, strict=True)) == {
+        "a": 3.0, "b": 5.0, "c": 7.0, "page": 1.0}
+    assert chained.ttac_s == 7.0
+    parallel = _typical(output, "parallel")
+    assert parallel.started_s == (0.0, 1.0, 1.0, 1.0)
+    assert parallel.settled_s == (1.0, 3.0, 3.0, 3.0)
+
+
+def test_a_resource_never_requested_has_no_bar_in_the_waterfall() -> None:
+    backends = (BackendSpec("users", 10, Constant(0.5), error_rate=1.0),
+                BackendSpec("posts", 10, Constant(1.0)))
+    resources = (Resource("user", "users"), Resource("posts", "posts", ("user",)))
+    result = _run(compose(OpenLoad(ArrivalSpec(0.1, "constant")), PageView(resources)), backends)
+    started, settled = result.logs[ViewLog].timings()
+    assert started.shape == (len(result.logs[ViewLog]), 2)
+    assert set(started[:, 0]) == {0.0} and set(settled[:, 0]) == {0.5}
+    assert np.isnan(started[:, 1]).all() and np.isnan(settled[:, 1]).all()

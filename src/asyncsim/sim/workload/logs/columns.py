@@ -47,22 +47,34 @@ class ViewLog(ColumnLog):
 
     ``failed`` counts resources that delivered nothing (an error, or a parent that failed
     so the request was never sent); ``reveal_s`` holds one column per Suspense boundary,
-    the time from the view's start until every resource under the boundary settled.
+    the time from the view's start until every resource under the boundary settled;
+    ``started_s`` and ``settled_s`` one column per resource, the times from the view's
+    start until its request began and until its outcome came (NaN: never requested, its
+    parent failed), which a report's waterfall draws.
     """
 
     COLUMNS: ClassVar[dict[str, str]] = {
         "t_start_s": "d", "client": "i", "page": "i", "ttfc_s": "d", "ttac_s": "d",
         "requests": "i", "attempts": "i", "failed": "i"}
 
-    def __init__(self, boundaries: tuple[str, ...]) -> None:
+    def __init__(self, boundaries: tuple[str, ...], resources: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.boundaries = boundaries
+        self.resources = resources
         self.reveal_s = [array("d") for _ in boundaries]
+        self.started_s = [array("d") for _ in resources]
+        self.settled_s = [array("d") for _ in resources]
 
     def reveals(self) -> dict[str, np.ndarray]:
         """Boundary name -> reveal time of each view, in row order."""
         return {name: np.array(values, dtype="d")
                 for name, values in zip(self.boundaries, self.reveal_s, strict=True)}
+
+    def timings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(started, settled): arrays of shape (views, resources), in row order."""
+        shape = (len(self), len(self.resources))
+        return (np.array(self.started_s, dtype="d").T.reshape(shape),
+                np.array(self.settled_s, dtype="d").T.reshape(shape))
 
 
 class ClickLog(ColumnLog):
@@ -97,8 +109,25 @@ class PageReadLog(ColumnLog):
 
 
 class SessionLog(ColumnLog):
-    """One row per finished reading session: what the final list showed."""
+    """One row per finished reading session: what the final list showed.
+
+    ``duplicates_by_page`` and ``skipped_by_page`` hold one column per page depth (from
+    1): items page d showed that an earlier page had shown, and items still in the feed
+    that the reader passed over when page d took the list deeper; each sums over pages
+    to the session's ``duplicates`` and ``skipped``.
+    """
 
     COLUMNS: ClassVar[dict[str, str]] = {
         "t_start_s": "d", "client": "i", "pages": "i", "requests": "i", "items": "i",
         "duplicates": "i", "skipped": "i"}
+
+    def __init__(self, pages: int = 0) -> None:
+        super().__init__()
+        self.duplicates_by_page = [array("i") for _ in range(pages)]
+        self.skipped_by_page = [array("i") for _ in range(pages)]
+
+    def by_page(self) -> tuple[np.ndarray, np.ndarray]:
+        """(duplicates, skipped): arrays of shape (sessions, pages), in row order."""
+        shape = (len(self), len(self.duplicates_by_page))
+        return (np.array(self.duplicates_by_page, dtype="d").T.reshape(shape),
+                np.array(self.skipped_by_page, dtype="d").T.reshape(shape))

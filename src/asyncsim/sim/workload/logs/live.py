@@ -70,3 +70,27 @@ class ChangeLog(LiveLog):
 class LiveCounters(dict[str, int]):
     """What the live fetcher counted in the measured window (polls skipped while hidden,
     fetches joined, pushes...), by counter name; kept when the window closes."""
+
+
+class StaleTime:
+    """Visible time with data, and the part of it showing a superseded value, per time bin
+    (seconds summed over every displayed key of every user): the report's staleness over
+    time. The same integrals as ``DisplayLog``'s ``visible_s`` and ``stale_s``, cut at bin
+    edges; ``bins`` over ``duration_s`` as the run's series (warm-up bins stay empty:
+    displays measure only in the window)."""
+
+    def __init__(self, duration_s: float, bins: int) -> None:
+        self.bin_s = duration_s / bins
+        self.visible_s = [0.0] * bins
+        self.stale_s = [0.0] * bins
+
+    def add(self, column: list[float], a: float, b: float) -> None:
+        """Add the segment [a, b) to ``column``, split at bin edges (the last bin takes
+        what runs past the end, as the request series do)."""
+        last = len(column) - 1
+        index = min(int(a / self.bin_s), last)
+        while a < b:
+            edge = b if index == last else min(b, (index + 1) * self.bin_s)
+            column[index] += edge - a
+            a = edge
+            index += 1

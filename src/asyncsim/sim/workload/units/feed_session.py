@@ -118,7 +118,7 @@ class _Reader:
         self.refocused = BlockSampler(lambda g, n: g.random(n),
                                       ctx.streams.generator("workload:refocus"))
         self.reads = PageReadLog()
-        self.sessions = SessionLog()
+        self.sessions = SessionLog(workload.pages)
 
     def session(self, client: int) -> Event:
         return Process(self.env, self._session(client))
@@ -215,6 +215,31 @@ class _Reader:
             skipped = feed.count_between(low, high) - still_shown
         self.sessions.add(t_start, client, len(loaded), requests, len(shown),
                           len(shown) - len(distinct), skipped)
+        self._record_by_page(loaded, distinct)
+
+    def _record_by_page(self, loaded: list[list[int]], shown_ids: np.ndarray) -> None:
+        """Duplicates and skips attributed to the page that showed or passed them.
+
+        Page d's duplicates are its items an earlier page showed. Its skips are the live,
+        never-shown items between the deepest id reached before it and the deepest after
+        it (the top of the list for page 1): the telescoping sum over pages is the
+        session's ``skipped`` range, ``(lowest shown, first item of the list]``.
+        """
+        sessions, feed = self.sessions, self.feed
+        seen: set[int] = set()
+        deepest = next((page[0] for page in loaded if page), None)
+        for depth, page in enumerate(loaded):
+            sessions.duplicates_by_page[depth].append(sum(1 for item in page if item in seen))
+            seen.update(page)
+            skipped = 0
+            if page and deepest is not None:
+                low = min(deepest, min(page))
+                if low < deepest:
+                    gap = shown_ids[(shown_ids > low) & (shown_ids <= deepest)]
+                    skipped = (feed.count_between(low, deepest)
+                               - int(feed.alive_among(gap).sum()))
+                deepest = low
+            sessions.skipped_by_page[depth].append(skipped)
 
 
 def _cursor_after(pages: list[list[int]]) -> int | None:

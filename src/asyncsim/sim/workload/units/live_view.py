@@ -20,11 +20,18 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from simpy.events import Event, Process, Timeout
 
+from asyncsim.sim.record import SERIES_BINS
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.focus import FocusRevalidation, FocusSpec
 from asyncsim.sim.workload.keys import KeySampler, KeySpec
 from asyncsim.sim.workload.load.models import LoadModel, Resident
-from asyncsim.sim.workload.logs.live import DisplayLog, LiveCounters, SwitchLog, UserLog
+from asyncsim.sim.workload.logs.live import (
+    DisplayLog,
+    LiveCounters,
+    StaleTime,
+    SwitchLog,
+    UserLog,
+)
 from asyncsim.sim.workload.mutations import MutationModeSpec, Mutations, MutationsSpec
 from asyncsim.sim.workload.polling import Polling, PollingSpec
 from asyncsim.sim.workload.push import Push, PushSpec
@@ -100,6 +107,7 @@ class LiveRun:
                                        ctx.streams.generator("workload:mutations"), end_s)
             ctx.logs.add(self.mutations.log)
         self.displays = DisplayLog()
+        fetcher.stale_time = ctx.logs.add(StaleTime(ctx.duration_s, SERIES_BINS))
         self.user_log = UserLog()
         self.switches = SwitchLog()
         ctx.logs.add(self.displays)

@@ -28,6 +28,7 @@ config for everyone). A dependent resource's key is thereby derived from its par
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, cast
 
@@ -170,7 +171,7 @@ class PageView:
     def start(self, ctx: WorkloadContext, load: LoadModel) -> None:
         assert isinstance(load, OpenLoad | ClosedLoad | TraceLoad)
         plan, mode = self.plan(ctx.behaviour(PageLoadSpec))
-        log = ctx.logs.add(ViewLog(plan.boundary_names))
+        log = ctx.logs.add(ViewLog(plan.boundary_names, tuple(r.name for r in plan.resources)))
         loader = _PageLoader(ctx, plan, mode, self.keys, log,
                              waits=isinstance(load, ClosedLoad),
                              replayed=isinstance(load, TraceLoad))
@@ -192,7 +193,7 @@ class _ResourceRequest(Request):
 class _View:
     __slots__ = ("attempts", "boundary_left", "client", "done", "failed", "next_in_order",
                  "ok", "page", "parents_left", "requests", "reveal_s", "settled",
-                 "t_start", "tier_left")
+                 "settled_s", "started_s", "t_start", "tier_left")
 
     def __init__(self, plan: PagePlan, client: int, page: int, t_start: float) -> None:
         self.client = client
@@ -202,6 +203,8 @@ class _View:
         self.boundary_left = list(plan.boundary_sizes)
         self.reveal_s = [0.0] * len(plan.boundary_sizes)
         self.ok = [True] * len(plan.resources)
+        self.started_s = [math.nan] * len(plan.resources)
+        self.settled_s = [math.nan] * len(plan.resources)
         self.settled = 0
         self.failed = 0
         self.requests = 0
@@ -263,12 +266,14 @@ class _PageLoader:
         request = _ResourceRequest(driver.take_id(), base * self.count + i, view.client,
                                    self.env._now, self.plan.resources[i].backend, view, i)
         view.requests += 1
+        view.started_s[i] = self.env._now - view.t_start
         driver.start(self.calls[i], request, self._outcome)
 
     def _outcome(self, request: Request, outcome: Outcome) -> None:
         resource = cast(_ResourceRequest, request)
         view = resource.view
         view.attempts += outcome.attempts
+        view.settled_s[resource.index] = self.env._now - view.t_start
         self._settle(view, resource.index, outcome.status in _DELIVERED)
 
     def _settle(self, view: _View, i: int, ok: bool) -> None:
@@ -302,5 +307,8 @@ class _PageLoader:
                 view.requests, view.attempts, view.failed)
         for column, value in zip(log.reveal_s, view.reveal_s, strict=True):
             column.append(value)
+        for columns, values in ((log.started_s, view.started_s), (log.settled_s, view.settled_s)):
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
         if view.done is not None:
             view.done.succeed()
