@@ -133,3 +133,17 @@ def test_every_example_starts_with_a_story_and_the_schema_modeline() -> None:
         lines = path.read_text().splitlines()
         assert lines[0].startswith("# ") and len(lines[0]) > 20, path.name
         assert lines[1] == "# yaml-language-server: $schema=../asyncsim.schema.json", path.name
+
+
+@pytest.mark.parametrize("replications, marked", [(1, False), (3, True)])
+def test_best_marks_need_a_test(scenario: Path, tmp_path: Path, replications: int,
+                                marked: bool) -> None:
+    """A 'best' mark in the terminal needs replications to test against: with one, noise
+    is not measured and nothing is marked (as in the HTML report)."""
+    result = runner.invoke(cli, ["run", str(scenario), "--out", str(tmp_path / "o"), "-q",
+                                 "--replications", str(replications)])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("OBJECTIVES", 1)[1].split("RUN", 1)[0]
+    error_row = next(line for line in table.splitlines() if line.startswith("error_rate"))
+    # plain never errs; a 15 ms timeout on 10 ms exponential service errs about 1 in 5
+    assert ("* 0%" in error_row) is marked, table

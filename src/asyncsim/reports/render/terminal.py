@@ -57,7 +57,8 @@ def _cell(summary: dict[str, Any], ranking: Ranking, strategy: str, mark: str) -
     text = format_number(mean_of(summary, strategy, ranking.key), unit)
     if unit not in ("s", "1", "") and text.endswith(" " + unit):
         text = text[:-len(unit) - 1]
-    leads = strategy in ranking.leaders and not ranking.all_tied
+    # A mark needs a test: with one replication noise is not measured (the HTML agrees).
+    leads = ranking.tested and strategy in ranking.leaders and not ranking.all_tied
     return f"{mark} {text}" if leads else text
 
 
