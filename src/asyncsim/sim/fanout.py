@@ -43,20 +43,15 @@ class FanOutSpec(HopSpec):
 
 class FanOut:
     """The runtime step: ``call`` has the shape of any call, so the graph treats a fan-out
-    as one hop. Counters: ``calls``, ``leaf_calls``, ``leaf_errors`` (leaves that failed,
-    counted until the step finished)."""
+    as one hop."""
 
     def __init__(self, env: Any, spec: FanOutSpec, leaves: Sequence[Call]) -> None:
         self.env = env
         self.spec = spec
         self.leaves = tuple(leaves)
-        self.counters: dict[str, int] = {"calls": 0, "leaf_calls": 0, "leaf_errors": 0}
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         env = self.env
-        counters = self.counters
-        counters["calls"] += 1
-        counters["leaf_calls"] += len(self.leaves)
         need = self.spec.k
         allowed_failures = len(self.leaves) - need
         done = Event(env)
@@ -73,7 +68,6 @@ class FanOut:
                     done.succeed(True)
             else:
                 tally[1] += 1
-                counters["leaf_errors"] += 1
                 if tally[1] > allowed_failures:
                     done.succeed(False)
 

@@ -37,8 +37,6 @@ class Topology:
         self.warmup_s = warmup_s
         self.duration_s = duration_s
         self.entries = entries
-        self.fanouts: dict[str, FanOut] = {}
-        """Every fan-out step built, by hop name (for its counters)."""
 
     def hops(self, caller: BackendSpec) -> list[list[Call]]:
         """The top call of each downstream hop of ``caller``, per step."""
@@ -49,8 +47,7 @@ class Topology:
                 name = hop_name(caller.name, step_index, index)
                 if isinstance(hop, FanOutSpec):
                     leaves = [self._chain(hop, f"{name}/{leaf}") for leaf in range(hop.n)]
-                    fanout = self.fanouts[name] = FanOut(self.env, hop, leaves)
-                    calls.append(fanout.call)
+                    calls.append(FanOut(self.env, hop, leaves).call)
                 else:
                     calls.append(self._chain(hop, name))
             steps.append(calls)
