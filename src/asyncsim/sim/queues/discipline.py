@@ -133,8 +133,6 @@ class WaitQueue:
 class FifoQueue(deque[Waiting]):
     """FIFO without shedding, the default: a deque, so the common case costs nothing."""
 
-    spec = QueueSpec()
-
     def admits(self, request: Request) -> bool:
         return True
 
