@@ -46,11 +46,11 @@ def test_a_sweep_of_fifty_points_runs_on_the_cluster(scheduler: str, tmp_path: P
                     .replace("  timeout:\n    - timeout: 15ms\n", ""))
     out = tmp_path / "sweep"
     result = runner.invoke(cli, ["sweep", str(path), "--param", "workload.arrivals.poisson="
-                                 "5/s..30/s", "--steps", "50", "--out", str(out), "-q",
+                                 "10/s..59/s", "--steps", "50", "--out", str(out), "-q",
                                  "--executor", "dask", "--scheduler", scheduler])
     assert result.exit_code == 0, result.output
     rows = (out / "sweep.csv").read_text().splitlines()
-    assert len(rows) == 1 + 50  # a header and one row per point (one strategy)
+    assert len(rows) == 1 + 50  # a header and one row per point (10/s, 11/s, ... 59/s)
 
 
 def test_scheduler_without_the_dask_executor_is_a_usage_error(tmp_path: Path) -> None:
