@@ -397,13 +397,16 @@ def test_position_of_key_value_and_missing() -> None:
 
 
 def test_override_creates_missing_keys() -> None:
-    tree = load_yaml_text("name: demo\nbackends: {}\n", "s.yaml")
-    apply_override(tree, "backends.api.workers=3")
-    apply_override(tree, "backends.api.protocol=grpc")
+    tree = load_yaml_text("name: demo\nworkload: {}\n", "s.yaml")
+    apply_override(tree, "workload.keys.count=3")
+    apply_override(tree, "workload.keys.zipf=0.9")
     assert to_plain(tree) == {
         "name": "demo",
-        "backends": {"api": {"workers": 3, "protocol": "grpc"}},
+        "workload": {"keys": {"count": 3, "zipf": 0.9}},
     }
+    apply_override(tree, "backends={}")  # a named entry is added whole, not by its parts
+    apply_override(tree, "backends.api={workers: 3}")
+    assert to_plain(tree)["backends"] == {"api": {"workers": 3}}
 
 
 def test_override_list_element_and_flow_values() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from asyncsim.lang.suggest import did_you_mean
 from asyncsim.scenarios.problems import Problem, ScenarioError
 from asyncsim.scenarios.yaml.describe import kind_of, show
 from asyncsim.scenarios.yaml.positions import MISSING, ORIGINS, OVERRIDES, Origin, Pos, lookup_key
@@ -71,6 +72,8 @@ def apply_override(tree: Any, assignment: str) -> None:
         key_pos = Pos(source, 1, col)
         if isinstance(node, Mapping):
             key = lookup_key(node, part)
+            if key is MISSING and not last and here in NAMED:
+                raise fail(col, here, _unknown_entry(NAMED[here], part, node))
             if key is MISSING:
                 key = part
             if last:
@@ -98,6 +101,18 @@ def apply_override(tree: Any, assignment: str) -> None:
         else:
             raise fail(col, here, f"cannot set '{part}' inside {kind_of(node)} ({show(node)})")
         done.append(part)
+
+
+NAMED = {"strategies": "strategy", "backends": "backend"}
+"""Top-level mappings of named entries: a path may change one, not make one up by the way
+(``--set strategies.swr=[...]`` adds a strategy; ``strategies.sw.0.cache.ttl=5s`` is a typo)."""
+
+
+def _unknown_entry(kind: str, name: str, node: Mapping[Any, Any]) -> str:
+    names = [str(k) for k in node]
+    hint = did_you_mean(name, names)
+    return (f"no {kind} '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
+            + f"; the scenario has: {', '.join(names) or 'none'}")
 
 
 def _child_or_new_mapping(container: Any, key: Any, key_pos: Pos) -> Any:
