@@ -64,12 +64,17 @@ class Trace:
             raise CalibrationError("time and rate scales must be positive", self.source)
         return replace(self, times=self.times * (time_scale / rate_scale))
 
-    def looped(self, until_s: float) -> Trace:
-        """The trace repeated until ``until_s``; each repetition starts one average gap
-        after the previous one's last record (so the seam looks like the trace itself)."""
+    @property
+    def loop_period_s(self) -> float:
+        """How far apart repetitions of a looped trace start: the span plus one average
+        gap (so the seam looks like the trace itself)."""
         if len(self) < 2 or self.span <= 0:
             raise CalibrationError("a trace must span some time to loop", self.source)
-        period = self.span + self.span / (len(self) - 1)
+        return self.span + self.span / (len(self) - 1)
+
+    def looped(self, until_s: float) -> Trace:
+        """The trace repeated until ``until_s``, every :attr:`loop_period_s`."""
+        period = self.loop_period_s
         copies = max(1, math.ceil(until_s / period))
         times = np.concatenate([self.times + i * period for i in range(copies)])
         keep = times < until_s

@@ -111,11 +111,10 @@ def calls_per_request(scenario: Scenario) -> float:
 def _trace_records(trace: TraceConfig, span_s: float) -> float:
     """Records replayed in ``span_s``: counted without building a looped copy, which
     would itself cost what the estimate is there to refuse."""
-    times = trace.trace.times
+    recorded = trace.trace
     if not trace.loop:
-        return float((times < span_s).sum())
-    period_s = trace.trace.span * len(times) / (len(times) - 1)  # as Trace.looped
-    return len(times) * span_s / period_s
+        return float((recorded.times < span_s).sum())
+    return len(recorded) * span_s / recorded.loop_period_s
 
 
 def cost_problem(cost: Cost, max_requests: float, max_memory_bytes: float) -> str | None:
