@@ -36,12 +36,14 @@ from asyncsim.scenarios.checks.limits import MAX_REQUESTS
 if TYPE_CHECKING:
     from asyncsim.reports.gates.verdict import Verdict
 
-# Each command imports what it uses when it runs: `asyncsim --help` loads typer and rich
-# only (pydantic models, numpy, simpy and pandas take most of a second to import).
+# Each command imports what it uses when it runs: `asyncsim --help` loads typer only
+# (pydantic models, numpy, simpy and pandas take most of a second to import). Help is
+# click's plain help (rich_markup_mode=None): typer's rich help formatter alone imports in
+# about 0.2 s, which would double the time `asyncsim --help` takes (issue 15: <= 0.3 s).
 
 
 cli = typer.Typer(
-    name="asyncsim", rich_markup_mode="rich", no_args_is_help=True, add_completion=False,
+    name="asyncsim", rich_markup_mode=None, no_args_is_help=True, add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Simulate async data-fetching and resilience strategies before production does.")
 
@@ -93,20 +95,17 @@ def _finish_gates(verdict: Verdict, summary: dict[str, Any], junit: Path | None,
 def run(
     scenario: ScenarioArg,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>]",
-        rich_help_panel="Output")] = None,
+        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>]")] = None,
     sets: SetOpt = None,
     replications: Annotated[int | None, typer.Option(
-        min=1, help="replications per strategy", rich_help_panel="Scenario")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="root seed",
-                                             rich_help_panel="Scenario")] = None,
+        min=1, help="replications per strategy")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="root seed")] = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     quiet: QuietOpt = False,
     details: Annotated[bool, flag(
-        "--details", help="also print every value of every strategy (mean ±95% CI)",
-        rich_help_panel="Output")] = False,
+        "--details", help="also print every value of every strategy (mean ±95% CI)")] = False,
     threshold: ThresholdOpt = None,
     baseline: BaselineOpt = None,
     compare_fail: CompareFailOpt = None,
@@ -114,11 +113,10 @@ def run(
     markdown: MarkdownOpt = None,
     plotly_js: PlotlyJsOpt = "inline",
     raw: Annotated[Literal["csv", "parquet"] | None, typer.Option(
-        help="also write every request and the time series (raw/; parquet needs pyarrow)",
-        rich_help_panel="Output")] = None,
+        help="also write every request and the time series (raw/; parquet needs pyarrow)")] = None,
     png: Annotated[bool, flag(
         "--png", help="also write each chart as PNG (png/; needs the static extra and a "
-        "Chrome or Chromium)", rich_help_panel="Output")] = False,
+        "Chrome or Chromium)")] = False,
     max_requests: MaxRequestsOpt = MAX_REQUESTS,
     max_memory: MaxMemoryOpt = None,
 ) -> None:
@@ -165,7 +163,7 @@ def run(
     _finish_gates(verdict, result.summary, junit, markdown)
 
 
-@cli.command()
+@cli.command(short_help="Compare two runs or two strategies, metric by metric.")
 @handle_errors
 def compare(
     a: Annotated[Path, typer.Argument(help="summary.json of the reference (before)",
@@ -210,7 +208,7 @@ def compare(
         out.print(f"[dim]wrote {safe(html)}[/dim]", highlight=False)
 
 
-@cli.command()
+@cli.command(short_help="Run a scenario over a grid of parameter values.")
 @handle_errors
 def sweep(
     scenario: ScenarioArg,
@@ -222,11 +220,11 @@ def sweep(
     log: Annotated[bool, flag("--log", help="space range values geometrically")
                    ] = False,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-sweep]",
-        rich_help_panel="Output")] = None,
+        "--out", "-o",
+        help="output folder [default: ./asyncsim-out/<scenario-name>-sweep]")] = None,
     sets: SetOpt = None,
     replications: Annotated[int | None, typer.Option(
-        min=1, help="replications per strategy and point", rich_help_panel="Scenario")] = None,
+        min=1, help="replications per strategy and point")] = None,
     strategies: Annotated[str | None, typer.Option(
         "--strategies", help="run only these strategies: --strategies a,b")] = None,
     jobs: JobsOpt = None,
@@ -263,7 +261,7 @@ def sweep(
         out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
 
 
-@cli.command()
+@cli.command(short_help="Judge a summary.json against thresholds and a baseline.")
 @handle_errors
 def check(
     current: Annotated[Path, typer.Argument(help="the summary.json to judge",
@@ -290,7 +288,7 @@ def check(
     _finish_gates(verdict, summary, junit, markdown)
 
 
-@cli.command()
+@cli.command(short_help="Check a scenario and list every problem at once.")
 @handle_errors
 def validate(scenario: ScenarioArg, sets: SetOpt = None,
              max_requests: MaxRequestsOpt = MAX_REQUESTS, max_memory: MaxMemoryOpt = None,
@@ -310,7 +308,7 @@ def _warn(lines: list[str]) -> None:
         err.print(f"[yellow]! {safe(line)}[/yellow]", highlight=False, soft_wrap=True)
 
 
-@cli.command()
+@cli.command(short_help="Print the JSON Schema of scenario files.")
 @handle_errors
 def schema(
     output: Annotated[Path | None, typer.Option("--out", "-o",
@@ -326,7 +324,7 @@ def schema(
         write_output(output, schema_text())
 
 
-@cli.command()
+@cli.command(short_help="List the metric vocabulary.")
 @handle_errors
 def metrics(
     markdown: Annotated[bool, flag("--markdown", help="a Markdown table")] = False,

@@ -17,32 +17,30 @@ from asyncsim.cli.app import cli
 from asyncsim.cli.errors import err, handle_errors, out
 
 
-@cli.command()
+@cli.command(short_help="Fit latency distributions to samples, buckets or percentiles.")
 @handle_errors
 def fit(
     samples: Annotated[Path | None, typer.Argument(
         help="CSV or Parquet file of durations (with --column)", show_default=False)] = None,
     column: Annotated[str | None, typer.Option(
-        "--column", "-c", help="the column of durations", rich_help_panel="Samples")] = None,
+        "--column", "-c", help="the column of durations")] = None,
     unit: Annotated[str | None, typer.Option(
         help="unit of the durations (required with samples) or of the bucket bounds "
         "(default s, as Prometheus): s, ms, us, ns, min, h", show_default=False)] = None,
     where: Annotated[list[str] | None, typer.Option(
-        "--where", help="keep records whose COLUMN=VALUE, e.g. --where strategy=baseline "
-        "(repeatable; for a --raw requests.csv)", rich_help_panel="Samples")] = None,
+        "--where", metavar="<column=value>",
+        help="keep records whose COLUMN=VALUE, e.g. --where strategy=baseline "
+        "(repeatable; for a --raw requests.csv)")] = None,
     qq: Annotated[Path | None, typer.Option(
-        "--qq", help="write a QQ plot of every candidate to this HTML file",
-        rich_help_panel="Samples")] = None,
+        "--qq", help="write a QQ plot of every candidate to this HTML file")] = None,
     buckets: Annotated[Path | None, typer.Option(
         "--buckets", help="CSV/Parquet of Prometheus buckets: upper bound and cumulative "
-        "count", rich_help_panel="Buckets")] = None,
-    le: Annotated[str, typer.Option(help="bucket bound column", rich_help_panel="Buckets")
+        "count")] = None,
+    le: Annotated[str, typer.Option(help="bucket bound column")
                   ] = "le",
-    count: Annotated[str, typer.Option(help="cumulative count column",
-                                       rich_help_panel="Buckets")] = "count",
+    count: Annotated[str, typer.Option(help="cumulative count column")] = "count",
     percentiles: Annotated[str | None, typer.Option(
-        "--percentiles", help="p50=80ms,p90=200ms,p99=400ms",
-        rich_help_panel="Percentiles")] = None,
+        "--percentiles", help="p50=80ms,p90=200ms,p99=400ms")] = None,
     key: Annotated[str, typer.Option(help="the YAML key of the snippet")] = "latency",
 ) -> None:
     """Fit latency distributions to samples, buckets or percentiles; print the ranking and
@@ -60,11 +58,12 @@ def fit(
         err.print(f"[dim]wrote {fitted.qq}[/dim]", highlight=False)
 
 
-import_app = typer.Typer(no_args_is_help=True, help="Generate a scenario from recorded data.")
+import_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                         help="Generate a scenario from recorded data.")
 cli.add_typer(import_app, name="import")
 
 
-@import_app.command("har")
+@import_app.command("har", short_help="Write a scenario from a browser HAR file.")
 @handle_errors
 def import_har(
     har: Annotated[Path, typer.Argument(help="a HAR 1.2 file (Chrome or Firefox export)",

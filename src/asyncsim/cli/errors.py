@@ -9,18 +9,37 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
-from rich.console import Console
 
 from asyncsim.commands.interrupts import Terminated, terminate_as_exception
 from asyncsim.exit_codes import ExitCode
 from asyncsim.reports.render.safe import printable
 from asyncsim.reports.render.safe import shown as safe
 
-out = Console()
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _ConsoleOnFirstUse:
+    """A rich Console made when something is first printed: importing rich costs about a
+    tenth of a second, which ``asyncsim --help`` (plain click help) should not pay."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return getattr(self._console, name)
+
+
+out = cast("Console", _ConsoleOnFirstUse(stderr=False))
+err = cast("Console", _ConsoleOnFirstUse(stderr=True))
 F = TypeVar("F", bound=Callable[..., Any])
 
 

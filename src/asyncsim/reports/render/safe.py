@@ -7,13 +7,13 @@ name, a path or a message built from user input passes it through :func:`shown`
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 from asyncsim.lang.text import printable
 
 
 def shown(text: object) -> str:
     """``text`` ready to sit inside a rich markup string as literal characters."""
+    from rich.markup import escape  # here, not at the top: ``asyncsim --help`` needs no rich
+
     return escape(printable(text))
 
 
