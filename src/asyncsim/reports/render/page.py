@@ -23,7 +23,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from asyncsim import __version__
-from asyncsim.reports.render.chart_kit import Chart
+from asyncsim.reports.render.chart_kit import Chart, figure_json
 
 PlotlyJs = Literal["inline", "cdn"]
 SHOW_ALL = ("(function () { var box = document.getElementById('show-all'); if (!box) return;"
@@ -74,7 +74,8 @@ def plotly_script(mode: PlotlyJs) -> str:
 
 
 def chart_html(chart: Chart) -> str:
-    fragment = pio.to_html(chart.figure, full_html=False, include_plotlyjs=False,
+    fragment = pio.to_html(figure_json(chart.figure), validate=False, full_html=False,
+                           include_plotlyjs=False,
                            div_id=chart.id, config=PLOTLY_CONFIG, default_width="100%",
                            default_height=f"{chart.figure.layout.height or 360}px")
     note = f'<p class="note">{esc(chart.note)}</p>' if chart.note else ""

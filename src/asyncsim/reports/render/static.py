@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from asyncsim.reports.render.chart_kit import Chart
+from asyncsim.reports.render.chart_kit import Chart, figure_json
 
 PNG_WIDTH_PX = 1000
 PNG_SCALE = 2
@@ -59,7 +59,8 @@ def export_png(charts: Sequence[Chart], folder: Path) -> list[Path]:
     targets = [folder / f"{chart.id}.png" for chart in charts]
     with tempfile.TemporaryDirectory(prefix=".png-", dir=folder) as tmp:
         staged = [Path(tmp) / t.name for t in targets]
-        pio.write_images([c.figure for c in charts], staged, format="png",
+        pio.write_images([figure_json(c.figure) for c in charts], staged, format="png",
+                         validate=False,
                          width=PNG_WIDTH_PX, scale=PNG_SCALE,
                          height=[c.figure.layout.height or 360 for c in charts])
         for source, target in zip(staged, targets, strict=True):
