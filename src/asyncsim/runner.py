@@ -164,6 +164,17 @@ def preload_modules(reduce: Callable[[RunResult], object]) -> list[str]:
     return ["asyncsim.runner"] + ([module] if module and module != "__main__" else [])
 
 
+def start_workers_early(jobs: int | None, reduce: Callable[[RunResult], object]) -> None:
+    """Start the forkserver now, when a run will use worker processes: it imports the
+    simulation for the workers (about half a second) on another core while this process
+    reads and checks the scenario, instead of after. Later pools reuse it."""
+    if (jobs or default_jobs()) < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload_modules(reduce))
+    with _ctrl_c_held(forkserver=True):
+        pass
+
+
 def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -> list[T]:
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")

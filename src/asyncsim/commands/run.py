@@ -22,7 +22,7 @@ from asyncsim.reports.gates.verdict import Gates, Verdict, judge
 from asyncsim.reports.headline import headline
 from asyncsim.reports.reduction import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.render.report_data import ReportMeta, fault_windows
-from asyncsim.runner import ClockProgress, Executor, Progress, run_experiment
+from asyncsim.runner import ClockProgress, Executor, Progress, run_experiment, start_workers_early
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.load import LoadedScenario
 from asyncsim.scenarios.models import Scenario
@@ -57,6 +57,12 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
         faults=fault_windows(scenario.backends),
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         checks=verdict_checks(verdict) if verdict is not None else ())
+
+
+def prepare_workers(jobs: int | None, executor: Executor) -> None:
+    """Call before loading the scenario: local worker processes get ready meanwhile."""
+    if executor == "local":
+        start_workers_early(jobs, reduce_run)
 
 
 def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
