@@ -170,14 +170,17 @@ class Backend:
         under the driver runs the same steps by callbacks instead (sim/direct.py)."""
         env = self.env
         now = env._now
-        stats = self._count(now)
+        stats = self.stats  # (self._count, inlined on this hot path)
+        stats.calls += 1
+        self._series_calls[self._series.bin_of(now)] += 1
         if self._faults and self._active("outage", now) is not None:
             delay = self._outage(stats)
             if delay > 0:
                 yield Timeout(env, delay)
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
         if self.busy < self.capacity:
-            self._occupy(now)
+            self.busy += 1
+            self.busy_gauge.set(now, self.busy)
         else:
             refused = self._refusal(request, stats)
             if refused is not None:
@@ -212,10 +215,6 @@ class Backend:
         """A call during an outage fails: how long its error takes."""
         stats.errors += 1
         return self._error_latency() if self._error_latency is not None else 0.0
-
-    def _occupy(self, now: float) -> None:
-        self.busy += 1
-        self.busy_gauge.set(now, self.busy)
 
     def _refusal(self, request: Request, stats: BackendStats) -> Outcome | None:
         """The answer to a call that finds every worker busy and may not wait, or None."""

@@ -73,7 +73,8 @@ class DirectCall:
                                              retry_after_s=backend.spec.retry_after_s), then)
             return
         if backend.busy < backend.capacity:
-            backend._occupy(now)
+            backend.busy += 1  # a free worker, as in Backend.call
+            backend.busy_gauge.set(now, backend.busy)
             _serve(_Pending(_SERVICE_OVER, backend, driver, request, then, stats, now))
             driver.in_flight += 1
             return
