@@ -134,6 +134,10 @@ class Backend:
         self.busy_gauge = Gauge()
         self.queue_gauge = Gauge()
         self.data: DataModel = data if data is not None else StaticData()
+        self._static_ok = (Outcome(Status.OK, Source.NETWORK, 0, 1)
+                           if type(self.data) is StaticData else None)
+        """Every success of a backend whose data never changes: one shared (immutable)
+        outcome instead of one per call."""
         self._series_calls = series.counter(f"backend_calls:{spec.name}")
         self._series = series
         self._service = BlockSampler(spec.latency.draw,
@@ -162,14 +166,15 @@ class Backend:
         self._hops = hops
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
+        """The call as a generator (under layers, or as a downstream hop). A bare backend
+        under the driver runs the same steps by callbacks instead (sim/direct.py)."""
         env = self.env
         now = env._now
-        stats = self.stats
+        stats = self.stats  # (self._count, inlined on this hot path)
         stats.calls += 1
         self._series_calls[self._series.bin_of(now)] += 1
         if self._faults and self._active("outage", now) is not None:
-            stats.errors += 1
-            delay = self._error_latency() if self._error_latency is not None else 0.0
+            delay = self._outage(stats)
             if delay > 0:
                 yield Timeout(env, delay)
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
@@ -177,52 +182,78 @@ class Backend:
             self.busy += 1
             self.busy_gauge.set(now, self.busy)
         else:
-            queue = self.queue
-            limit = self.spec.queue_limit
-            if not queue.admits(request):
-                stats.shed += 1
-                return Outcome(Status.REJECTED, attempts=1,
-                               retry_after_s=self.spec.retry_after_s)
-            if limit is not None and len(queue) >= limit:
-                stats.rejected += 1
-                return Outcome(Status.REJECTED, attempts=1,
-                               retry_after_s=self.spec.retry_after_s)
+            refused = self._refusal(request, stats)
+            if refused is not None:
+                return refused
             ticket = Event(env)
-            queue.append((ticket, request, now))
+            self.queue.append((ticket, request, now))
             stats.queued += 1
             if request.tie is not None:
                 request.tie.queued(request, self, ticket)
-            self.queue_gauge.set(now, len(queue))
+            self.queue_gauge.set(now, len(self.queue))
             dropped = yield ticket
             if dropped:
                 return Outcome(Status.REJECTED, attempts=1)
             stats.wait_s += env._now - now
         if request.tie is not None:
             request.tie.started(request)
+        service, failed = self._serve(request, stats)
+        yield Timeout(env, service)
+        if self._hops and not failed:
+            return (yield from self._downstream(request))
+        return self._complete(request, failed, stats)
+
+    def _count(self, now: float) -> BackendStats:
+        """Count an arriving call; its stats object is the one its later counts go to (a
+        call in flight across the end of warm-up counts in the discarded warm-up stats)."""
+        stats = self.stats
+        stats.calls += 1
+        self._series_calls[self._series.bin_of(now)] += 1
+        return stats
+
+    def _outage(self, stats: BackendStats) -> float:
+        """A call during an outage fails: how long its error takes."""
+        stats.errors += 1
+        return self._error_latency() if self._error_latency is not None else 0.0
+
+    def _refusal(self, request: Request, stats: BackendStats) -> Outcome | None:
+        """The answer to a call that finds every worker busy and may not wait, or None."""
+        if not self.queue.admits(request):
+            stats.shed += 1
+            return Outcome(Status.REJECTED, attempts=1, retry_after_s=self.spec.retry_after_s)
+        limit = self.spec.queue_limit
+        if limit is not None and len(self.queue) >= limit:
+            stats.rejected += 1
+            return Outcome(Status.REJECTED, attempts=1, retry_after_s=self.spec.retry_after_s)
+        return None
+
+    def _serve(self, request: Request, stats: BackendStats) -> tuple[float, bool]:
+        """A call reaches a worker now: its service time and whether it fails, drawn now."""
         stats.served += 1
         service = self._service() + request.work_s
         if self.spec.concurrency_factor:
             service *= 1 + self.spec.concurrency_factor * (self.busy - 1)
         failed = False
+        now = self.env._now
         if self._has_errors:
-            failed = self._uniform() < self._error_probability(env._now)
+            failed = self._uniform() < self._error_probability(now)
         if self._faults:
-            slow = self._active("slowdown", env._now)
+            slow = self._active("slowdown", now)
             if slow is not None:
                 service *= slow.factor
+        if failed and self._error_latency is not None:
+            service = self._error_latency()
+        return service, failed
+
+    def _complete(self, request: Request, failed: bool, stats: BackendStats) -> Outcome:
+        """A call's service is over (and it has no downstream calls): free its worker."""
+        self._release()
         if failed:
-            if self._error_latency is not None:
-                service = self._error_latency()
-            yield Timeout(env, service)
-            self._release()
             stats.errors += 1
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
-        yield Timeout(env, service)
-        if self._hops:
-            return (yield from self._downstream(request))
-        self._release()
-        key = request.key
-        return Outcome(Status.OK, Source.NETWORK, self.data.version(key, env._now), 1)
+        if self._static_ok is not None:
+            return self._static_ok
+        return Outcome(Status.OK, Source.NETWORK, self.data.version(request.key, self.env._now), 1)
 
     def _downstream(self, request: Request) -> Generator[Event, Any, Outcome]:
         """The calls to other backends, then the ``after`` work (sim/graph.py)."""

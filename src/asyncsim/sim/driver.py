@@ -26,6 +26,7 @@ import simpy
 from simpy.events import Event
 
 from asyncsim.sim.data import DataModel, StaticData
+from asyncsim.sim.direct import DirectCall
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome
 from asyncsim.sim.record import RequestLog
@@ -66,17 +67,25 @@ class RequestDriver:
         self._check_drained()
 
     def start(self, call: Call, request: Request, then: Then | None = None) -> None:
-        """Fire and forget (open workloads); ``then`` reacts to the outcome if given."""
+        """Fire and forget (open workloads); ``then`` reacts to the outcome if given. A
+        bare backend's call runs by callbacks (sim/direct.py), with the same outcome."""
+        if call.__class__ is DirectCall:
+            call.start(self, request, then)
+            return
         generator = call(request)
         try:
             first = generator.send(None)
         except StopIteration as stop:
-            self.finish(request, stop.value)
-            if then is not None:
-                then(request, stop.value)
+            self.answered(request, stop.value, then)
             return
         self.in_flight += 1
         _Waiting(self, request, generator, then).wait(first)
+
+    def answered(self, request: Request, outcome: Outcome, then: Then | None) -> None:
+        """A started request answered without waiting (it was never in flight)."""
+        self.finish(request, outcome)
+        if then is not None:
+            then(request, outcome)
 
     def run(self, call: Call, request: Request) -> Generator[Event, Any, Outcome]:
         """Run inline in the caller's process (closed workloads) and record."""

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
 
 import numpy as np
+import simpy
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import URGENT, Event, EventPriority
 
 BLOCK_SIZE = 4096
 """Draws are made in numpy blocks of this size and handed out one at a time."""
@@ -58,3 +63,80 @@ class BlockSampler:
             block = self._draw(self._rng, BLOCK_SIZE)
             buffer.extend(block[::-1].tolist())
         return buffer.pop()
+
+
+NORMAL_PRIORITY = 1
+"""SimPy's priority of timeouts and triggered events (``simpy.events.NORMAL``)."""
+
+
+class Tick:
+    """The lightest thing SimPy's event loop can process: a slot for its callbacks and an
+    item for them to read, always successful.
+
+    Why: a ``simpy.Timeout`` sets five attributes and goes through ``schedule``; the hot
+    paths (arrivals, a backend call driven without a generator) only need the heap entry
+    and one callback. ``callbacks`` is a tuple of plain functions taking the tick, shared
+    by every tick of a kind, so a tick allocates nothing else. A tick enters the heap by
+    :func:`schedule` exactly as SimPy schedules an event (time, priority, next event id),
+    so replacing a Timeout by a tick keeps the order of every event.
+    """
+
+    __slots__ = ("callbacks", "item")
+    _ok = True
+    _value = None
+
+    def __init__(self, callbacks: tuple[Callable[[Any], None], ...], item: Any = None) -> None:
+        self.callbacks = callbacks
+        self.item = item
+
+
+def schedule(env: simpy.Environment, tick: Tick, delay: float,
+             priority: int = NORMAL_PRIORITY) -> None:
+    """Put ``tick`` on the event heap ``delay`` from now, as ``Environment.schedule`` does."""
+    heappush(env._queue, (env._now + delay, priority, next(env._eid), tick))  # type: ignore[misc]
+
+
+class Environment(simpy.Environment):
+    """SimPy's environment with ``step`` inlined into ``run``'s loop (a method call and a
+    ``try`` less per event); events are processed in the same order with the same effects."""
+
+    def run(self, until: float | Event | None = None) -> Any:
+        if until is not None:
+            if not isinstance(until, Event):
+                at = until if isinstance(until, int) else float(until)
+                if at <= self._now:
+                    raise ValueError(f"until ({at}) must be greater than the current "
+                                     "simulation time")
+                until = Event(self)
+                until._ok = True
+                until._value = None
+                self.schedule(until, URGENT, at - self._now)
+            elif until.callbacks is None:
+                return until.value
+            until.callbacks.append(StopSimulation.callback)
+        queue = self._queue
+        try:
+            while True:
+                if not queue:
+                    raise EmptySchedule
+                self._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:  # as ``step``: the other callbacks run on resuming
+                    event.callbacks = callbacks[callbacks.index(callback) + 1:]
+                    self.schedule(event, EventPriority(-1))
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):
+                    exc = type(event._value)(*event._value.args)
+                    exc.__cause__ = event._value
+                    raise exc
+        except StopSimulation as stop:
+            return stop.args[0]
+        except EmptySchedule:
+            if until is not None:
+                assert not until.triggered
+                raise RuntimeError(f'No scheduled events left but "until" event was not '
+                                   f"triggered: {until}") from None
+        return None

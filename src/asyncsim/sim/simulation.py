@@ -19,14 +19,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import simpy
 from simpy.core import StopSimulation
 from simpy.events import AnyOf, Event, Timeout
 
+from asyncsim.sim import direct
 from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
+from asyncsim.sim.direct import DirectCall
 from asyncsim.sim.driver import RequestDriver
-from asyncsim.sim.engine import RandomStreams
+from asyncsim.sim.engine import Environment, RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.record import SERIES_BINS, Gauge, RequestLog, TimeSeries
 from asyncsim.sim.replicas.replica_set import ReplicaResult, ReplicaSet, build_backend
@@ -174,7 +175,7 @@ class Simulation:
         self.spec = spec
         self.strategy = strategy
         self.replication = replication
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.streams = RandomStreams(spec.seed, replication)
         self.series = TimeSeries(spec.duration_s / SERIES_BINS, SERIES_BINS)
         self.data: dict[str, DataModel] = {
@@ -206,7 +207,11 @@ class Simulation:
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
                                target=backend, gauges=gauges)
-            bottom = self.backends[backend].call
+            target = self.backends[backend]
+            bottom: Call = target.call
+            if (direct.ENABLED and not self.strategy.layers and adapt is None
+                    and isinstance(target, Backend) and not target.spec.steps):
+                bottom = DirectCall(target)  # nothing over it: the fast path (sim/direct.py)
             self._chains[backend] = build_chain(self.strategy.layers, ctx,
                                                 adapt(bottom) if adapt else bottom)
         return self._chains[backend][0]

@@ -108,7 +108,13 @@ def key_draw(ctx: WorkloadContext, spec: KeySpec, replayed: bool) -> Callable[[]
         if ctx.recorded_key is None:
             ctx.recorded_key = RecordedKey()
         return ctx.recorded_key
+    if spec.count == 1:  # every draw would be key 0; each caller has its own generator,
+        return _only_key  # so skipping them changes no one else's draws
     return KeySampler(spec, ctx.streams.generator("workload:keys"))
+
+
+def _only_key() -> int:
+    return 0
 
 
 def hotset_block(rng: np.random.Generator, spec: KeySpec, size: int) -> np.ndarray:

@@ -8,7 +8,14 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.sim.workload.load.arrivals import ArrivalSpec, RateProfile, Stage, arrival_gaps
+from asyncsim.sim.engine import BLOCK_SIZE
+from asyncsim.sim.workload.load.arrivals import (
+    ArrivalSpec,
+    RateProfile,
+    Stage,
+    arrival_gaps,
+    gap_sampler,
+)
 
 stages = st.lists(st.tuples(st.floats(0.5, 100), st.floats(0, 50)), min_size=0, max_size=4)
 
@@ -44,6 +51,21 @@ def test_rate_dropping_to_zero_ends_the_process() -> None:
     spec = ArrivalSpec(10.0, "constant", (Stage(10.0, 0.0),))
     gaps = list(arrival_gaps(spec, np.random.default_rng(0)))
     assert len(gaps) == 50  # the area of the ramp 10 -> 0 over 10 s
+
+
+@given(rate=st.floats(0.01, 1e4), process=st.sampled_from(["poisson", "constant"]),
+       ramp=st.booleans(), seed=st.integers(0, 2**32 - 1))
+def test_the_gap_sampler_gives_the_generators_gaps_bit_for_bit(
+        rate: float, process: str, ramp: bool, seed: int) -> None:
+    """Scaling a block in numpy and scaling each draw are the same IEEE multiplication;
+    past a block boundary too, and to the end of a ramp down."""
+    stages = (Stage(2 * BLOCK_SIZE / rate, 0.0),) if ramp else ()
+    spec = ArrivalSpec(rate, process, stages)  # type: ignore[arg-type]
+    expected = list(_take(arrival_gaps(spec, np.random.default_rng(seed)), BLOCK_SIZE + 10))
+    sampler = gap_sampler(spec, np.random.default_rng(seed))
+    assert [sampler() for _ in expected] == expected
+    if ramp and len(expected) < BLOCK_SIZE + 10:
+        assert sampler() == math.inf  # the gaps are over
 
 
 def _take(iterator, n):  # type: ignore[no-untyped-def]

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from heapq import heappush
 from typing import Any
 
 import numpy as np
-from simpy.events import Event, Timeout
+from simpy.events import URGENT, Event, Timeout
 
 from asyncsim.sim.distributions import Distribution
-from asyncsim.sim.engine import BlockSampler
+from asyncsim.sim.engine import NORMAL_PRIORITY, BlockSampler, Tick, schedule
 from asyncsim.sim.workload.context import WorkloadContext
 from asyncsim.sim.workload.keys import RecordedKey
-from asyncsim.sim.workload.load.arrivals import ArrivalSpec, arrival_gaps
+from asyncsim.sim.workload.load.arrivals import ArrivalSpec, gap_sampler
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def start_load(ctx: WorkloadContext, load: OpenLoad | ClosedLoad | Burst | Trace
     for the event ``start`` returns.
     """
     if isinstance(load, OpenLoad):
-        ctx.env.process(_open(ctx, load, start))
+        _OpenArrivals(ctx, load, start)
         return
     if isinstance(load, TraceLoad):
         ctx.env.process(_replay(ctx, load, start))
@@ -115,18 +116,45 @@ def start_load(ctx: WorkloadContext, load: OpenLoad | ClosedLoad | Burst | Trace
         ctx.env.process(_closed(ctx, user, think, start, inline))
 
 
-def _open(ctx: WorkloadContext, load: OpenLoad, start: Start) -> Generator[Event, Any, None]:
-    env = ctx.env
-    users = load.users
-    next_client = (BlockSampler(lambda g, n: g.integers(0, users, n).astype(float),
-                                ctx.streams.generator("workload:clients"))
-                   if users > 1 else None)
-    end = ctx.duration_s
-    for gap in arrival_gaps(load.arrivals, ctx.streams.generator("workload:arrivals")):
-        if env._now + gap >= end:
+class _OpenArrivals:
+    """The open loop, driven by one recurring :class:`Tick` instead of a SimPy process.
+
+    Why: a process per workload costs, per arrival, a Timeout and a generator resume on
+    top of the heap entry. The ticks take the event ids the process's events took (its
+    start, one per arrival, its end), in the same order, so every event keeps its place.
+    Each arrival starts its unit, then draws the next gap, as the loop did.
+    """
+
+    def __init__(self, ctx: WorkloadContext, load: OpenLoad, start: Start) -> None:
+        self.env = ctx.env
+        self.start = start
+        users = load.users
+        self.next_client = (BlockSampler(lambda g, n: g.integers(0, users, n).astype(float),
+                                         ctx.streams.generator("workload:clients"))
+                            if users > 1 else None)
+        self.end = ctx.duration_s
+        self.next_gap = gap_sampler(load.arrivals, ctx.streams.generator("workload:arrivals"))
+        self._arriving = (self._arrive,)
+        self.tick = Tick((self._begin,))
+        schedule(self.env, self.tick, 0.0, URGENT)  # where the process's start would be
+
+    def _begin(self, tick: Tick) -> None:
+        self._next()
+
+    def _arrive(self, tick: Tick) -> None:
+        next_client = self.next_client
+        self.start(int(next_client()) if next_client is not None else 0)
+        self._next()
+
+    def _next(self) -> None:
+        env = self.env
+        gap = self.next_gap()
+        if env._now + gap >= self.end:  # (inf once the gaps end)
+            schedule(env, Tick(()), 0.0)  # where the process's end would be
             return
-        yield Timeout(env, gap)
-        start(int(next_client()) if next_client is not None else 0)
+        tick = self.tick
+        tick.callbacks = self._arriving
+        heappush(env._queue, (env._now + gap, NORMAL_PRIORITY, next(env._eid), tick))  # type: ignore[misc]
 
 
 def _replay(ctx: WorkloadContext, load: TraceLoad,

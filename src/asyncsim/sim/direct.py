@@ -1,0 +1,149 @@
+"""A bare backend's call driven by callbacks: the engine's fast path.
+
+When a strategy puts no layer over a backend, nothing between the driver and the backend
+needs a generator: the driver hands the request to :class:`DirectCall`, which runs the
+very steps of ``Backend.call`` (sim/backend.py, the same helper methods in the same order)
+as callbacks on :class:`~asyncsim.sim.engine.Tick` events. A call then costs its heap
+entries and two small objects, instead of a generator, its driver wrapper and a
+``simpy.Timeout`` or ``Event`` per wait.
+
+Why the outcome is the same, bit for bit: every event of the generator path has its tick
+here, scheduled at the same moment with the same delay and priority, so it takes the same
+event id and is processed in the same place (ties at equal times included); the draws
+happen at the same moments from the same streams; the counters, gauges and the driver's
+record are updated in the same order. A waiting call still waits in the backend's queue,
+as a ticket the queue hands a worker to (``succeed``) exactly like a SimPy event, so every
+queue discipline, queue limits, shedding, ``drop_expired``, capacity drops and the
+concurrency factor behave as on the generator path.
+
+When it applies (``Simulation.call_for``): no layer and no workload adapter over the
+backend, the backend is one instance (not a replica set) and makes no downstream calls.
+Everything else takes the generator path. ``ENABLED`` is the test-only switch that forces
+the generator path everywhere (tests/sim/test_direct.py compares the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from heapq import heappush
+from typing import TYPE_CHECKING, Any
+
+from simpy.events import Event
+
+from asyncsim.sim.engine import NORMAL_PRIORITY, Tick, schedule
+from asyncsim.sim.outcome import Outcome, Status
+from asyncsim.sim.request import Request
+
+if TYPE_CHECKING:
+    from asyncsim.sim.backend import Backend, BackendStats
+    from asyncsim.sim.driver import RequestDriver
+
+ENABLED = True
+"""Whether bare backends take the direct path (tests switch it off to compare)."""
+
+Then = Callable[[Request, Outcome], None] | None
+
+
+class DirectCall:
+    """A bare backend's call. Called, it is the generator call (for a closed loop that
+    runs requests inline); :meth:`start` is what the driver uses for fire-and-forget."""
+
+    __slots__ = ("backend",)
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def __call__(self, request: Request) -> Generator[Event, Any, Outcome]:
+        return self.backend.call(request)
+
+    def start(self, driver: RequestDriver, request: Request, then: Then) -> None:
+        """``Backend.call``'s first part: answer at once, or take a worker, or queue."""
+        backend = self.backend
+        env = backend.env
+        now = env._now
+        stats = backend._count(now)
+        if backend._faults and backend._active("outage", now) is not None:
+            delay = backend._outage(stats)
+            if delay > 0:
+                driver.in_flight += 1
+                schedule(env, _Pending(_OUTAGE_OVER, backend, driver, request, then, stats,
+                                       now), delay)
+                return
+            driver.answered(request, Outcome(Status.ERROR, attempts=1,
+                                             retry_after_s=backend.spec.retry_after_s), then)
+            return
+        if backend.busy < backend.capacity:
+            backend.busy += 1  # a free worker, as in Backend.call
+            backend.busy_gauge.set(now, backend.busy)
+            _serve(_Pending(_SERVICE_OVER, backend, driver, request, then, stats, now))
+            driver.in_flight += 1
+            return
+        refused = backend._refusal(request, stats)
+        if refused is not None:
+            driver.answered(request, refused, then)
+            return
+        queue = backend.queue
+        queue.append((_Pending(_TICKET, backend, driver, request, then, stats, now),  # type: ignore[arg-type]
+                      request, now))
+        stats.queued += 1
+        backend.queue_gauge.set(now, len(queue))
+        driver.in_flight += 1
+
+
+class _Pending(Tick):
+    """One direct call between its events: its ticket while it waits, then its service."""
+
+    __slots__ = ("arrived", "backend", "driver", "dropped", "failed", "request", "stats",
+                 "then")
+    failed: bool  # set when it reaches a worker
+    dropped: bool  # set when the queue hands it on
+
+    def __init__(self, callbacks: tuple[Callable[[Any], None], ...], backend: Backend,
+                 driver: RequestDriver, request: Request, then: Then, stats: BackendStats,
+                 arrived: float) -> None:
+        self.callbacks = callbacks
+        self.backend = backend
+        self.driver = driver
+        self.request = request
+        self.then = then
+        self.stats = stats
+        self.arrived = arrived
+
+    def succeed(self, dropped: bool) -> None:
+        """The queue hands it a worker (False) or drops it (True), as to a SimPy ticket."""
+        self.dropped = dropped
+        env = self.backend.env
+        heappush(env._queue, (env._now, NORMAL_PRIORITY, next(env._eid), self))  # type: ignore[misc]
+
+
+def _serve(call: _Pending) -> None:
+    backend = call.backend
+    service, call.failed = backend._serve(call.request, call.stats)
+    call.callbacks = _SERVICE_OVER
+    env = backend.env
+    heappush(env._queue, (env._now + service, NORMAL_PRIORITY, next(env._eid), call))  # type: ignore[misc]
+
+
+def _ticket(call: _Pending) -> None:
+    """The waiting call's turn: served, or dropped without a worker."""
+    if call.dropped:
+        call.driver.done(call.request, Outcome(Status.REJECTED, attempts=1), call.then)
+        return
+    call.stats.wait_s += call.backend.env._now - call.arrived
+    _serve(call)
+
+
+def _service_over(call: _Pending) -> None:
+    outcome = call.backend._complete(call.request, call.failed, call.stats)
+    call.driver.done(call.request, outcome, call.then)
+
+
+def _outage_over(call: _Pending) -> None:
+    call.driver.done(call.request, Outcome(Status.ERROR, attempts=1,
+                                           retry_after_s=call.backend.spec.retry_after_s),
+                     call.then)
+
+
+_TICKET: tuple[Callable[[Any], None], ...] = (_ticket,)
+_SERVICE_OVER: tuple[Callable[[Any], None], ...] = (_service_over,)
+_OUTAGE_OVER: tuple[Callable[[Any], None], ...] = (_outage_over,)

@@ -1,0 +1,87 @@
+"""The inlined event loop (sim/engine.py: Environment) against SimPy's own ``run``: the
+same processing order, the same stop at ``until``, failures raised, and an ``until``
+event's other callbacks kept for the next ``run``, as ``step`` does."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+from hypothesis import given
+from hypothesis import strategies as st
+from simpy.events import Event
+
+from asyncsim.sim.engine import Environment, Tick, schedule
+
+Log = list[tuple[float, str]]
+
+
+def scripted(env: simpy.Environment, delays: list[float], log: Log) -> None:
+    """Processes, timeouts at equal times, triggered events and ticks, all logging."""
+    def worker(name: str, delay: float):  # type: ignore[no-untyped-def]
+        yield env.timeout(delay)
+        log.append((env.now, f"{name} woke"))
+        done = env.event()
+        done.callbacks.append(lambda _: log.append((env.now, f"{name} event")))
+        done.succeed()
+        yield env.timeout(delay / 2)
+        log.append((env.now, f"{name} done"))
+
+    for index, delay in enumerate(delays):
+        env.process(worker(f"w{index}", delay))
+        schedule(env, Tick((lambda _, i=index: log.append((env.now, f"tick{i}")),)), delay)
+
+
+@given(delays=st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0]), max_size=8),
+       until=st.sampled_from([0.75, 1.0, 2.5, None]))
+def test_the_inlined_loop_processes_what_simpy_does_in_the_same_order(
+        delays: list[float], until: float | None) -> None:
+    logs: list[Log] = []
+    for env in (simpy.Environment(), Environment()):
+        log: Log = []
+        scripted(env, delays, log)
+        env.run(until=until)
+        logs.append([*log, (env.now, "end"), (next(env._eid), "ids")])
+    assert logs[0] == logs[1]
+
+
+def test_an_until_event_keeps_its_other_callbacks_for_the_next_run() -> None:
+    results = []
+    for env in (simpy.Environment(), Environment()):
+        seen: list[float] = []
+        stop = Event(env)
+        env.process(_succeed_later(env, stop))
+        env.process(_wait_for(env, stop, seen))  # registers after run's own callback
+        assert env.run(until=stop) == "value"
+        seen_at_stop = list(seen)
+        env.run(until=10.0)
+        results.append((seen_at_stop, seen, env.now, next(env._eid)))
+    assert results[0] == results[1]
+    assert results[1][0] == [] and results[1][1] == [1.0]
+
+
+def _succeed_later(env: simpy.Environment, event: Event):  # type: ignore[no-untyped-def]
+    yield env.timeout(1.0)
+    event.succeed("value")
+
+
+def _wait_for(env: simpy.Environment, event: Event, seen: list[float]):  # type: ignore[no-untyped-def]
+    yield env.timeout(0.5)
+    yield event
+    seen.append(env.now)
+
+
+def test_a_failed_event_nobody_handles_crashes_the_run() -> None:
+    env = Environment()
+    env.event().fail(ValueError("boom"))
+    with pytest.raises(ValueError, match="boom"):
+        env.run()
+
+
+def test_until_past_the_last_event_is_refused_as_simpy_does() -> None:
+    env = Environment()
+    env.run(until=5.0)
+    with pytest.raises(ValueError, match="must be greater"):
+        env.run(until=5.0)
+    event = env.event()
+    with pytest.raises(RuntimeError, match="No scheduled events left"):
+        env.run(until=event)
