@@ -12,7 +12,8 @@ Buckets (as DDSketch, Masson et al., VLDB 2019): with ``RELATIVE_ERROR`` = α an
 γ = (1 + α) / (1 − α), a positive value ``x`` goes to bucket ``i = ceil(log_γ x)``,
 covering ``(γ^(i−1), γ^i]``, and is read back as ``2 γ^i / (γ + 1)``, which is within
 α of every value of the bucket. Zero has its own bucket, read back as exactly 0. There is
-no lowest or highest trackable value: every finite non-negative double has a bucket.
+no lowest or highest trackable value to set: every positive double has a bucket, and the
+bound holds from 1e-300 to 1e300 (beyond, the read-back leaves the normal doubles).
 
 Percentiles follow numpy's default ("linear") definition on the bucket values: the
 order statistics around rank ``(n − 1) p / 100`` are read back and interpolated. Each is
@@ -33,6 +34,8 @@ RELATIVE_ERROR = 0.001
 """α: a percentile read from a histogram is within 0.1% of the exact one."""
 GAMMA = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR)
 _LOG_GAMMA = math.log(GAMMA)
+_LOG_READ_BACK = math.log(2.0 / (GAMMA + 1.0))
+"""log of 2 / (γ + 1): added in the exponent, so the largest doubles read back finite."""
 ZERO_BUCKET = -(1 << 19)
 """The bucket of exact zeros (cache hits answered at once); below every positive bucket
 (the smallest double, 5e-324, is bucket −372 222)."""
@@ -52,7 +55,7 @@ def bucket_of(values: np.ndarray) -> np.ndarray:
 def bucket_value(buckets: np.ndarray) -> np.ndarray:
     """The value a bucket reads back as (0 for the zero bucket)."""
     buckets = np.asarray(buckets, dtype=np.int64)
-    values = 2.0 * np.exp(buckets * _LOG_GAMMA) / (GAMMA + 1.0)
+    values = np.exp(buckets * _LOG_GAMMA + _LOG_READ_BACK)
     values[buckets == ZERO_BUCKET] = 0.0
     return values
 
