@@ -2,9 +2,9 @@
 
 Measurement window: counters and time averages cover [warmup, duration]; requests are
 folded into streaming summaries per time bin (sim/measure), so reports can keep those
-that started after warm-up; the per-request log is kept only when the spec asks. Arrivals stop at
-``duration``; requests still in flight are then given up to ``drain_s`` to finish, so
-the requests that started in the window are measured whole, not cut off.
+that started after warm-up; the per-request log is kept only when the spec asks.
+Arrivals stop at ``duration``; requests still in flight are then given up to ``drain_s``
+to finish, so the requests that started in the window are measured whole, not cut off.
 
 A :class:`StopCheck` in the spec can end a run early (k6's ``abortOnFail``): the
 measured window then ends at the stop, and requests still in flight are not drained.
