@@ -153,7 +153,8 @@ class Simulation:
                           ((f.start_s, f.end_s) for f in self._fault_windows()),
                           *spec.recovery_grid_s, stop_every_s=every)
         return Summaries(edges, spec.warmup_s, self.series.bin_s, self.series.bins,
-                         spec.recovery_grid_s)
+                         spec.recovery_grid_s, track_staleness=not all(
+                             isinstance(model, StaticData) for model in self.data.values()))
 
     def _spool_dir(self) -> Path | None:
         if self.spec.raw_dir is None:

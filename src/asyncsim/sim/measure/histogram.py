@@ -177,21 +177,27 @@ def exact_sum(values: np.ndarray) -> int:
     Why exact: a mean from chunks summed in floating point would depend on where the
     chunks split (and differ from any one-pass mean); an exact sum does not, so means stay
     deterministic whatever the chunking, and are correctly rounded.
+
+    How: each value is a 53-bit integer times a power of two; the integers are split in
+    two 27-bit halves and added per power of two with ``np.bincount``, whose float sums
+    stay exact below 2^53 (up to 2^26 values per call); Python integers do the rest.
     """
     values = np.asarray(values, dtype=np.float64)
     if len(values) == 0:
         return 0
+    if len(values) > 1 << 26:
+        half = len(values) // 2
+        return exact_sum(values[:half]) + exact_sum(values[half:])
     mantissa, exponent = np.frexp(values)
     whole = (mantissa * float(1 << 53)).astype(np.int64)   # value = whole * 2^(e - 53)
-    shift = exponent.astype(np.int64) + (SUM_SHIFT - 53)
-    order = np.argsort(shift, kind="stable")
-    shift, whole = shift[order], whole[order]
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(shift)) + 1))
-    high = np.add.reduceat(whole >> 26, starts)
-    low = np.add.reduceat(whole & ((1 << 26) - 1), starts)
+    lowest = int(exponent.min())
+    index = exponent - lowest
+    high = np.bincount(index, weights=(whole >> 26).astype(np.float64))
+    low = np.bincount(index, weights=(whole & ((1 << 26) - 1)).astype(np.float64))
     total = 0
-    for s, h, lo in zip(shift[starts].tolist(), high.tolist(), low.tolist(), strict=True):
-        total += ((h << 26) + lo) << s
+    for offset in np.flatnonzero(np.logical_or(high, low)).tolist():
+        total += ((int(high[offset]) << 26) + int(low[offset])) << (
+            offset + lowest + SUM_SHIFT - 53)
     return total
 
 

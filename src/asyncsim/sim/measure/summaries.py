@@ -78,8 +78,11 @@ class Summaries:
     """Streaming summaries of one run's requests (see the module docstring)."""
 
     def __init__(self, edges_s: np.ndarray, warmup_s: float, series_bin_s: float,
-                 series_bins: int, recovery_grid_s: tuple[float, float]) -> None:
+                 series_bins: int, recovery_grid_s: tuple[float, float],
+                 track_staleness: bool = True) -> None:
         self.edges_s = edges_s
+        self.track_staleness = track_staleness
+        """Whether deliveries' staleness is kept (off when no data changes: it is 0)."""
         self.recovery_grid_s = recovery_grid_s
         """The (step, hold) whose windows are edges: an analysis on another grid is not
         exact on these bins."""
@@ -138,8 +141,11 @@ class Summaries:
             self._grow(int(classes.max()) + 1)
         n_bins = self.bins
         flat = ((classes * n_bins + bins) * len(Status) + status) * len(Source) + source
-        keys, counts = np.unique(flat, return_counts=True)
-        self.counts.reshape(-1)[keys] += counts
+        if self.counts.size <= 4 * len(flat):
+            self.counts.reshape(-1)[:] += np.bincount(flat, minlength=self.counts.size)
+        else:
+            keys, counts = np.unique(flat, return_counts=True)
+            self.counts.reshape(-1)[keys] += counts
         self.attempts += np.bincount(bins, weights=attempts, minlength=n_bins).astype(np.int64)
         self.attempt_counts += np.bincount(np.clip(attempts[measured], 0, ATTEMPTS_KEPT),
                                            minlength=ATTEMPTS_KEPT + 1)
@@ -147,14 +153,17 @@ class Summaries:
         if refused.any():
             np.maximum.at(self.short_circuit_last_s, bins[refused], starts[refused])
         self.latency.add(classes * n_bins + bins, latency)
-        for c in np.unique(classes).tolist():
-            for m in (0, 1):
-                part = latency[(classes == c) & (measured == bool(m))]
-                if len(part):
-                    self.latency_sum[c][m] += exact_sum(part)
-                    self.latency_min[c, m] = min(self.latency_min[c, m], float(part.min()))
-                    self.latency_max[c, m] = max(self.latency_max[c, m], float(part.max()))
-        self._add_stale(columns["version"] >= 0, columns["stale_s"], measured)
+        groups = classes * 2 + measured
+        first, last = int(groups.min()), int(groups.max())
+        for group in range(first, last + 1):
+            part = latency if first == last else latency[groups == group]
+            if len(part):
+                c, m = divmod(group, 2)
+                self.latency_sum[c][m] += exact_sum(part)
+                self.latency_min[c, m] = min(self.latency_min[c, m], float(part.min()))
+                self.latency_max[c, m] = max(self.latency_max[c, m], float(part.max()))
+        if self.track_staleness:
+            self._add_stale(columns["version"] >= 0, columns["stale_s"], measured)
         ok = status == int(Status.OK)
         done = (starts[ok] + latency[ok]) / self.series_bin_s
         self.done_ok += np.bincount(done[done < self.series_bins].astype(np.int64),
