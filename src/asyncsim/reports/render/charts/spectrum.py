@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from asyncsim.reports.render.chart_kit import Chart, base_figure, log_axis
+from asyncsim.reports.render.chart_kit import Chart, base_figure, log_axis, plot_text
 from asyncsim.sim.measure.histogram import RELATIVE_ERROR, Histogram
 
 MAX_NINES = 5
@@ -49,10 +49,10 @@ def spectrum_chart(histograms: Mapping[str, Histogram | None], order: Sequence[s
         x, y = spectrum_points(histogram)
         if len(x) == 0:
             continue
-        fig.add_scatter(x=x, y=y, mode="lines", name=strategy,
+        fig.add_scatter(x=x, y=y, mode="lines", name=plot_text(strategy),
                         line={"color": colors.get(strategy), "width": 2},
-                        hovertemplate="p%{customdata:.4g}: %{y:.4s}s<extra>"
-                        + strategy + "</extra>", customdata=(1.0 - 1.0 / x) * 100)
+                        hovertemplate="p%{customdata:.4g}: %{y:.4s}s",
+                        customdata=(1.0 - 1.0 / x) * 100)
     if not fig.data:
         return None
     ticks = [10.0 ** k for k in range(MAX_NINES + 1)]
