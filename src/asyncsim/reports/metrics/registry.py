@@ -88,9 +88,10 @@ class RunView:
         clock may differ from the edge by an ulp), else the first edge after it."""
         edges = self.summaries.edges_s
         index = int(np.searchsorted(edges, t_s))
-        for near in (index - 1, index):
-            if 0 <= near < len(edges) and abs(edges[near] - t_s) <= 1e-9 * max(1.0, abs(t_s)):
-                return near
+        if index < len(edges) and edges[index] == t_s:
+            return index
+        if index > 0 and t_s - edges[index - 1] <= 1e-9 * max(1.0, abs(t_s)):
+            return index - 1
         return index
 
     def bins_in(self, spans: Iterable[tuple[float, float]]) -> np.ndarray:

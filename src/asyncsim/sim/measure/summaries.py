@@ -60,11 +60,11 @@ def bin_edges(warmup_s: float, duration_s: float, series_bin_s: float, series_bi
     """Left edges of the time bins (the last bin is open-ended), sorted and distinct."""
     edges = {0.0, warmup_s, duration_s}
     edges.update(k * series_bin_s for k in range(series_bins + 1))
-    ends = [duration_s]
-    if stop_every_s is not None:
-        ends += [warmup_s + k * stop_every_s for k in range(1, math.ceil(
-            (duration_s - warmup_s) / stop_every_s) + 1) if warmup_s + k * stop_every_s
-            < duration_s]
+    ends = [duration_s]   # where the measured window may end: the run's end, or a stop check
+    k = 1
+    while stop_every_s is not None and (stop := warmup_s + k * stop_every_s) < duration_s:
+        ends.append(stop)
+        k += 1
     for end in ends:
         edges.update((end, end - (end - warmup_s) * TAIL_SHARE))
     for start, stop in faults:
