@@ -201,10 +201,6 @@ def exact_sum(values: np.ndarray) -> int:
     return total
 
 
-def sum_value(total: int) -> float:
-    return float(Fraction(total, 1 << SUM_SHIFT))
-
-
 def mean_value(total: int, count: int) -> float:
     """The correctly rounded mean of values whose exact sum is ``total`` (NaN when none)."""
     return float(Fraction(total, count << SUM_SHIFT)) if count else math.nan
