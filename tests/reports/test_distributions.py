@@ -13,7 +13,9 @@ from asyncsim.reports.distributions import (
     merge,
     run_distributions,
 )
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.sim.outcome import Source, Status
+from asyncsim.sim.simulation import RunResult
 
 EDGES = np.array([1.0, 10.0, 100.0])
 
@@ -65,7 +67,13 @@ def test_run_distributions_count_what_they_say() -> None:
     attempts = np.array([0, 1, 25], dtype=np.int32)
     status = np.array([Status.OK, Status.OK, Status.TIMEOUT], dtype=np.int8)
     source = np.array([Source.FRESH_HIT, Source.NETWORK, Source.NONE], dtype=np.int8)
-    d = run_distributions(latency, stale, attempts, status, source)
+    requests = {"t_start_s": np.array([1.0, 2.0, 3.0]), "latency_s": latency,
+                "status": status, "source": source, "attempts": attempts,
+                "version": np.array([1, 1, -1], dtype=np.int32),
+                "stale_s": stale.astype(np.float32)}
+    result = RunResult("s", 0, requests, {}, (), 0.05, {}, {}, 0.0, 10.0, 10.0, 0, 0.0, 0.0,
+                       changing_data=True)
+    d = run_distributions(RunView(result))
     assert sum(d["latency_s"]) == 3 and d["latency_s"][0] == 1      # the 0 s hit underflows
     assert sum(d["staleness_s"]) == 1                                # only the stale delivery
     assert d["attempts"][0] == 1 and d["attempts"][1] == 1 and d["attempts"][ATTEMPTS_MAX] == 1

@@ -117,6 +117,9 @@ def run(
     png: Annotated[bool, flag(
         "--png", help="also write each chart as PNG (png/; needs the static extra and a "
         "Chrome or Chromium)")] = False,
+    hlog: Annotated[bool, flag(
+        "--hlog", help="also write latency.hlog, an HdrHistogram interval log per strategy "
+        "(needs hdrhistogram)")] = False,
     max_requests: MaxRequestsOpt = MAX_REQUESTS,
     max_memory: MaxMemoryOpt = None,
 ) -> None:
@@ -148,7 +151,7 @@ def run(
         if named is not None:
             check_output_file(named)
     target = out_dir or default_out_dir(loaded.scenario)
-    options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png)
+    options = OutputOptions(plotly_js=plotly_js, raw=raw, png=png, hlog=hlog)
     with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
         result = run_scenario(loaded, target, jobs=jobs, executor=executor, scheduler=scheduler,
                               on_progress_start=bar.start, progress=bar.runs_done,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -12,7 +13,12 @@ from typing import Any
 
 from asyncsim.commands.common import objectives_of, recovery_settings, scenario_meta
 from asyncsim.commands.gates import run_gates, verdict_checks
-from asyncsim.reports.files.output_set import StagedOutput, output_error, pause_for_tests
+from asyncsim.reports.files.output_set import (
+    SPOOL_NAME,
+    StagedOutput,
+    output_error,
+    pause_for_tests,
+)
 from asyncsim.reports.files.outputs import OutputOptions, check_outputs, write_run_outputs
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import dumps, write_atomic
@@ -100,13 +106,16 @@ def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
     if on_progress_start:
         on_progress_start(len(strategies) * scenario.replications, scenario.duration)
     spec = simulation_spec(scenario)
+    keep_raw = staged is not None and options.raw is not None
+    spool = staged.path / SPOOL_NAME if staged is not None and keep_raw else None
     spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
-                                               spec.warmup_s, recovery_settings(scenario)))
+                                               spec.warmup_s, recovery_settings(scenario)),
+                   keep_requests=False, raw_dir=str(spool) if spool is not None else None)
     started = time.perf_counter()
     runs = run_experiment(spec, strategies, scenario.replications,
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,
-                                  keep_raw=staged is not None and options.raw is not None,
-                                  recovery=recovery_settings(scenario)),
+                                  keep_raw=keep_raw, recovery=recovery_settings(scenario),
+                                  keep_intervals=staged is not None and options.hlog),
                           jobs=jobs, executor=executor, scheduler=scheduler,
                           progress=progress, clock=clock,
                           report_every_wall_s=report_every_wall_s)
@@ -126,6 +135,8 @@ def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
             written = [staged.path / "summary.json"]
             written += write_run_outputs(staged.path, summary, runs,
                                          report_meta(scenario, verdict), options)
+            if spool is not None:
+                shutil.rmtree(spool, ignore_errors=True)
         except OSError as error:
             raise output_error(staged.target, error) from None
         staged.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,7 +115,8 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
             on_progress_start(sum(len(sel) * s.replications
                                   for sel, s in zip(to_run, scenarios, strict=True)))
         started = time.perf_counter()
-        results = run_points([(simulation_spec(s), sel, s.replications)
+        results = run_points([(replace(simulation_spec(s), keep_requests=False), sel,
+                               s.replications)
                               for s, sel in zip(scenarios, to_run, strict=True)],
                              partial(reduce_run, recovery=recovery_settings(scenarios[0])),
                              jobs=jobs, executor=executor,

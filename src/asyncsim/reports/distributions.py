@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from asyncsim.sim.outcome import Source, Status
+from asyncsim.reports.metrics.registry import RunView
 
 BINS_PER_DECADE = 20
 LATENCY_EDGES_S = np.logspace(-6, 4, 10 * BINS_PER_DECADE + 1)
@@ -27,29 +27,38 @@ ATTEMPTS_MAX = 10
 """Attempts counts are kept exactly up to this; the last bin holds this many or more."""
 
 
-def log_histogram(values: np.ndarray, edges: np.ndarray) -> list[float]:
-    """Counts of ``values`` per bin of ``edges`` (under- and overflow bins included)."""
-    finite = values[~np.isnan(values)] if values.dtype.kind == "f" else values
-    index = np.searchsorted(edges, finite, side="right")
-    counts: list[float] = np.bincount(index, minlength=len(edges) + 1).astype(float).tolist()
+def log_histogram(values: np.ndarray, edges: np.ndarray,
+                  weights: np.ndarray | None = None) -> list[float]:
+    """Counts of ``values`` (each counted ``weights`` times, if given) per bin of ``edges``
+    (under- and overflow bins included); NaN values are left out."""
+    keep = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(len(values), bool)
+    index = np.searchsorted(edges, values[keep], side="right")
+    counts: list[float] = np.bincount(
+        index, weights=None if weights is None else weights[keep].astype(float),
+        minlength=len(edges) + 1).astype(float).tolist()
     return counts
 
 
-def run_distributions(latency_s: np.ndarray, stale_s: np.ndarray, attempts: np.ndarray,
-                      status: np.ndarray, source: np.ndarray) -> dict[str, list[float]]:
-    """The histograms of one run's measured requests.
+def run_distributions(view: RunView) -> dict[str, list[float]]:
+    """The histograms of one run's measured requests, from its summaries.
 
-    ``staleness_s`` counts only deliveries that were stale (``stale_s > 0``); how many
-    were stale at all is the ``stale_rate`` metric's job.
+    Latency and staleness are re-binned from the run's log-bucketed histograms (each bucket
+    at its value, within 0.1% of its requests' values: a request that close to a fixed
+    edge may land in the bin beside it). ``staleness_s`` counts only deliveries that were
+    stale (``stale_s > 0``); how many were stale at all is the ``stale_rate`` metric's job.
     """
-    stale = stale_s[stale_s > 0] if len(stale_s) else stale_s
+    latency = view.latency().histogram
+    stale = view.staleness().histogram
+    positive = stale.values() > 0
+    attempts = view.summaries.attempt_counts
     return {
-        "latency_s": log_histogram(latency_s, LATENCY_EDGES_S),
-        "staleness_s": log_histogram(stale, STALENESS_EDGES_S),
-        "attempts": np.bincount(np.clip(attempts, 0, ATTEMPTS_MAX),
-                                minlength=ATTEMPTS_MAX + 1).astype(float).tolist(),
-        "status": np.bincount(status, minlength=len(Status)).astype(float).tolist(),
-        "source": np.bincount(source, minlength=len(Source)).astype(float).tolist(),
+        "latency_s": log_histogram(latency.values(), LATENCY_EDGES_S, latency.counts),
+        "staleness_s": log_histogram(stale.values()[positive], STALENESS_EDGES_S,
+                                     stale.counts[positive]),
+        "attempts": [*attempts[:ATTEMPTS_MAX].astype(float).tolist(),
+                     float(attempts[ATTEMPTS_MAX:].sum())],
+        "status": view.by_status.astype(float).tolist(),
+        "source": view.by_source.astype(float).tolist(),
     }
 
 

@@ -1,7 +1,10 @@
 """Per-run reduction (in the worker) and aggregation over replications.
 
-Why reduce in the worker: a run's request log is tens of megabytes; its metrics are a
-few hundred floats. Only the floats cross the process boundary, unless raw data is asked.
+Why reduce in the worker: a run's summaries (sim/measure) are megabytes; its metrics are
+a few hundred floats. Only the floats cross the process boundary, with the measured
+latency histogram (for pooled percentiles and the percentile spectrum) and, on request,
+one histogram per series bin (for the ``.hlog`` export). Raw rows never cross: ``--raw``
+spools them to disk in the worker and only the spool's place comes back.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from asyncsim.reports.metrics.prefetch import prefetch_counts
 from asyncsim.reports.metrics.registry import RecoverySettings, RunView
 from asyncsim.reports.metrics.retry import goodput_series
 from asyncsim.reports.stats import mean_ci95, wilson_ci95
+from asyncsim.sim.measure.histogram import Histogram
+from asyncsim.sim.measure.recorder import RawSpool
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import RunResult
 
@@ -43,7 +48,8 @@ class RunSummary:
     values: dict[str, float]
     performance: RunPerformance
     series: dict[str, list[float]] = field(default_factory=dict)
-    raw: dict[str, np.ndarray] | None = None
+    raw: RawSpool | None = None
+    """Where the run's request rows were spooled (``--raw``)."""
     stopped_at_s: float | None = None   # simulated time an early stop ended the run at
     stop_reason: str | None = None
     distributions: dict[str, list[float]] = field(default_factory=dict)
@@ -51,23 +57,30 @@ class RunSummary:
     the pattern sections' counts (prefetch and pagination), added over replications."""
     typical_view: TypicalView | None = None
     """The median page view, for the waterfall (page-view workloads only)."""
+    latency: Histogram | None = None
+    """The measured requests' latency histogram: replications merge it (pooled
+    percentiles, the percentile spectrum chart)."""
+    intervals: list[Histogram] | None = None
+    """The latency histogram of each series bin, when an ``.hlog`` export is asked."""
 
 
 def reduce_run(result: RunResult, extra_percentiles: Sequence[float] = (),
-               keep_raw: bool = False, recovery: RecoverySettings | None = None) -> RunSummary:
+               keep_raw: bool = False, recovery: RecoverySettings | None = None,
+               keep_intervals: bool = False) -> RunSummary:
     view = RunView(result, recovery)
     values = metric_values(view, extra_percentiles)
-    performance = RunPerformance(len(result.requests["t_start_s"]), result.events,
+    performance = RunPerformance(int(view.summaries.counts.sum()), result.events,
                                  result.wall_s, result.cpu_s)
-    columns = view.columns
-    distributions = run_distributions(columns["latency_s"], columns["stale_s"],
-                                      columns["attempts"], columns["status"], columns["source"])
+    distributions = run_distributions(view)
     distributions.update(prefetch_counts(view))
     distributions.update(pagination_counts(view))
+    series_bins = _series_bins(view)
     return RunSummary(result.strategy, result.replication, values, performance,
-                      _series(view), result.requests if keep_raw else None,
+                      _series(view, series_bins), result.spool if keep_raw else None,
                       result.stopped_at_s, result.stop_reason, distributions,
-                      typical_view(view))
+                      typical_view(view), view.latency().histogram,
+                      [view.summaries.window_latency(lo, hi) for lo, hi in series_bins]
+                      if keep_intervals else None)
 
 
 def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
@@ -80,14 +93,23 @@ def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
     for name in REGISTRY if names is None else names:
         values.update(REGISTRY[name].compute(view))
     if extra_percentiles:
-        latency = view.columns["latency_s"]
-        for p in extra_percentiles:
-            key = str(ValueKey("latency", stat=f"p({p:g})"))
-            values[key] = float(np.percentile(latency, p)) if len(latency) else math.nan
+        latency = view.latency().histogram
+        for p, value in zip(extra_percentiles, latency.percentiles(extra_percentiles),
+                            strict=True):
+            values[str(ValueKey("latency", stat=f"p({p:g})"))] = value
     return values
 
 
-def _series(view: RunView) -> dict[str, list[float]]:
+def _series_bins(view: RunView) -> list[tuple[int, int]]:
+    """Each series bin as the run's time bins it covers (first, end): series edges are
+    time bin edges; the last series bin also holds requests started while the run drains,
+    as it always has."""
+    summaries = view.summaries
+    edges = [view.bin_at(k * summaries.series_bin_s) for k in range(summaries.series_bins)]
+    return list(zip(edges, [*edges[1:], summaries.bins], strict=True))
+
+
+def _series(view: RunView, series_bins: list[tuple[int, int]]) -> dict[str, list[float]]:
     """Small per-bin series for plots: requests, successes, latency percentiles, backend
     gauges, live views' stale visible time.
 
@@ -98,22 +120,18 @@ def _series(view: RunView) -> dict[str, list[float]]:
     bins = len(next(iter(result.series_averages.values()), []))
     if bins == 0:
         return {}
-    starts = result.requests["t_start_s"]
-    latency = result.requests["latency_s"]
-    index = np.minimum((starts / result.series_bin_s).astype(np.int32), bins - 1)
+    by_bin = view.status_by_bin
     series: dict[str, list[float]] = {
         "time_s": ((np.arange(bins) + 0.5) * result.series_bin_s).tolist(),
-        "requests": np.bincount(index, minlength=bins).astype(float).tolist()}
-    ok = result.requests["status"] == int(Status.OK)
-    series["ok"] = np.bincount(index[ok], minlength=bins).astype(float).tolist()
+        "requests": [float(by_bin[lo:hi].sum()) for lo, hi in series_bins],
+        "ok": [float(by_bin[lo:hi, int(Status.OK)].sum()) for lo, hi in series_bins]}
     percentiles: list[list[float]] = [[], [], []]
-    for bin_index in range(bins):  # a mask per bin: slower than a sort, but no 2x memory
-        part = latency[index == bin_index]
-        values = np.percentile(part, (50, 90, 99)) if len(part) else (math.nan,) * 3
+    for lo, hi in series_bins:
+        values = view.summaries.window_latency(lo, hi).percentiles((50, 90, 99))
         for column, value in zip(percentiles, values, strict=True):
-            column.append(float(value))
+            column.append(value)
     series["latency_p50_s"], series["latency_p90_s"], series["latency_p99_s"] = percentiles
-    series["goodput"] = goodput_series(result, bins)
+    series["goodput"] = goodput_series(view)
     for name, counts in result.series_counts.items():
         series[name] = counts.astype(float).tolist()
     for name, averages in result.series_averages.items():

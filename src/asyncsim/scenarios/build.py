@@ -45,7 +45,8 @@ def simulation_spec(scenario: Scenario) -> SimulationSpec:
         seed=scenario.seed, duration_s=scenario.duration, warmup_s=scenario.warmup,
         backends=tuple(backend_spec(name, cfg, name in written)
                        for name, cfg in scenario.backends.items()),
-        workload=workload_spec(scenario.workload, scenario.duration), drain_s=scenario.drain)
+        workload=workload_spec(scenario.workload, scenario.duration), drain_s=scenario.drain,
+        recovery_grid_s=(scenario.recovery.step, scenario.recovery.hold))
 
 
 def strategy_specs(scenario: Scenario) -> list[StrategySpec]:

@@ -28,8 +28,8 @@ from simpy.events import Event
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.direct import DirectCall
 from asyncsim.sim.layers.base import Call
+from asyncsim.sim.measure.recorder import Recorder
 from asyncsim.sim.outcome import Outcome
-from asyncsim.sim.record import RequestLog
 from asyncsim.sim.request import Request
 
 Then = Callable[[Request, Outcome], None]
@@ -37,10 +37,11 @@ Then = Callable[[Request, Outcome], None]
 
 
 class RequestDriver:
-    def __init__(self, env: simpy.Environment, log: RequestLog,
+    def __init__(self, env: simpy.Environment, recorder: Recorder,
                  data: dict[str, DataModel]) -> None:
         self.env = env
-        self.log = log
+        self.recorder = recorder
+        self.log = recorder.log
         self.data = data
         self._static = all(isinstance(model, StaticData) for model in data.values())
         self.in_flight = 0
@@ -122,6 +123,8 @@ class RequestDriver:
         else:
             superseded = self.data[request.target].superseded_at(request.key, outcome.version)
             log.stale_s.append(now - superseded if superseded < now else 0.0)
+        if len(log.stale_s) >= self.recorder.next_flush:
+            self.recorder.flush()
 
     def _check_drained(self) -> None:
         if self.drained is not None and self.in_flight == 0 and not self.drained.triggered:

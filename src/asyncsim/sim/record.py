@@ -1,8 +1,9 @@
 """Columnar recorders: append-only typed arrays, no per-request Python objects kept.
 
 Why ``array.array``: appending a float costs about as much as appending to a list, but
-stores 8 bytes instead of a pointer plus a 24-byte float object, so a million requests
-fit in tens of megabytes. Reports turn the columns into numpy arrays without copying.
+stores 8 bytes instead of a pointer plus a 24-byte float object. The request log is a
+chunk of rows the recorder (sim/measure/recorder.py) folds into streaming summaries and
+clears; numpy reads the columns without copying.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import numpy as np
 
 
 class RequestLog:
-    """One row per user request, appended when the request's outcome is delivered."""
+    """One row per user request, appended when the request's outcome is delivered (a chunk
+    of them: the recorder empties it as it folds them into the summaries)."""
 
     __slots__ = ("attempts", "client", "key", "latency_s", "request_class", "source",
                  "stale_s", "status", "t_start_s", "version")

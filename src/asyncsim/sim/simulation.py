@@ -1,9 +1,10 @@
-"""One run: one strategy, one replication. Builds the world, runs it, returns columns.
+"""One run: one strategy, one replication. Builds the world, runs it, returns summaries.
 
-Measurement window: counters and time averages cover [warmup, duration]; the request
-log keeps every request (reports filter on ``t_start_s >= warmup``). Arrivals stop at
-``duration``; requests still in flight are then given up to ``drain_s`` to finish, so
-the requests that started in the window are measured whole, not cut off.
+Measurement window: counters and time averages cover [warmup, duration]; requests are
+folded into streaming summaries per time bin (sim/measure), so reports can keep those
+that started after warm-up; the per-request log is kept only when the spec asks.
+Arrivals stop at ``duration``; requests still in flight are then given up to ``drain_s``
+to finish, so the requests that started in the window are measured whole, not cut off.
 
 A :class:`StopCheck` in the spec can end a run early (k6's ``abortOnFail``): the
 measured window then ends at the stop, and requests still in flight are not drained.
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import time
-from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 from simpy.core import StopSimulation
 from simpy.events import AnyOf, Event, Timeout
 
@@ -29,8 +31,14 @@ from asyncsim.sim.direct import DirectCall
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import Environment, RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
-from asyncsim.sim.record import SERIES_BINS, Gauge, RequestLog, TimeSeries
-from asyncsim.sim.replicas.replica_set import ReplicaResult, ReplicaSet, build_backend
+from asyncsim.sim.measure.recorder import Recorder
+from asyncsim.sim.measure.summaries import Summaries, bin_edges
+from asyncsim.sim.record import SERIES_BINS, Gauge, TimeSeries
+from asyncsim.sim.replicas.replica_set import ReplicaSet, build_backend
+from asyncsim.sim.result import BackendResult as BackendResult
+from asyncsim.sim.result import FaultWindow as FaultWindow
+from asyncsim.sim.result import LayerStats as LayerStats
+from asyncsim.sim.result import RunResult as RunResult
 from asyncsim.sim.topology import Topology
 from asyncsim.sim.workload.context import Adapter, Workload, WorkloadContext
 from asyncsim.sim.workload.logs.container import ClientLogs
@@ -88,76 +96,15 @@ class SimulationSpec:
     workload: Workload
     drain_s: float = math.inf
     stop_check: StopCheck | None = None
-
-
-@dataclass
-class BackendResult:
-    workers: int
-    calls: int
-    errors: int
-    rejected: int
-    dropped: int
-    served: int
-    queued: int
-    wait_s: float
-    utilisation: float
-    mean_queue_length: float
-    mean_in_service: float
-    shed: int | None = None     # calls its queue discipline shed; None: it never sheds
-
-
-@dataclass(frozen=True)
-class LayerStats:
-    """What one layer of the strategy's stack counted over the measured window.
-
-    ``counters`` are totals (summed over a per-client layer's instances); ``gauges`` are
-    time averages of the layer's gauges over the measured window (a cache's ``entries``).
-    """
-
-    target: str      # the backend the stack is built over
-    position: int    # 0 = outermost layer of the strategy
-    kind: str        # the LayerSpec's kind: "cache", "retry", "breaker", ...
-    counters: Mapping[str, float]
-    gauges: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        """The layer as reports tag it: ``<target>:<position>:<kind>``."""
-        return f"{self.target}:{self.position}:{self.kind}"
-
-
-@dataclass(frozen=True)
-class FaultWindow:
-    """One fault of a backend's timeline, so reports can look at fault time."""
-
-    backend: str
-    kind: str
-    start_s: float
-    end_s: float
-
-
-@dataclass
-class RunResult:
-    strategy: str
-    replication: int
-    requests: dict[str, np.ndarray]
-    backends: dict[str, BackendResult]
-    layers: tuple[LayerStats, ...]
-    series_bin_s: float
-    series_counts: dict[str, np.ndarray]
-    series_averages: dict[str, np.ndarray]
-    warmup_s: float
-    duration_s: float           # end of the measured window: the spec's, or the early stop
-    sim_time_s: float
-    events: int
-    wall_s: float
-    cpu_s: float
-    logs: ClientLogs = field(default_factory=ClientLogs)
-    faults: tuple[FaultWindow, ...] = ()
-    changing_data: bool = False   # some backend's data changes (staleness can happen)
-    stopped_at_s: float | None = None   # set when a StopCheck ended the run early
-    stop_reason: str | None = None
-    replicas: dict[str, tuple[ReplicaResult, ...]] = field(default_factory=dict)  # by backend
+    keep_requests: bool = True
+    """Keep every request's row in memory (``RunResult.requests``): for tests and exact
+    checks. The CLI turns it off, so a run's memory stays flat (sim/measure)."""
+    raw_dir: str | None = None
+    """Where to spool every request's row, a chunk at a time (``--raw``): one folder per
+    run under it."""
+    recovery_grid_s: tuple[float, float] = (1.0, 10.0)
+    """The recovery analysis's (step, hold): its windows after each fault become time bin
+    edges, so the analysis reads exact bins (reports/metrics/recovery.py)."""
 
 
 class Simulation:
@@ -190,15 +137,31 @@ class Simulation:
         for b in spec.backends:
             if b.steps:
                 self.backends[b.name].connect(topology.hops(b))
-        self.log = RequestLog()
+        self.recorder = Recorder(self._summaries(), spec.keep_requests, self._spool_dir())
         self.logs = ClientLogs()
-        """Records the workload keeps beside the request log (views, clicks, sessions)."""
-        self.driver = RequestDriver(self.env, self.log, self.data)
+        """Records the workload keeps beside the requests (views, clicks, sessions)."""
+        self.driver = RequestDriver(self.env, self.recorder, self.data)
         self._chains: dict[str, tuple[Call, list[Any]]] = {}
         self._warm_areas: dict[str, tuple[float, float]] = {}
         self._stop: tuple[float, str] | None = None
         self._gauges: dict[str, dict[tuple[int, str], Gauge]] = {}
         self._gauge_warm_areas: dict[tuple[str, int, str], float] = {}
+
+    def _summaries(self) -> Summaries:
+        spec = self.spec
+        every = spec.stop_check.every_s if spec.stop_check is not None else None
+        edges = bin_edges(spec.warmup_s, spec.duration_s, self.series.bin_s, self.series.bins,
+                          ((f.start_s, f.end_s) for f in self._fault_windows()),
+                          *spec.recovery_grid_s, stop_every_s=every)
+        return Summaries(edges, spec.warmup_s, self.series.bin_s, self.series.bins,
+                         spec.recovery_grid_s, track_staleness=not all(
+                             isinstance(model, StaticData) for model in self.data.values()))
+
+    def _spool_dir(self) -> Path | None:
+        if self.spec.raw_dir is None:
+            return None
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.strategy.name)
+        return Path(self.spec.raw_dir) / f"{safe}-{self.replication}"
 
     def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
         """The strategy's layer stack over one backend (adapted by the workload), built once."""
@@ -244,6 +207,7 @@ class Simulation:
         self._close_layers(end_of_window)
         for hook in context.at_run_end:
             hook(env.now)
+        self.recorder.flush()
         return self._result(areas, gauge_areas, end_of_window, wall0, cpu0)
 
     def _backend_call(self, backend: str) -> Call:
@@ -285,7 +249,8 @@ class Simulation:
             if now >= self.spec.duration_s:
                 return
             reason = check.should_stop(self._result(self._areas_at(now),
-                                                    self._gauge_areas_at(now), now, 0.0, 0.0))
+                                                    self._gauge_areas_at(now), now, 0.0, 0.0,
+                                                    self.recorder.snapshot()))
             if reason is not None:
                 self._stop = (now, reason)
                 stop = Event(env)
@@ -337,7 +302,7 @@ class Simulation:
 
     def _result(self, areas: dict[str, tuple[float, float]],
                 gauge_areas: dict[tuple[str, int, str], float], end_of_window: float,
-                wall0: float, cpu0: float) -> RunResult:
+                wall0: float, cpu0: float, summaries: Summaries | None = None) -> RunResult:
         span = end_of_window - self.spec.warmup_s
         backends = {}
         for name, backend in self.backends.items():
@@ -369,7 +334,7 @@ class Simulation:
                                              counters, gauges))
         return RunResult(
             strategy=self.strategy.name, replication=self.replication,
-            requests=self.log.columns(), backends=backends, layers=tuple(layers),
+            requests=self.recorder.requests(), backends=backends, layers=tuple(layers),
             series_bin_s=self.series.bin_s, series_counts=dict(self.series.counts),
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
             duration_s=end_of_window, sim_time_s=self.env.now,
@@ -381,7 +346,8 @@ class Simulation:
             stop_reason=self._stop[1] if self._stop else None,
             replicas={name: backend.results(self.spec.warmup_s, end_of_window)
                       for name, backend in self.backends.items()
-                      if isinstance(backend, ReplicaSet)})
+                      if isinstance(backend, ReplicaSet)},
+            summaries=summaries or self.recorder.summaries, spool=self.recorder.spool)
 
     def _fault_windows(self) -> tuple[FaultWindow, ...]:
         return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s) for b in self.spec.backends

@@ -68,9 +68,16 @@ def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path,
 
 
 def test_parquet_round_trip(csv_run: RunOutput, tmp_path: Path) -> None:
+    """Raw rows do not outlive their run (they are spooled to disk and written once), so
+    Parquet is a run of its own: the same scenario, the same rows as the CSV."""
     need_module("pyarrow")
-    paths = write_raw(tmp_path, csv_run.runs, 10.0, "parquet")
-    requests = pd.read_parquet(paths[0])
+    loaded = load(scenarios.write(tmp_path))
+    run = run_scenario(loaded, tmp_path / "out", jobs=1, outputs=OutputOptions(raw="parquet"))
+    assert run.out_dir is not None and csv_run.out_dir is not None
+    requests = pd.read_parquet(run.out_dir / "raw" / "requests.parquet")
     assert list(requests.columns) == list(REQUEST_COLUMNS)
     assert len(requests) == sum(p.requests_simulated for p in csv_run.performance)
+    as_csv = pd.read_csv(csv_run.out_dir / "raw" / "requests.csv")
+    assert requests["latency_s"].tolist() == as_csv["latency_s"].tolist()
+    assert not (run.out_dir / ".raw-spool").exists()
     assert str(requests["status"].dtype) == "category"

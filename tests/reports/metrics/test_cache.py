@@ -7,6 +7,7 @@ import pytest
 
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.metrics.registry import RunView
+from asyncsim.sim.measure.histogram import RELATIVE_ERROR
 from asyncsim.sim.outcome import Source, Status
 from asyncsim.sim.simulation import LayerStats, RunResult
 from tests.helpers import MINIMAL, run_yaml, value
@@ -48,7 +49,8 @@ def test_staleness_counts_current_deliveries_as_zero_and_skips_failures() -> Non
     values = compute(result, "staleness")
     assert values["staleness.avg"] == pytest.approx(2.0)
     assert values["staleness.max"] == pytest.approx(6.0)
-    assert values["staleness.med"] == pytest.approx(1.0)
+    # a percentile from the histograms: within their documented relative error
+    assert values["staleness.med"] == pytest.approx(1.0, rel=RELATIVE_ERROR)
 
 
 def test_staleness_is_not_reported_when_data_never_changes() -> None:

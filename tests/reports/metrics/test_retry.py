@@ -78,7 +78,7 @@ def test_goodput_and_goodput_at_the_end() -> None:
 def test_goodput_series_bins_successes_by_answer_time() -> None:
     # successes answered at 0.6 s and 1.5 s; an error at 1.1 s; a success after the end
     run = result([OK, OK, ERROR, OK], [0.0, 1.3, 1.0, 9.8], [0.6, 0.2, 0.1, 0.5], ())
-    assert goodput_series(run, 10) == [1.0, 1.0] + [0.0] * 8
+    assert goodput_series(RunView(run)) == [1.0, 1.0] + [0.0] * 8
 
 
 def test_hedge_rate_is_copies_per_request() -> None:

@@ -67,9 +67,10 @@ def test_sections_of_a_timeout_run(hostile_run: RunOutput) -> None:
         assert f'<section id="{section}">' in page
     assert '<section id="caching">' not in page       # no cache layer, no hits
     assert page.count('class="js-plotly-plot"') == 0  # plotly adds that class in the browser
-    # the tradeoff chart and nine others; those that only say "nothing happened" are quiet
-    # (hidden behind "show all"): here amplification, 1 everywhere (no retries)
-    assert page.count('<figure class="chart') == 10
+    # the tradeoff chart and ten others (the percentile spectrum among them); those that
+    # only say "nothing happened" are quiet (hidden behind "show all"): here amplification,
+    # 1 everywhere (no retries)
+    assert page.count('<figure class="chart') == 11
     assert page.count('<figure class="chart quiet" id="fig-amplification"') == 1
     assert "In plain words" in page
 

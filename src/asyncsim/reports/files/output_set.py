@@ -24,8 +24,11 @@ from pathlib import Path
 from asyncsim.lang.text import printable
 from asyncsim.reports.files.writers import umask_bits, write_atomic
 
-SET_NAMES = frozenset({"summary.json", "report.html", "raw", "png"})
+SET_NAMES = frozenset({"summary.json", "report.html", "raw", "png", "latency.hlog"})
 """What a run writes into ``--out``: these are replaced as a whole; the rest is kept."""
+SPOOL_NAME = ".raw-spool"
+"""Where ``--raw`` runs spool their request rows inside the staging folder; removed once
+raw/ is written, so it never reaches ``--out``."""
 SWEEP_NAMES = frozenset({"sweep.csv", "sweep.parquet", "sweep.html"})
 """What a sweep writes into its folder, replaced as a whole in the same way."""
 

@@ -26,6 +26,8 @@ class OutputOptions:
     plotly_js: PlotlyJs = "inline"
     raw: RawFormat | None = None
     png: bool = False
+    hlog: bool = False
+    """Also write latency.hlog, an HdrHistogram interval log (reports/files/hlog.py)."""
 
 
 class OutputUnavailable(RuntimeError):
@@ -33,10 +35,13 @@ class OutputUnavailable(RuntimeError):
 
 
 def output_problems(options: OutputOptions) -> list[str]:
+    from asyncsim.reports.files.hlog import hlog_problem
     from asyncsim.reports.files.raw import raw_format_problem
     from asyncsim.reports.render.static import png_problem
 
     problems = []
+    if options.hlog and (problem := hlog_problem()):
+        problems.append(problem)
     if options.raw is not None and (problem := raw_format_problem(options.raw)):
         problems.append(problem)
     if options.png and (problem := png_problem()):
@@ -67,6 +72,10 @@ def write_run_outputs(out_dir: Path, summary: dict[str, Any], runs: Sequence[Run
     if options.raw is not None:
         warmup_s = float(summary["scenario"].get("warmup_s") or 0.0)
         written += write_raw(out_dir / "raw", runs, warmup_s, options.raw)
+    if options.hlog:
+        from asyncsim.reports.files.hlog import write_hlog
+
+        written.append(write_hlog(out_dir / "latency.hlog", runs))
     if options.png:
         written += export_png(report_figures(summary, data, meta), out_dir / "png")
     return written

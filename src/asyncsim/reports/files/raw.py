@@ -1,5 +1,8 @@
 """Raw data on request (``--raw csv|parquet``): every request, and the time series.
 
+Requests are not held in memory: each run spooled its rows to disk a chunk at a time
+(sim/measure/recorder.py); the table is written from the spools a block at a time.
+
 Two tables, one row per request and one row per time bin, each with every strategy and
 replication stacked (``strategy``, ``replication`` columns). The columns are documented
 here, once: the same text is written beside the data (``raw/columns.md``) and tested to
@@ -9,7 +12,7 @@ cover every column written.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -17,6 +20,7 @@ import numpy as np
 
 from asyncsim.reports.files.writers import write_atomic
 from asyncsim.reports.reduction import RunSummary
+from asyncsim.sim.measure.recorder import read_spool
 from asyncsim.sim.outcome import Source, Status
 
 if TYPE_CHECKING:  # pandas is imported when raw data is written, not to run a simulation
@@ -73,29 +77,65 @@ def raw_format_problem(fmt: RawFormat) -> str | None:
     return None
 
 
-def requests_frame(runs: Sequence[RunSummary], warmup_s: float) -> pd.DataFrame:
+ROWS_PER_WRITE = 1 << 18
+"""Rows read back from a run's spool and written at a time: raw data never sits whole in
+memory, however long the run."""
+
+
+def request_frames(runs: Sequence[RunSummary], warmup_s: float) -> Iterator[pd.DataFrame]:
+    """The request table a block of rows at a time, runs in (strategy, replication) order,
+    each run's rows in the order they were recorded (read from its spool)."""
     import pandas as pd
 
-    frames = []
+    statuses = pd.Index([s.name.lower() for s in Status])
+    sources = pd.Index([s.name.lower() for s in Source])
     for run in runs:
-        if run.raw is None:
+        spool = run.raw
+        if spool is None:
             continue
-        columns = run.raw
-        frame = pd.DataFrame({name: columns[name] for name in
-                              ("t_start_s", "latency_s", "status", "source", "attempts",
-                               "client", "key", "version", "stale_s")})
-        frame.insert(0, "replication", run.replication)
-        frame.insert(0, "strategy", run.strategy)
-        frame["measured"] = frame["t_start_s"] >= warmup_s
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=list(REQUEST_COLUMNS))
-    table = pd.concat(frames, ignore_index=True)
-    table["status"] = pd.Categorical.from_codes(
-        table["status"].to_numpy(dtype=np.int64), pd.Index([s.name.lower() for s in Status]))
-    table["source"] = pd.Categorical.from_codes(
-        table["source"].to_numpy(dtype=np.int64), pd.Index([s.name.lower() for s in Source]))
-    return table
+        for start in range(0, spool.rows, ROWS_PER_WRITE):
+            columns = read_spool(spool.folder, spool.dtypes, start,
+                                 min(ROWS_PER_WRITE, spool.rows - start))
+            frame = pd.DataFrame({name: columns[name] for name in
+                                  ("t_start_s", "latency_s", "status", "source", "attempts",
+                                   "client", "key", "version", "stale_s")})
+            frame.insert(0, "replication", run.replication)
+            frame.insert(0, "strategy", run.strategy)
+            frame["measured"] = frame["t_start_s"] >= warmup_s
+            frame["status"] = pd.Categorical.from_codes(
+                frame["status"].to_numpy(dtype=np.int64), statuses)
+            frame["source"] = pd.Categorical.from_codes(
+                frame["source"].to_numpy(dtype=np.int64), sources)
+            yield frame
+
+
+def write_requests(path: Path, runs: Sequence[RunSummary], warmup_s: float,
+                   fmt: RawFormat) -> None:
+    """The request table, written a block at a time (CSV appended, Parquet row groups)."""
+    import pandas as pd
+
+    part = path.with_name(path.name + ".part")
+    frames = request_frames(runs, warmup_s)
+    first = next(frames, None)
+    if first is None:
+        write_atomic(path, encode_table(pd.DataFrame(columns=list(REQUEST_COLUMNS)), fmt))
+        return
+    if fmt == "csv":
+        with open(part, "w", encoding="utf-8", newline="") as file:
+            first.to_csv(file, index=False)
+            for frame in frames:
+                frame.to_csv(file, index=False, header=False)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(first, preserve_index=False)
+        with pq.ParquetWriter(part, table.schema) as writer:
+            writer.write_table(table)
+            for frame in frames:
+                writer.write_table(pa.Table.from_pandas(frame, schema=table.schema,
+                                                        preserve_index=False))
+    part.replace(path)
 
 
 def series_frame(runs: Sequence[RunSummary]) -> pd.DataFrame:
@@ -143,7 +183,8 @@ def write_raw(folder: Path, runs: Sequence[RunSummary], warmup_s: float,
     if problem:
         raise RawFormatUnavailable(problem)
     paths = [folder / f"requests.{fmt}", folder / f"series.{fmt}", folder / "columns.md"]
-    write_atomic(paths[0], encode_table(requests_frame(runs, warmup_s), fmt))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_requests(paths[0], runs, warmup_s, fmt)
     write_atomic(paths[1], encode_table(series_frame(runs), fmt))
     write_atomic(paths[2], columns_markdown())
     return paths

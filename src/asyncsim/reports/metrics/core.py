@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
-import numpy as np
-
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.metrics.fault_windows import started_in, window_spans
+from asyncsim.reports.metrics.fault_windows import window_spans
 from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, trend_stats
+from asyncsim.sim.measure.summaries import TAIL_SHARE
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
 from asyncsim.sim.workload.units.request import RequestClasses
 
-GOODPUT_END_SHARE = 0.1
-"""goodput_end looks at the requests started in this last share of the run."""
+GOODPUT_END_SHARE = TAIL_SHARE
+"""goodput_end looks at the requests started in this last share of the run (a bin edge)."""
 
 
-def request_classes(view: RunView) -> list[tuple[str, np.ndarray]]:
-    """Each request class of the workload (workload.classes) and which measured requests
-    are of it; none without classes."""
+def request_classes(view: RunView) -> list[tuple[str, int]]:
+    """Each request class of the workload (workload.classes) with its index; none
+    without classes."""
     log = view.result.logs.get(RequestClasses)
     if log is None:
         return []
-    column = view.columns["request_class"]
-    return [(c.name, column == index) for index, c in enumerate(log.classes)]
+    return [(c.name, index) for index, c in enumerate(log.classes)]
 
 
 @metric("latency", "trend", "s", "lower",
@@ -32,12 +31,11 @@ def request_classes(view: RunView) -> list[tuple[str, np.ndarray]]:
         "backoff and hedges included); with request classes, also per class",
         tags=("class",))
 def latency(view: RunView) -> Values:
-    values = trend("latency", view.columns["latency_s"])
-    for name, selected in request_classes(view):
-        if selected.any():
+    values = trend("latency", view.latency())
+    for name, index in request_classes(view):
+        if view.class_requests(index):
             values.update({str(ValueKey("latency", tag=f"class:{name}", stat=stat)): value
-                           for stat, value in trend_stats(
-                               view.columns["latency_s"][selected]).items()})
+                           for stat, value in trend_stats(view.latency(index)).items()})
     return values
 
 
@@ -56,11 +54,10 @@ def throughput(view: RunView) -> Values:
         "class's availability)", tags=("class",))
 def success_rate(view: RunView) -> Values:
     values = {"success_rate": view.status_share(Status.OK)}
-    ok = view.columns["status"] == Status.OK
-    for name, selected in request_classes(view):
-        if selected.any():
+    for name, index in request_classes(view):
+        if total := view.class_requests(index):
             values[str(ValueKey("success_rate", tag=f"class:{name}"))] = (
-                float(np.count_nonzero(ok & selected)) / float(np.count_nonzero(selected)))
+                float(view.class_requests(index, Status.OK)) / float(total))
     return values
 
 
@@ -73,13 +70,12 @@ FAILED = (Status.ERROR, Status.TIMEOUT, Status.REJECTED, Status.SHORT_CIRCUITED)
         "faults, also per window: before_fault, during_fault, after_fault (by start time)",
         tags=("window",))
 def error_rate(view: RunView) -> Values:
-    failed = np.isin(view.columns["status"], [int(s) for s in FAILED])
-    values = {"error_rate": view.share(failed)}
+    values = {"error_rate": view.status_share(*FAILED)}
     for window, spans in window_spans(view).items():
-        inside = started_in(view, spans)
-        if inside.any():
+        inside = view.bins_in(spans)
+        if total := view.requests_in(inside):
             values[str(ValueKey("error_rate", tag=f"window:{window}"))] = (
-                float(np.count_nonzero(failed & inside)) / float(np.count_nonzero(inside)))
+                float(view.requests_in(inside, *FAILED)) / float(total))
     return values
 
 
@@ -173,8 +169,8 @@ def shed(view: RunView) -> Values:
 @metric("attempts", "gauge", "calls/req", "none",
         "mean backend attempts a user request caused, as seen by the client")
 def attempts(view: RunView) -> Values:
-    values = view.columns["attempts"]
-    return {"attempts": float(np.mean(values)) if len(values) else float("nan")}
+    total = int(view.summaries.attempts[view.measured_bins].sum())
+    return {"attempts": total / view.count if view.count else float("nan")}
 
 
 @metric("goodput", "gauge", "req/s", "higher",
@@ -182,12 +178,11 @@ def attempts(view: RunView) -> Values:
         "before_fault, during_fault, after_fault (requests by start time, per second of "
         "the window)", tags=("window",))
 def goodput(view: RunView) -> Values:
-    ok = view.columns["status"] == Status.OK
-    values = {"goodput": int(np.count_nonzero(ok)) / view.window_s}
+    values = {"goodput": int(view.by_status[Status.OK]) / view.window_s}
     for window, spans in window_spans(view).items():
         span_s = sum(end - start for start, end in spans)
         values[str(ValueKey("goodput", tag=f"window:{window}"))] = (
-            int(np.count_nonzero(ok & started_in(view, spans))) / span_s)
+            view.requests_in(view.bins_in(spans), Status.OK) / span_s)
     return values
 
 
@@ -196,6 +191,5 @@ def goodput(view: RunView) -> Values:
         "whether goodput recovered after a fault")
 def goodput_end(view: RunView) -> Values:
     span = view.window_s * GOODPUT_END_SHARE
-    late = view.columns["t_start_s"] >= view.result.duration_s - span
-    ok = int(np.count_nonzero(view.columns["status"][late] == Status.OK))
-    return {"goodput_end": ok / span}
+    late = view.bins_in([(view.result.duration_s - span, math.inf)])
+    return {"goodput_end": view.requests_in(late, Status.OK) / span}

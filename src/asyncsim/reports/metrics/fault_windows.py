@@ -3,12 +3,11 @@
 Why one module: the resilience metrics (``fault_backend_load``, ``breaker_recovery``), the
 windowed values of ``error_rate`` and ``goodput`` and the recovery analysis must agree on
 what "during the fault" means. Fault windows come from ``RunResult.faults`` and are
-clipped to the measured window ``[warmup, duration]``.
+clipped to the measured window ``[warmup, duration]``; their ends are edges of the time bins
+of the run's summaries, so ``RunView.bins_in`` selects the requests started in them exactly.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from asyncsim.lang.thresholds import FAULT_WINDOWS
 from asyncsim.reports.metrics.registry import RunView
@@ -40,12 +39,3 @@ def window_spans(view: RunView) -> dict[str, list[tuple[float, float]]]:
              "after_fault": [(during[-1][1], view.result.duration_s)]}
     return {name: [(a, b) for a, b in parts if b > a] for name, parts in spans.items()
             if any(b > a for a, b in parts)}
-
-
-def started_in(view: RunView, spans: list[tuple[float, float]]) -> np.ndarray:
-    """Which measured requests started inside ``spans``."""
-    starts = view.columns["t_start_s"]
-    inside = np.zeros(len(starts), dtype=bool)
-    for start, end in spans:
-        inside |= (starts >= start) & (starts < end)
-    return inside

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.metrics.fault_windows import fault_windows, started_in
+from asyncsim.reports.metrics.fault_windows import fault_windows
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 
@@ -103,9 +103,9 @@ def fault_backend_load(view: RunView) -> Values:
     windows = fault_windows(view)
     if not windows:
         return {}
-    inside = started_in(view, windows)
+    inside = view.bins_in(windows)
     span = sum(end - start for start, end in windows)
-    calls = float(view.columns["attempts"][inside].sum())
+    calls = float(view.summaries.attempts[inside].sum())
     return {"fault_backend_load": calls / span}
 
 
@@ -118,9 +118,9 @@ def breaker_recovery(view: RunView) -> Values:
     if not windows:
         return {}
     last_end = max(end for _, end in windows)
-    refused = view.columns["t_start_s"][view.columns["status"] == int(Status.SHORT_CIRCUITED)]
-    later = refused[refused >= last_end]
-    return {"breaker_recovery": float(later.max() - last_end) if len(later) else 0.0}
+    later = view.summaries.short_circuit_last_s[view.bin_at(last_end):]
+    last = float(later.max()) if len(later) else -math.inf
+    return {"breaker_recovery": last - last_end if last >= last_end else 0.0}
 
 
 def _ratio(part: float, whole: float) -> float:

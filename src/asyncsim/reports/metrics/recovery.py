@@ -32,7 +32,8 @@ import numpy as np
 from asyncsim.lang.thresholds import fault_labels as lang_fault_labels
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.fault_windows import fault_windows
-from asyncsim.reports.metrics.registry import RecoverySettings, RunView, Values, metric, trend
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
+from asyncsim.sim.measure.summaries import recovery_grid
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import FaultWindow
 
@@ -58,57 +59,53 @@ def fault_labels(faults: tuple[FaultWindow, ...]) -> list[tuple[str, FaultWindow
     return list(zip(labels, ordered, strict=True))
 
 
-def analyse(starts_s: np.ndarray, latency_s: np.ndarray, ok: np.ndarray,
-            faults: tuple[FaultWindow, ...], warmup_s: float, end_s: float,
-            settings: RecoverySettings) -> list[FaultRecovery]:
+def analyse(view: RunView) -> list[FaultRecovery]:
     """The recovery of each fault that has a baseline (some requests before it, some of
-    them successful) and ends inside the measured window ``[warmup_s, end_s]``."""
-    order = np.argsort(starts_s, kind="stable")
-    starts, latency, good = starts_s[order], latency_s[order], ok[order]
-    cumulative_ok = np.concatenate(([0], np.cumsum(good)))
+    them successful) and ends inside the measured window ``[warmup_s, end_s]``.
+
+    Every window here (a baseline, a hold window on the grid) is a union of the run's time
+    bins, whose edges include them (sim/measure/summaries.py): counts are exact, the p99s
+    carry the histograms' relative error."""
+    result, settings = view.result, view.recovery
+    warmup_s, end_s, faults = result.warmup_s, result.duration_s, result.faults
+    ok_by_bin = view.status_by_bin[:, int(Status.OK)]
+    cumulative_ok = np.concatenate(([0], np.cumsum(ok_by_bin)))
+    cumulative = np.concatenate(([0], np.cumsum(view.status_by_bin.sum(axis=1))))
     found = []
     for label, fault in fault_labels(faults):
         if not warmup_s < fault.start_s < end_s or fault.end_s >= end_s:
             continue
         previous = [f.end_s for f in faults if f.end_s <= fault.start_s]
         begin = max([warmup_s, *previous])
-        lo, hi = np.searchsorted(starts, (begin, fault.start_s))
-        if hi - lo == 0 or cumulative_ok[hi] == cumulative_ok[lo]:
+        lo, hi = view.bin_at(begin), view.bin_at(fault.start_s)
+        if cumulative[hi] == cumulative[lo] or cumulative_ok[hi] == cumulative_ok[lo]:
             continue
         goodput = float(cumulative_ok[hi] - cumulative_ok[lo]) / (fault.start_s - begin)
-        p99 = float(np.percentile(latency[lo:hi], BASELINE_PERCENTILE))
-        recovered_at = _first_healthy(starts, latency, cumulative_ok, fault.end_s, end_s,
-                                      goodput, p99, settings)
+        p99 = _p99(view, lo, hi)
+        recovered_at = None
+        for t in recovery_grid(fault.end_s, end_s, settings.step_s, settings.hold_s):
+            lo, hi = view.bin_at(t), view.bin_at(t + settings.hold_s)
+            window_goodput = float(cumulative_ok[hi] - cumulative_ok[lo]) / settings.hold_s
+            if (cumulative[hi] > cumulative[lo]
+                    and window_goodput >= (1 - settings.tolerance) * goodput
+                    and _p99(view, lo, hi) <= (1 + settings.tolerance) * p99):
+                recovered_at = t
+                break
         found.append(FaultRecovery(
             label, fault.end_s, goodput, p99, recovered_at is not None,
             (recovered_at if recovered_at is not None else end_s) - fault.end_s))
     return found
 
 
-def _first_healthy(starts: np.ndarray, latency: np.ndarray, cumulative_ok: np.ndarray,
-                   from_s: float, end_s: float, goodput: float, p99: float,
-                   settings: RecoverySettings) -> float | None:
-    """The first grid instant from ``from_s`` whose hold window is within tolerance."""
-    hold, tolerance = settings.hold_s, settings.tolerance
-    step = 0
-    while (t := from_s + step * settings.step_s) + hold <= end_s * (1 + 1e-12):
-        lo, hi = np.searchsorted(starts, (t, t + hold))
-        window_goodput = float(cumulative_ok[hi] - cumulative_ok[lo]) / hold
-        if (hi > lo and window_goodput >= (1 - tolerance) * goodput
-                and float(np.percentile(latency[lo:hi], BASELINE_PERCENTILE))
-                <= (1 + tolerance) * p99):
-            return t
-        step += 1
-    return None
+def _p99(view: RunView, first_bin: int, end_bin: int) -> float:
+    return view.summaries.window_latency(first_bin, end_bin).percentiles(
+        [BASELINE_PERCENTILE])[0]
 
 
 def run_recovery(view: RunView) -> list[FaultRecovery]:
     """The recovery analysis of a run, computed once per view."""
     if "recovery" not in view.memo:
-        columns = view.columns
-        view.memo["recovery"] = analyse(
-            columns["t_start_s"], columns["latency_s"], columns["status"] == int(Status.OK),
-            view.result.faults, view.result.warmup_s, view.result.duration_s, view.recovery)
+        view.memo["recovery"] = analyse(view)
     found: list[FaultRecovery] = view.memo["recovery"]  # type: ignore[assignment]
     return found
 

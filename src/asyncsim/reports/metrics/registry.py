@@ -12,7 +12,7 @@ time average or a ratio.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +20,8 @@ import numpy as np
 
 from asyncsim.lang.thresholds import TREND_STATS
 from asyncsim.lang.value_key import ValueKey
+from asyncsim.sim.measure.histogram import Histogram, mean_value
+from asyncsim.sim.measure.summaries import Summaries, bin_edges
 from asyncsim.sim.outcome import Source, Status
 from asyncsim.sim.simulation import LayerStats, RunResult
 
@@ -28,34 +30,6 @@ Better = Literal["lower", "higher", "none"]
 Interval = Literal["t", "wilson"]
 
 Values = dict[str, float]
-
-
-class MeasuredColumns(Mapping[str, np.ndarray]):
-    """Request columns restricted to the measured window, each filtered on first use.
-
-    Why lazy: a million-request run has ~40 MB of columns; copying all of them to drop
-    the warm-up would double peak memory for columns no metric reads.
-    """
-
-    def __init__(self, columns: dict[str, np.ndarray], warmup_s: float) -> None:
-        self._all = columns
-        mask = columns["t_start_s"] >= warmup_s
-        self._mask: np.ndarray | None = None if mask.all() else mask
-        self.count = int(mask.sum())
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if self._mask is None:
-            return self._all[name]
-        if name not in self._cache:
-            self._cache[name] = self._all[name][self._mask]
-        return self._cache[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all)
-
-    def __len__(self) -> int:
-        return len(self._all)
 
 
 @dataclass(frozen=True)
@@ -76,30 +50,125 @@ class RecoverySettings:
 
 
 class RunView:
-    """The measured window of one run: requests that started after warm-up."""
+    """The measured window of one run: requests that started after warm-up, read from the
+    run's streaming summaries (sim/measure/summaries.py).
+
+    Windows of time are unions of the summaries' time bins: a window's ends (warm-up,
+    fault starts and ends, the recovery grid, the goodput_end tail) are bin edges, so
+    counts in it are exact. Counts, sums and means are exact; percentiles carry the
+    histograms' relative error (``RELATIVE_ERROR``).
+    """
 
     def __init__(self, result: RunResult, recovery: RecoverySettings | None = None) -> None:
         self.result = result
         self.recovery = recovery or RecoverySettings()
         self.memo: dict[str, object] = {}
         """Analyses several metrics share, computed once per view (the recovery's)."""
-        self.columns = MeasuredColumns(result.requests, result.warmup_s)
-        self.count = self.columns.count
+        self.summaries = _summaries_of(result, self.recovery)
+        summaries = self.summaries
+        self.measured_bins = np.arange(summaries.bins) >= summaries.warmup_bin
+        counts = summaries.counts[:, summaries.warmup_bin:]
+        self.by_status = counts.sum(axis=(0, 1, 3))
+        self.by_source = counts.sum(axis=(0, 1, 2))
+        self.count = int(self.by_status.sum())
         self.window_s = result.duration_s - result.warmup_s
+        self.status_by_bin = summaries.counts.sum(axis=(0, 3))   # (bins, status)
 
-    def share(self, selected: np.ndarray) -> float:
-        return float(selected.sum()) / self.count if self.count else float("nan")
+    def share(self, part: int) -> float:
+        return float(part) / self.count if self.count else float("nan")
 
     def status_share(self, *statuses: Status) -> float:
-        return self.share(np.isin(self.columns["status"], [int(s) for s in statuses]))
+        return self.share(int(sum(self.by_status[int(s)] for s in statuses)))
 
     def source_share(self, *sources: Source) -> float:
-        return self.share(np.isin(self.columns["source"], [int(s) for s in sources]))
+        return self.share(int(sum(self.by_source[int(s)] for s in sources)))
+
+    def bin_at(self, t_s: float) -> int:
+        """The bin starting at ``t_s``: the edge equal to it (to rounding: an early stop's
+        clock may differ from the edge by an ulp), else the first edge after it."""
+        edges = self.summaries.edges_s
+        index = int(np.searchsorted(edges, t_s))
+        if index < len(edges) and edges[index] == t_s:
+            return index
+        if index > 0 and t_s - edges[index - 1] <= 1e-9 * max(1.0, abs(t_s)):
+            return index - 1
+        return index
+
+    def bins_in(self, spans: Iterable[tuple[float, float]]) -> np.ndarray:
+        """Which bins lie in ``spans`` (a boolean mask over bins)."""
+        inside = np.zeros(self.summaries.bins, dtype=bool)
+        for start, end in spans:
+            inside[self.bin_at(start):self.bin_at(end)] = True
+        return inside
+
+    def requests_in(self, bins: np.ndarray, *statuses: Status) -> int:
+        """Requests started in ``bins`` (of the given statuses, or all)."""
+        per_bin = self.status_by_bin[bins]
+        if statuses:
+            return int(per_bin[:, [int(s) for s in statuses]].sum())
+        return int(per_bin.sum())
+
+    def class_requests(self, request_class: int, *statuses: Status) -> int:
+        """Measured requests of one request class (of the given statuses, or all)."""
+        if request_class >= self.summaries.classes:
+            return 0
+        counts = self.summaries.counts[request_class, self.summaries.warmup_bin:]
+        per_status = counts.sum(axis=(0, 2))
+        return int(per_status[[int(s) for s in statuses]].sum() if statuses
+                   else per_status.sum())
+
+    def latency(self, request_class: int | None = None) -> Distribution:
+        """The measured requests' latency (of one request class, or all)."""
+        s = self.summaries
+        classes = range(s.classes) if request_class is None else [request_class]
+        count = sum(self.class_requests(c) for c in classes)
+        return Distribution(
+            count, mean_value(sum(s.latency_sum[c][1] for c in classes), count),
+            min((float(s.latency_min[c, 1]) for c in classes), default=math.nan),
+            max((float(s.latency_max[c, 1]) for c in classes), default=math.nan),
+            s.latency_histogram(self.measured_bins, request_class))
+
+    def staleness(self) -> Distribution:
+        """How long the measured deliveries' versions had been superseded (0: current)."""
+        s = self.summaries
+        histogram = s.stale_histogram()
+        return Distribution(histogram.total, mean_value(s.stale_sum[1], histogram.total),
+                            float(s.stale_min[1]), float(s.stale_max[1]), histogram)
 
     def layers(self, kind: str | None = None) -> tuple[LayerStats, ...]:
         """The layers of one kind (every layer without ``kind``) that counted something, in
         the run's order: by backend, then outermost first."""
         return tuple(s for s in self.result.layers if kind is None or s.kind == kind)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A measured quantity's distribution: exact count, mean and extremes; percentiles
+    from its histogram (within ``RELATIVE_ERROR``)."""
+
+    count: int
+    mean: float
+    min: float
+    max: float
+    histogram: Histogram
+
+
+def _summaries_of(result: RunResult, recovery: RecoverySettings) -> Summaries:
+    """The run's summaries; summarised here from its columns when it has none (a result
+    built by hand) or when they were binned for another recovery grid."""
+    grid = (recovery.step_s, recovery.hold_s)
+    if result.summaries is not None and (result.summaries.recovery_grid_s == grid
+                                         or not result.requests):
+        return result.summaries
+    bins = max(1, round((result.duration_s) / result.series_bin_s))
+    edges = bin_edges(result.warmup_s, result.duration_s, result.series_bin_s, bins,
+                      ((f.start_s, f.end_s) for f in result.faults), *grid)
+    summaries = Summaries(edges, result.warmup_s, result.series_bin_s, bins, grid)
+    columns = dict(result.requests)
+    if "request_class" not in columns:  # hand-made columns may leave out the defaults
+        columns["request_class"] = np.zeros(len(columns["t_start_s"]), dtype=np.int8)
+    summaries.add(columns)
+    return summaries
 
 
 @dataclass(frozen=True)
@@ -148,20 +217,27 @@ def metric(name: str, kind: Kind, unit: str, better: Better, meaning: str,
     return wrap
 
 
-def trend_stats(values: np.ndarray, extra_percentiles: Iterable[float] = ()) -> Values:
-    """avg/min/med/max/p(N) of a sample; NaN for an empty sample."""
+def trend_stats(values: np.ndarray | Distribution,
+                extra_percentiles: Iterable[float] = ()) -> Values:
+    """avg/min/med/max/p(N) of a sample or of a distribution (percentiles then from its
+    histogram); NaN when empty."""
     stats = list(TREND_STATS) + [f"p({p:g})" for p in extra_percentiles]
-    if len(values) == 0:
+    if (values.count if isinstance(values, Distribution) else len(values)) == 0:
         return {s: float("nan") for s in stats}
-    out = {"avg": float(values.mean()), "min": float(values.min()),
-           "max": float(values.max())}
+    if isinstance(values, Distribution):
+        out = {"avg": values.mean, "min": values.min, "max": values.max}
+    else:
+        out = {"avg": float(values.mean()), "min": float(values.min()),
+               "max": float(values.max())}
     wanted = {s: (50.0 if s == "med" else float(s[2:-1])) for s in stats if s not in out}
-    quantiles = np.percentile(values, list(wanted.values()))
+    quantiles = (values.histogram.percentiles(list(wanted.values()))
+                 if isinstance(values, Distribution)
+                 else np.percentile(values, list(wanted.values())))
     out.update({s: float(q) for s, q in zip(wanted, quantiles, strict=True)})
     return out
 
 
-def trend(name: str, values: np.ndarray) -> Values:
+def trend(name: str, values: np.ndarray | Distribution) -> Values:
     """The trend ``name`` of a sample: ``name.avg``, ``name.p(99)``... (NaN when empty)."""
     return {str(ValueKey(name, stat=s)): v for s, v in trend_stats(values).items()}
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
-from asyncsim.sim.simulation import RunResult
 from asyncsim.sim.workload.logs.contention import ContentionTally
 
 
@@ -78,16 +75,13 @@ def contention_time(view: RunView) -> Values:
     tally = view.result.logs.get(ContentionTally)
     if tally is None:
         return {}
-    everyone = view.count > 0 and bool(np.all(view.columns["status"] == Status.OK))
+    everyone = view.count > 0 and int(view.by_status[Status.OK]) == view.count
     return {"contention_time": float(tally.completion_s) if everyone
             else math.nan}
 
 
-def goodput_series(result: RunResult, bins: int) -> list[float]:
+def goodput_series(view: RunView) -> list[float]:
     """Successful requests per second, binned by the time their answer arrived (answers
     after the run's end, while it drains, are left out)."""
-    columns = result.requests
-    ok = columns["status"] == Status.OK
-    done = (columns["t_start_s"][ok] + columns["latency_s"][ok]) / result.series_bin_s
-    counts = np.bincount(done[done < bins].astype(np.int64), minlength=bins)
-    return [float(c) / result.series_bin_s for c in counts]
+    bin_s = view.summaries.series_bin_s
+    return [float(c) / bin_s for c in view.summaries.done_ok.tolist()]

@@ -19,6 +19,7 @@ import numpy as np
 from asyncsim.reports.distributions import merge
 from asyncsim.reports.metrics.pages import TypicalView
 from asyncsim.reports.reduction import RunSummary
+from asyncsim.sim.measure.histogram import Histogram, merged
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class StrategyData:
     distributions: dict[str, np.ndarray]
     typical_view: TypicalView | None = None
     """The replications' median page view (see :func:`median_view`)."""
+    latency: Histogram | None = None
+    """The measured latencies, replications merged (the percentile spectrum)."""
 
 
 def combine_runs(runs: Sequence[RunSummary]) -> dict[str, StrategyData]:
@@ -81,7 +84,8 @@ def combine_runs(runs: Sequence[RunSummary]) -> dict[str, StrategyData]:
         out[name] = StrategyData(_mean_series(reps), {
             key: np.asarray(merge([r.distributions[key] for r in reps if key in r.distributions]))
             for key in sorted({k for r in reps for k in r.distributions})},
-            median_view([r.typical_view for r in reps]))
+            median_view([r.typical_view for r in reps]),
+            merged([r.latency for r in reps if r.latency is not None]))
     return out
 
 

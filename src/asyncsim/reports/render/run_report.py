@@ -18,6 +18,7 @@ from asyncsim.reports.headline import headline
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.objectives import goals_present
 from asyncsim.reports.render.chart_kit import Chart, flat_zero, strategy_colors
+from asyncsim.reports.render.charts.spectrum import spectrum_chart
 from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
 from asyncsim.reports.render.pattern_charts import pattern_charts
@@ -232,6 +233,8 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
         Part("latency", "Latency", "User-perceived latency: from request start to the "
              "outcome, queueing, retries and backoff included.",
              _present([build.latency_cdf(), build.latency_percentiles(),
+                       spectrum_chart({s: d.latency for s, d in data.items()}, build.order,
+                                      build.colors),
                        build.latency_over_time()])),
         Part("load", "Load", "What each strategy asks of the backends, and how requests ended.",
              _present([build.load_over_time(), build.amplification(),

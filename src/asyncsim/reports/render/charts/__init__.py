@@ -1,0 +1,1 @@
+"""Charts beyond reports/render's own modules (that folder is at its file budget)."""
