@@ -37,6 +37,10 @@ class GraphTimes:
     step_wait_s: dict[str, dict[str, float]] = field(default_factory=dict)
     """By backend, then by step (``api->db``, ``api->search+recs``): total time its calls
     waited on that step."""
+    edge_calls: dict[str, int] = field(default_factory=dict)
+    """Calls that went down each edge to the callee: ``client->api`` (the client's stack
+    over api, below its layers), ``api->db`` (below the hop's layers: every retry and
+    hedge copy counts, every leaf of a fan-out)."""
     fanout_s: dict[str, np.ndarray] = field(default_factory=dict)
     """By fan-out hop: one row per fan-out, (first leaf's answer, the end) in seconds
     after it began; the end is the k-th success, or the failure that made k unreachable."""
@@ -51,6 +55,7 @@ class GraphClock:
         self._latency: dict[str, list[float]] = {}
         self._waits: dict[str, dict[str, float]] = {}
         self._fanouts: dict[str, list[tuple[float, float]]] = {}
+        self._edges: dict[str, list[int]] = {}
 
     def timed(self, name: str, call: Call) -> Call:
         """``call``, with the duration of each call in the window kept under ``name``."""
@@ -65,6 +70,18 @@ class GraphClock:
             return outcome
 
         return timed_call
+
+    def counted(self, edge: str, call: Call) -> Call:
+        """``call``, with the calls in the window counted under ``edge``."""
+        count = self._edges.setdefault(edge, [0])
+        warmup_s = self.warmup_s
+
+        def counted_call(request: Request) -> Generator[Event, Any, Outcome]:
+            if request.t_start >= warmup_s:
+                count[0] += 1
+            return (yield from call(request))
+
+        return counted_call
 
     def step(self, caller: str, step: str, request: Request, waited_s: float) -> None:
         """One call of ``caller`` waited ``waited_s`` on its step ``step``."""
@@ -86,6 +103,7 @@ class GraphClock:
         return GraphTimes(
             latency_s={name: np.asarray(values, dtype=float)
                        for name, values in sorted(self._latency.items())},
+            edge_calls={edge: count[0] for edge, count in sorted(self._edges.items())},
             step_wait_s={caller: dict(waits) for caller, waits in sorted(self._waits.items())},
             fanout_s={hop: np.asarray(rows, dtype=float).reshape(-1, 2)
                       for hop, rows in sorted(self._fanouts.items())})

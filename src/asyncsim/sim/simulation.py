@@ -197,6 +197,8 @@ class Simulation:
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
                                target=backend, gauges=gauges)
             bottom = self.entries[backend]
+            if self.clock is not None:
+                bottom = self.clock.counted(f"client->{backend}", bottom)
             call, built = build_chain(self.strategy.layers, ctx,
                                       adapt(bottom) if adapt else bottom)
             self._chains[backend] = call

@@ -94,7 +94,10 @@ class Topology:
         ctx = BuildContext(self.env, self.streams, f"{self.strategy}:{name}", self.series,
                            self.data[hop.target], self.warmup_s, self.duration_s,
                            target=label, gauges=chains.gauges)
-        call, built = build_chain(hop.layers, ctx, self.entries[hop.target])
+        bottom = self.entries[hop.target]
+        if self.clock is not None:
+            bottom = self.clock.counted(label, bottom)
+        call, built = build_chain(hop.layers, ctx, bottom)
         chains.built.append(built)
         return call
 

@@ -74,6 +74,12 @@ RESILIENCE = Topic(
                       "throttle", "limiter", "fallback"}),
     core_rows=frozenset({"attempts", "goodput"}))
 
+GRAPH = Topic(
+    "graph", "Service graph", "The calls between services: how many went down each edge "
+    "per second and per user request, how long each backend and each hop took, and where a "
+    "calling backend's time went.",
+    families=frozenset({"graph"}), lit_by=frozenset({"graph"}), layers=frozenset())
+
 
 def _pattern(id: str, title: str, intro: str, family: str, module: str = "") -> Topic:
     """A workload pattern's section: its family's metrics, lit when the run has them."""
