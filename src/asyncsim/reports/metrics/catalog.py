@@ -14,6 +14,7 @@ from asyncsim.reports.metrics import (  # noqa: F401
     replicas,
     retry,
     staleness,
+    tiers,
 )
 from asyncsim.reports.metrics.registry import REGISTRY
 
