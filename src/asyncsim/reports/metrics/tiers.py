@@ -9,7 +9,9 @@ a request that reached the layer; a hit is answered by it at once (fresh, stale 
 remembered failure). What a tier passes down is its misses, less those that joined a
 fetch in flight (coalesced), plus its background revalidations: with nothing between two
 tiers, the next tier's lookups are exactly that (tests/validation/test_cache_tiers.py).
-These values exist only for a run with two cache layers or more: with one, hit_rate says it.
+These values exist for a run with two cache layers or more, or with a cache in a service
+graph (so a strategy with one tier compares with one with three); a single cache in front
+of one backend has hit_rate.
 """
 
 from __future__ import annotations
@@ -37,14 +39,14 @@ def passed_down(stats: LayerStats) -> float:
 
 def _tiers(view: RunView) -> dict[str, LayerStats]:
     layers = view.layers("cache")
-    if len(layers) < 2:
+    if not layers or (len(layers) < 2 and view.result.graph is None):
         return {}
     return {f"{s.target}/{s.position}": s for s in layers}
 
 
 @metric("tier_hit_rate", "rate", "1", "higher",
-        "with several cache tiers on a path, the share of the lookups that reached a tier "
-        "that it answered at once: tier_hit_rate{tier:<chain>/<position>} (api/0 the "
+        "with several cache tiers on a path (or a cache in a service graph), the share of "
+        "the lookups that reached a tier that it answered at once: tier_hit_rate{tier:<chain>/<position>} (api/0 the "
         "client's outermost cache, api->db/0 a cache on the API's calls to db)",
         family=FAMILY, tags=("tier",))
 def tier_hit_rate(view: RunView) -> Values:

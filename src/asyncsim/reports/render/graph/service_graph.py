@@ -24,7 +24,7 @@ PART_COLORS = ("#6c8893", "#2f6fdf", "#e8743b", "#19a979", "#945ecf", "#d6336c",
                "#b58900")
 
 
-def _tagged(values: Mapping[str, Any], name: str) -> dict[str, float]:
+def tagged_means(values: Mapping[str, Any], name: str) -> dict[str, float]:
     """Tag value -> mean of the values ``name{tag:...}`` (no statistic)."""
     out = {}
     for key, entry in values.items():
@@ -37,7 +37,8 @@ def _tagged(values: Mapping[str, Any], name: str) -> dict[str, float]:
 def edges_of(values: Mapping[str, Any]) -> dict[tuple[str, str], tuple[float, float]]:
     """(caller, callee) -> (calls/s, calls per user request), a caller's several hops to
     one callee (``api->db``, ``api->db#1.0``) added together."""
-    rates, amplification = _tagged(values, "edge_calls"), _tagged(values, "edge_amplification")
+    rates = tagged_means(values, "edge_calls")
+    amplification = tagged_means(values, "edge_amplification")
     edges: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for edge, rate in rates.items():
         caller, _, callee = edge.partition("->")
@@ -62,7 +63,7 @@ def layout(edges: Sequence[tuple[str, str]]) -> dict[str, tuple[float, float]]:
             for level, nodes in tiers.items() for i, node in enumerate(nodes)}
 
 
-def graph_picture(summary: Mapping[str, Any], strategy: str, color: str,
+def graph_picture(summary: Mapping[str, Any], strategy: str, index: int, color: str,
                   replicas: Mapping[str, int]) -> Chart | None:
     """One strategy's graph: a node per backend (its replicas), an arrow per edge with its
     calls/s and calls per user request."""
@@ -96,7 +97,7 @@ def graph_picture(summary: Mapping[str, Any], strategy: str, color: str,
     fig.update_xaxes(visible=False, range=[-0.4, max(x for x, _ in where.values()) + 0.4])
     fig.update_yaxes(visible=False, range=[min(y for _, y in where.values()) - 0.6,
                                            max(y for _, y in where.values()) + 0.6])
-    return Chart(f"graph-{strategy}", f"Service graph · {strategy}", fig,
+    return Chart(f"graph-{index}", f"Service graph · {strategy}", fig,
                  "Arrows: calls per second down each edge, and calls per user request "
                  "(amplification: retries, hedges and fan-out leaves of every tier above "
                  "multiplied in); a thicker arrow carries more calls per request.")
@@ -107,11 +108,11 @@ def time_split_charts(summary: Mapping[str, Any], order: Sequence[str]) -> list[
     each step, mean per call (they add up to the backend's mean latency)."""
     parts: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for strategy in order:
-        for part, mean in _tagged(summary["strategies"][strategy]["values"],
+        for part, mean in tagged_means(summary["strategies"][strategy]["values"],
                                   "time_split").items():
             backend = part[:-len(":own")] if part.endswith(":own") else part.partition("->")[0]
             parts[backend][part][strategy] = mean
-    charts = []
+    charts: list[Chart] = []
     for backend, by_part in sorted(parts.items()):
         fig = base_figure("", "mean time per call (s)", height=120 + 44 * len(order))
         fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -124,7 +125,7 @@ def time_split_charts(summary: Mapping[str, Any], order: Sequence[str]) -> list[
                                  marker_color=PART_COLORS[i % len(PART_COLORS)]))
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(ticksuffix="s", exponentformat="SI", rangemode="tozero")
-        charts.append(Chart(f"time-split-{backend}", f"Where a call to {backend} spends its "
+        charts.append(Chart(f"time-split-{len(charts)}", f"Where a call to {backend} spends its "
                             "time", fig, f"Mean per call to {backend}: its own work (and "
                             "queueing), then the wait on each of its steps; the bar's length "
                             f"is backend_latency{{backend:{backend}}}.avg."))
@@ -135,5 +136,5 @@ def service_graph_charts(summary: Mapping[str, Any], order: Sequence[str],
                          replicas: Mapping[str, int]) -> list[Chart]:
     """The section's charts: a graph picture per strategy, then the time splits."""
     colors = strategy_colors(order)
-    pictures = [graph_picture(summary, s, colors[s], replicas) for s in order]
+    pictures = [graph_picture(summary, s, i, colors[s], replicas) for i, s in enumerate(order)]
     return [c for c in pictures if c is not None] + time_split_charts(summary, order)
