@@ -46,8 +46,9 @@ def _tiers(view: RunView) -> dict[str, LayerStats]:
 
 @metric("tier_hit_rate", "rate", "1", "higher",
         "with several cache tiers on a path (or a cache in a service graph), the share of "
-        "the lookups that reached a tier that it answered at once: tier_hit_rate{tier:<chain>/<position>} (api/0 the "
-        "client's outermost cache, api->db/0 a cache on the API's calls to db)",
+        "the lookups that reached a tier that it answered at once: "
+        "tier_hit_rate{tier:<chain>/<position>} (api/0 the client's outermost cache, "
+        "api->db/0 a cache on the API's calls to db)",
         family=FAMILY, tags=("tier",))
 def tier_hit_rate(view: RunView) -> Values:
     out: Values = {}
