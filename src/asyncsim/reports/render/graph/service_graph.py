@@ -77,10 +77,11 @@ def graph_picture(summary: Mapping[str, Any], strategy: str, index: int, color: 
         if caller not in where or callee not in where:
             continue
         (x0, y0), (x1, y1) = where[caller], where[callee]
+        width = 1.5 + min(4.0, amplification)
         fig.add_annotation(x=x1 - 0.12, y=y1, ax=x0 + 0.12, ay=y0, xref="x", yref="y",
-                           axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1.2,
-                           arrowwidth=1.5 + min(4.0, amplification), arrowcolor=color,
-                           text="")
+                           axref="x", ayref="y", showarrow=True, arrowhead=3,
+                           arrowsize=2.4 / width, arrowwidth=width, arrowcolor=color,
+                           text="")  # the head's size is relative to the width: keep it even
         fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2 + 0.12, showarrow=False,
                            text=plot_text(f"{format_number(rate, 'calls/s')} · "
                                           f"{format_number(amplification, '')}×/req"),
