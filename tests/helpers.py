@@ -53,7 +53,8 @@ def idle_everywhere(summary: dict[str, Any], key: str) -> bool:
     """A pattern (non-core) metric at its idle value in every strategy: the report and the
     terminal leave its row out (hit_rate without a cache, breaker rows without a breaker)."""
     metric = REGISTRY[ValueKey.parse(key).name]
-    means = [entry["values"][key]["mean"] for entry in summary["strategies"].values()]
+    means = [entry["values"].get(key, {}).get("mean")     # a strategy may lack it (no cache)
+             for entry in summary["strategies"].values()]
     return metric.family != "core" and all(m is None or m == metric.idle for m in means)
 
 

@@ -56,6 +56,7 @@ WINNERS: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {
     # example: ((objective, strategies that must lead on it), strategies that must not)
     "backoff-jitter": (("contention_calls", ("full-jitter",)), ("no-backoff", "exponential")),
     "breaker": (("fault_backend_load", ("pybreaker",)), ("no-breaker",)),
+    "cache-tiers": (("backend_calls{backend:db}", ("three-tiers",)), ("no-cache", "edge")),
     "caching": (("hit_rate", ("swr",)), ("none", "dedup")),
     "capacity": (("latency p99", ("workers-16",)), ("workers-8",)),
     "three-tier-retries": (("amplification", ("budgets",)), ("every-tier",)),

@@ -248,8 +248,13 @@ PATTERN_EXAMPLES = {
     "todo-optimistic": ("optimistic", ["optimistic-rollbacks", "optimistic-flickers"]),
     "live-dashboard": ("live", ["live-staleness-over-time", "live-staleness",
                                 "live-requests"]),
+    "cache-tiers": ("cache-tiers", ["tier-hits", "tier-lookups"]),
+    "three-tier-retries": ("graph", ["graph-0", "graph-1", "graph-2", "time-split-0"]),
 }
 """Each pattern section and its charts, in a bundled example that has the pattern."""
+SHORTENED = {"cache-tiers": ["duration=40s", "warmup=10s", "replications=2"],
+             "three-tier-retries": ["duration=80s", "replications=2"]}
+"""Examples whose load makes 6 minutes slow to run; their sections need less."""
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +264,7 @@ def pattern_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     out = {}
     for name in PATTERN_EXAMPLES:
         loaded = load(REPO / "examples" / f"{name}.yaml",
-                      ["duration=6m", "warmup=1m", "replications=2"])
+                      SHORTENED.get(name, ["duration=6m", "warmup=1m", "replications=2"]))
         run_scenario(loaded, folder / name, jobs=1)
         out[name] = folder / name / "report.html"
     return out

@@ -5,7 +5,11 @@ independent Exp(μ) and the step's latency is an order statistic of N of them:
 - wait for all: the maximum, E[max] = H_N/μ and P(L > t) = 1 − (1 − e^(−μt))^N;
 - wait for the first: the minimum, exponential with rate Nμ (mean 1/(Nμ), P(L > t) = e^(−Nμt));
 - wait for k (a quorum): the k-th smallest, E = Σ_{i<k} 1/((N − i)μ) (the gaps between
-  order statistics of exponentials are independent exponentials, rates Nμ, (N−1)μ, ...).
+  order statistics of exponentials are independent exponentials, rates Nμ, (N−1)μ, ...);
+- the wait for the slowest leaves, wait for all: E[max − min] = E[max] − E[min] =
+  (H_N − 1/N)/μ, so the share of fan-out time spent after the first leaf answered
+  (``fanout_slowest_share``: a ratio of sums, which converges to the ratio of the means)
+  is (H_N − 1/N)/H_N; its tolerance is 4 SE of the ratios of 20 batches.
 
 The formulas are written here from those facts, not read from the code. Requests are
 independent (no queue anywhere), so the mean's tolerance is 4 batch-means SE of the run's
@@ -20,9 +24,12 @@ import math
 import numpy as np
 import pytest
 
+from asyncsim.reports.metrics.graph import fanout_slowest_share
+from asyncsim.reports.metrics.registry import RunView
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
 from asyncsim.sim.distributions import Constant, Exponential
 from asyncsim.sim.fanout import FanOutSpec
+from asyncsim.sim.simulation import RunResult
 from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 from asyncsim.sim.workload.load.models import OpenLoad
@@ -32,7 +39,7 @@ from tests.validation import theory
 N, MU, REQUESTS = 10, 2.0, 10_000
 
 
-def _latencies(k: int) -> np.ndarray:
+def _run(k: int) -> RunResult:
     rate = 1.0
     spec = SimulationSpec(
         seed=5, duration_s=REQUESTS / rate, warmup_s=0.0,
@@ -40,7 +47,11 @@ def _latencies(k: int) -> np.ndarray:
                               steps=((FanOutSpec("leaf", n=N, k=k),),)),
                   BackendSpec("leaf", 1000, Exponential(1 / MU))),
         workload=compose(OpenLoad(ArrivalSpec(rate)), PlainRequest("front")))
-    result = Simulation(spec, StrategySpec("fanout"), 0).run()
+    return Simulation(spec, StrategySpec("fanout"), 0).run()
+
+
+def _latencies(k: int) -> np.ndarray:
+    result = _run(k)
     assert result.backends["leaf"].queued == 0      # independent leaves: nothing waits
     assert result.backends["leaf"].calls == N * result.backends["front"].calls
     columns = result.requests
@@ -81,3 +92,26 @@ def test_quorum_is_the_kth_order_statistic(k: int) -> None:
     mean, se = theory.batch_means_se(latencies, batches=20)
     expected = sum(1 / ((N - i) * MU) for i in range(k))
     theory.assert_close_4se(mean, se, expected, f"fan-out quorum {k} of {N}")
+
+
+def test_wait_for_the_slowest_leaves() -> None:
+    result = _run(k=N)
+    assert result.backends["leaf"].queued == 0
+    assert result.graph is not None
+    rows = result.graph.fanout_s["front->leaf"]
+    assert len(rows) == result.backends["front"].calls    # one row per fan-out
+    first, done = rows[:, 0], rows[:, 1]
+    harmonic = sum(1 / i for i in range(1, N + 1))
+    mean, se = theory.batch_means_se(done - first, batches=20)
+    theory.assert_close_4se(mean, se, (harmonic - 1 / N) / MU,
+                            "fan-out E[max - min] = (H_N - 1/N)/mu")
+    mean_first, se_first = theory.batch_means_se(first, batches=20)
+    theory.assert_close_4se(mean_first, se_first, 1 / (N * MU), "first leaf E[min]")
+    size = len(rows) // 20
+    ratios = [float((done - first)[i * size:(i + 1) * size].sum()
+                    / done[i * size:(i + 1) * size].sum()) for i in range(20)]
+    share = fanout_slowest_share(RunView(result))["fanout_slowest_share"]
+    assert share == pytest.approx(float((done - first).sum() / done.sum()))
+    theory.assert_close_4se(share, float(np.std(ratios, ddof=1) / math.sqrt(20)),
+                            (harmonic - 1 / N) / harmonic,
+                            "fanout_slowest_share = (H_N - 1/N)/H_N")

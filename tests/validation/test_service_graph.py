@@ -53,6 +53,7 @@ version: 1
 name: three-tiers
 seed: 2
 duration: 20s
+warmup: {warmup}
 backends:
   api:
     latency: 1ms
@@ -77,12 +78,24 @@ strategies:
 """
 
 
-@pytest.mark.parametrize("retries", [1, 2, 3])
-def test_retries_at_three_tiers_multiply(retries: int) -> None:
-    output = run_yaml(THREE_TIERS.format(attempts=retries + 1))
+@pytest.mark.parametrize(("retries", "warmup"), [(1, "0s"), (2, "0s"), (3, "0s"),
+                                                  (2, "5500ms")])
+def test_retries_at_three_tiers_multiply(retries: int, warmup: str) -> None:
+    """Per tier, counted by each tier's own retry layer (published per hop, reset at the
+    warm-up like the client's): tier k (0 the client) makes (1+R)^k calls per request,
+    each retried R times; the edge below tier k carries (1+R)^(k+1) calls per request."""
+    output = run_yaml(THREE_TIERS.format(attempts=retries + 1, warmup=warmup))
     requests = value(output, "every-tier", "requests")
-    assert requests >= 19
+    assert requests >= (19 if warmup == "0s" else 14)
     for tier, backend in enumerate(("api", "svc", "db"), start=1):
         calls = value(output, "every-tier", f"backend_calls{{backend:{backend}}}")
         assert calls == requests * (1 + retries) ** tier, backend
+    for tier, hop in enumerate(("client", "api->svc", "svc->db")):
+        assert value(output, "every-tier", f"retries{{hop:{hop}}}") == (
+            requests * (1 + retries) ** tier * retries), hop
+    for tier, edge in enumerate(("client->api", "api->svc", "svc->db"), start=1):
+        assert value(output, "every-tier", f"edge_amplification{{edge:{edge}}}") == (
+            pytest.approx((1 + retries) ** tier)), edge
+    assert value(output, "every-tier", "retries") == requests * retries * sum(
+        (1 + retries) ** tier for tier in range(3))
     assert value(output, "every-tier", "success_rate") == 0

@@ -60,6 +60,7 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
         strategies={name: tuple(item.chosen()[0] for item in items)
                     for name, items in scenario.strategies.items()},
         backends={name: b.workers for name, b in scenario.backends.items()},
+        replicas={name: b.replicas for name, b in scenario.backends.items()},
         faults=fault_windows(scenario.backends),
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         checks=verdict_checks(verdict) if verdict is not None else ())

@@ -16,7 +16,7 @@ answer would cost O(n^2) work per request; one counter per step costs O(n).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -45,10 +45,14 @@ class FanOut:
     """The runtime step: ``call`` has the shape of any call, so the graph treats a fan-out
     as one hop."""
 
-    def __init__(self, env: Any, spec: FanOutSpec, leaves: Sequence[Call]) -> None:
+    def __init__(self, env: Any, spec: FanOutSpec, leaves: Sequence[Call],
+                 on_done: Callable[[Request, float, float], None] | None = None) -> None:
+        """``on_done(request, first_s, done_s)`` hears, per fan-out, when its first leaf
+        answered and when it ended, in seconds after it began (sim/graph_times.py)."""
         self.env = env
         self.spec = spec
         self.leaves = tuple(leaves)
+        self.on_done = on_done
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         env = self.env
@@ -56,12 +60,16 @@ class FanOut:
         allowed_failures = len(self.leaves) - need
         done = Event(env)
         tally = [0, 0, 0]   # successes, failures, attempts
+        start = env._now
+        first = [-1.0]      # when the first leaf answered, after start
 
         def answered(process: Event) -> None:
             outcome = cast(Outcome, process.value)
             tally[2] += outcome.attempts
             if done.triggered:
                 return
+            if first[0] < 0:
+                first[0] = env._now - start
             if outcome.status == Status.OK:
                 tally[0] += 1
                 if tally[0] >= need:
@@ -74,6 +82,8 @@ class FanOut:
         for leaf in self.leaves:
             Process(env, leaf(downstream(request))).callbacks.append(answered)
         ok = yield done
+        if self.on_done is not None:
+            self.on_done(request, first[0], env._now - start)
         if ok:
             return Outcome(Status.OK, Source.NETWORK, attempts=tally[2])
         return Outcome(Status.ERROR, attempts=tally[2])

@@ -25,6 +25,7 @@ from typing import Any
 
 from simpy.events import AllOf, Event
 
+from asyncsim.sim.graph_times import GraphClock
 from asyncsim.sim.layers.base import Call, LayerSpec
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
@@ -43,26 +44,43 @@ Step = tuple[HopSpec, ...]
 
 
 def hop_name(caller: str, step: int, index: int) -> str:
-    """The name of a hop's layer chain (and its random streams): ``api>db#0.0``."""
+    """The name of a hop's layer chain (and its random streams): ``api#0.0``."""
     return f"{caller}#{step}.{index}"
+
+
+class Steps(list[list[Call]]):
+    """A backend's steps, each the top calls of its hops; with a ``clock``, each step's
+    wait is timed under the backend's name (``caller``) and the step's (``names``)."""
+
+    def __init__(self, steps: list[list[Call]], caller: str = "",
+                 names: Sequence[str] = (), clock: GraphClock | None = None) -> None:
+        super().__init__(steps)
+        self.caller = caller
+        self.names = tuple(names)
+        self.clock = clock
 
 
 def run_steps(env: Any, caller: Any, request: Request,
               calls: Sequence[Sequence[Call]]) -> Generator[Event, Any, Status]:
     """Make every step's calls; the first failing step ends the work with its status."""
-    for hops in calls:
+    clock = calls.clock if isinstance(calls, Steps) else None
+    for index, hops in enumerate(calls):
         if caller.spec.drop_expired and request.deadline < env._now:
             caller.stats.dropped += 1
             return Status.REJECTED
+        start = env._now
         if len(hops) == 1:
             target = hops[0]
             outcome: Outcome = yield from target(downstream(request))
-            if not outcome.ok:
-                return Status.ERROR
-            continue
-        running = [env.process(hop(downstream(request))) for hop in hops]
-        yield AllOf(env, running)
-        if not all(process.value.ok for process in running):
+            ok = outcome.ok
+        else:
+            running = [env.process(hop(downstream(request))) for hop in hops]
+            yield AllOf(env, running)
+            ok = all(process.value.ok for process in running)
+        if clock is not None:
+            assert isinstance(calls, Steps)
+            clock.step(calls.caller, calls.names[index], request, env._now - start)
+        if not ok:
             return Status.ERROR
     return Status.OK
 

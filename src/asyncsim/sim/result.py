@@ -6,11 +6,12 @@ the result types without the machinery; sim/simulation.py re-exports them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from asyncsim.sim.graph_times import GraphTimes
+from asyncsim.sim.layer_books import LayerStats as LayerStats
 from asyncsim.sim.measure.recorder import RawSpool
 from asyncsim.sim.measure.summaries import Summaries
 from asyncsim.sim.replicas.replica_set import ReplicaResult
@@ -31,26 +32,6 @@ class BackendResult:
     mean_queue_length: float
     mean_in_service: float
     shed: int | None = None     # calls its queue discipline shed; None: it never sheds
-
-
-@dataclass(frozen=True)
-class LayerStats:
-    """What one layer of the strategy's stack counted over the measured window.
-
-    ``counters`` are totals (summed over a per-client layer's instances); ``gauges`` are
-    time averages of the layer's gauges over the measured window (a cache's ``entries``).
-    """
-
-    target: str      # the backend the stack is built over
-    position: int    # 0 = outermost layer of the strategy
-    kind: str        # the LayerSpec's kind: "cache", "retry", "breaker", ...
-    counters: Mapping[str, float]
-    gauges: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        """The layer as reports tag it: ``<target>:<position>:<kind>``."""
-        return f"{self.target}:{self.position}:{self.kind}"
 
 
 @dataclass(frozen=True)
@@ -91,3 +72,4 @@ class RunResult:
     (reports then summarise ``requests``)."""
     spool: RawSpool | None = None
     """Where the run's rows were spooled, when the spec asked (``raw_dir``)."""
+    graph: GraphTimes | None = None   # a service graph's timings (sim/graph_times.py)

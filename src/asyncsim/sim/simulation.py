@@ -30,6 +30,8 @@ from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.direct import DirectCall
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import Environment, RandomStreams
+from asyncsim.sim.graph_times import GraphClock
+from asyncsim.sim.layer_books import LayerBooks
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.measure.recorder import Recorder
 from asyncsim.sim.measure.summaries import Summaries, bin_edges
@@ -131,21 +133,27 @@ class Simulation:
         self.backends: dict[str, Backend | ReplicaSet] = {
             b.name: build_backend(self.env, b, self.streams, self.series, self.data[b.name])
             for b in spec.backends}
+        self.clock = (GraphClock(self.env, spec.warmup_s)
+                      if any(b.steps for b in spec.backends) else None)
+        self.entries: dict[str, Call] = {
+            name: backend.call if self.clock is None else self.clock.timed(name, backend.call)
+            for name, backend in self.backends.items()}
+        """Each backend's entry call, timed in a service graph."""
         topology = Topology(self.env, self.streams, strategy.name, self.series, self.data,
-                            spec.warmup_s, spec.duration_s,
-                            {name: backend.call for name, backend in self.backends.items()})
+                            spec.warmup_s, spec.duration_s, self.entries, self.clock)
         for b in spec.backends:
             if b.steps:
                 self.backends[b.name].connect(topology.hops(b))
         self.recorder = Recorder(self._summaries(), spec.keep_requests, self._spool_dir())
+        self.books = LayerBooks()
+        for label, hop in topology.chains.items():
+            self.books.add(label, hop.specs, hop.built, hop.gauges)
         self.logs = ClientLogs()
         """Records the workload keeps beside the requests (views, clicks, sessions)."""
         self.driver = RequestDriver(self.env, self.recorder, self.data)
-        self._chains: dict[str, tuple[Call, list[Any]]] = {}
+        self._chains: dict[str, Call] = {}
         self._warm_areas: dict[str, tuple[float, float]] = {}
         self._stop: tuple[float, str] | None = None
-        self._gauges: dict[str, dict[tuple[int, str], Gauge]] = {}
-        self._gauge_warm_areas: dict[tuple[str, int, str], float] = {}
 
     def _summaries(self) -> Summaries:
         spec = self.spec
@@ -166,18 +174,22 @@ class Simulation:
     def call_for(self, backend: str, adapt: Adapter | None = None) -> Call:
         """The strategy's layer stack over one backend (adapted by the workload), built once."""
         if backend not in self._chains:
-            gauges = self._gauges[backend] = {}
+            gauges: dict[tuple[int, str], Gauge] = {}
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
                                target=backend, gauges=gauges)
             target = self.backends[backend]
-            bottom: Call = target.call
-            if (direct.ENABLED and not self.strategy.layers and adapt is None
+            bottom = self.entries[backend]
+            if self.clock is not None:
+                bottom = self.clock.counted(f"client->{backend}", bottom)
+            elif (direct.ENABLED and not self.strategy.layers and adapt is None
                     and isinstance(target, Backend) and not target.spec.steps):
                 bottom = DirectCall(target)  # nothing over it: the fast path (sim/direct.py)
-            self._chains[backend] = build_chain(self.strategy.layers, ctx,
-                                                adapt(bottom) if adapt else bottom)
-        return self._chains[backend][0]
+            call, built = build_chain(self.strategy.layers, ctx,
+                                      adapt(bottom) if adapt else bottom)
+            self._chains[backend] = call
+            self.books.add(backend, self.strategy.layers, [built], gauges)
+        return self._chains[backend]
 
     def run(self) -> RunResult:
         wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -218,10 +230,8 @@ class Simulation:
                 for name, b in self.backends.items()}
 
     def _gauge_areas_at(self, now: float) -> dict[tuple[str, int, str], float]:
-        """Integrals of the layers' gauges, by (backend, layer position, gauge name)."""
-        return {(target, position, name): gauge.area_at(now)
-                for target, gauges in self._gauges.items()
-                for (position, name), gauge in gauges.items()}
+        """Integrals of the layers' gauges, by (chain target, layer position, gauge name)."""
+        return self.books.gauge_areas_at(now)
 
     def _report_time(self, on_time: Callable[[float], None]) -> Generator[Event, Any, None]:
         """Tell ``on_time`` the clock REPORT_TICKS times a run, throttled on wall time.
@@ -265,21 +275,12 @@ class Simulation:
             backend.reset_stats()
             self._warm_areas[name] = (backend.busy_gauge.area_at(now),
                                       backend.queue_gauge.area_at(now))
-        for _, layers in self._chains.values():
-            for layer in layers:
-                for part in _parts(layer):
-                    part.counters.clear()
-        self._gauge_warm_areas = self._gauge_areas_at(now)
+        self.books.warm_up(now)
 
     def _close_layers(self, end_of_window: float) -> None:
         """Layers that account time (a breaker's open time) close their books at the end
         of the measured window (the spec's, or an early stop); the drain does not count."""
-        for _, layers in self._chains.values():
-            for layer in layers:
-                for part in _parts(layer):
-                    close = getattr(part, "close", None)
-                    if close is not None:
-                        close(end_of_window)
+        self.books.close(end_of_window)
 
     def _sample_series(self) -> Generator[Event, Any, None]:
         series = self.series
@@ -318,23 +319,10 @@ class Simulation:
                 mean_queue_length=(queue1 - queue0) / span,
                 mean_in_service=(busy1 - busy0) / span,
                 shed=s.shed if backend.spec.queue.sheds else None)
-        layers: list[LayerStats] = []
-        for target, (_, built) in sorted(self._chains.items()):
-            for position, layer in enumerate(built):
-                counters = _layer_counters(layer)
-                gauges: dict[str, float] = {}
-                for at, name in self._gauges.get(target, {}):
-                    if at == position:
-                        area = (gauge_areas[target, position, name]
-                                - self._gauge_warm_areas.get((target, position, name), 0.0))
-                        gauges[name] = area / span
-                if counters or gauges:
-                    layers.append(LayerStats(target, position,
-                                             self.strategy.layers[position].kind,
-                                             counters, gauges))
         return RunResult(
             strategy=self.strategy.name, replication=self.replication,
-            requests=self.recorder.requests(), backends=backends, layers=tuple(layers),
+            requests=self.recorder.requests(), backends=backends,
+            layers=self.books.stats(gauge_areas, span),
             series_bin_s=self.series.bin_s, series_counts=dict(self.series.counts),
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
             duration_s=end_of_window, sim_time_s=self.env.now,
@@ -347,24 +335,9 @@ class Simulation:
             replicas={name: backend.results(self.spec.warmup_s, end_of_window)
                       for name, backend in self.backends.items()
                       if isinstance(backend, ReplicaSet)},
-            summaries=summaries or self.recorder.summaries, spool=self.recorder.spool)
+            summaries=summaries or self.recorder.summaries, spool=self.recorder.spool,
+            graph=self.clock.times() if self.clock is not None else None)
 
     def _fault_windows(self) -> tuple[FaultWindow, ...]:
         return tuple(FaultWindow(b.name, f.kind, f.at_s, f.end_s) for b in self.spec.backends
                      for f in (*b.faults, *(f for _, f in getattr(b.replication, "faults", ()))))
-
-
-def _parts(layer: Any) -> list[Any]:
-    """The runtime objects holding a layer's ``counters``: its per-client instances, or itself."""
-    instances = getattr(layer, "instances", None)
-    parts = list(instances.values()) if instances is not None else [layer]
-    return [part for part in parts if hasattr(part, "counters")]
-
-
-def _layer_counters(layer: Any) -> dict[str, float]:
-    """Sum a layer's counters over its per-client instances."""
-    total: dict[str, float] = {}
-    for part in _parts(layer):
-        for name, value in part.counters.items():
-            total[name] = total.get(name, 0.0) + value
-    return total

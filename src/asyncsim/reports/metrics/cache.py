@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.registry import RunView, Values, metric
+from asyncsim.sim.layer_books import LayerStats
 from asyncsim.sim.outcome import Source
-from asyncsim.sim.simulation import LayerStats
 
 FAMILY = "caching"
 

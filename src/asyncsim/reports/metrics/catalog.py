@@ -3,6 +3,7 @@
 from asyncsim.reports.metrics import (  # noqa: F401
     cache,
     core,
+    graph,
     live,
     mutation,
     pages,
@@ -13,10 +14,11 @@ from asyncsim.reports.metrics import (  # noqa: F401
     replicas,
     retry,
     staleness,
+    tiers,
 )
 from asyncsim.reports.metrics.registry import REGISTRY
 
-FAMILY_ORDER = ("core", "caching", "staleness", "retry", "resilience", "recovery", "pages",
+FAMILY_ORDER = ("core", "caching", "staleness", "retry", "resilience", "recovery", "graph", "pages",
                 "prefetch", "pagination", "live")
 """How families are listed everywhere (terminal, README, report), whatever the import order."""
 

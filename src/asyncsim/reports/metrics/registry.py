@@ -20,10 +20,11 @@ import numpy as np
 
 from asyncsim.lang.thresholds import TREND_STATS
 from asyncsim.lang.value_key import ValueKey
+from asyncsim.sim.layer_books import LayerStats
 from asyncsim.sim.measure.histogram import Histogram, mean_value
 from asyncsim.sim.measure.summaries import Summaries, bin_edges
 from asyncsim.sim.outcome import Source, Status
-from asyncsim.sim.simulation import LayerStats, RunResult
+from asyncsim.sim.simulation import RunResult
 
 Kind = Literal["trend", "rate", "counter", "gauge"]
 Better = Literal["lower", "higher", "none"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.workload.logs.contention import ContentionTally
@@ -22,22 +23,40 @@ def _has_layer(view: RunView, kind: str) -> bool:
     return bool(view.layers(kind))
 
 
+def _by_hop(view: RunView, name: str, kind: str, counter: str) -> Values:
+    """The total over every layer of ``kind``, and, when some are on a service graph's
+    hops, one value per tier tagged ``{hop:api->db}`` (``{hop:client}`` for the client's
+    layers), so a retry at the client and one at the API are told apart."""
+    total = _layer_total(view, kind, counter)
+    layers = view.layers(kind)
+    if not any(s.hop for s in layers):
+        return {name: total}
+    per: dict[str, float] = {}
+    for stats in layers:
+        tier = stats.hop or "client"
+        per[tier] = per.get(tier, 0.0) + stats.counters.get(counter, 0.0)
+    return {name: total, **{str(ValueKey(name, tag=f"hop:{tier}")): value
+                            for tier, value in sorted(per.items())}}
+
+
 @metric("retries", "counter", "calls", "lower",
-        "retry tries sent by retry layers (each may cause several backend calls)",
-        family="retry")
+        "retry tries sent by retry layers (each may cause several backend calls); in a "
+        "service graph also per tier: retries{hop:client}, retries{hop:api->db}",
+        family="retry", tags=("hop",))
 def retries(view: RunView) -> Values:
     if not _has_layer(view, "retry"):
         return {}
-    return {"retries": _layer_total(view, "retry", "retries")}
+    return _by_hop(view, "retries", "retry", "retries")
 
 
 @metric("retries_denied", "counter", "calls", "none",
-        "retries a retry budget or throttle refused (the request then failed)",
-        family="retry")
+        "retries a retry budget or throttle refused (the request then failed); in a service "
+        "graph also per tier ({hop:client}, {hop:api->db})",
+        family="retry", tags=("hop",))
 def retries_denied(view: RunView) -> Values:
     if not _has_layer(view, "retry"):
         return {}
-    return {"retries_denied": _layer_total(view, "retry", "denied")}
+    return _by_hop(view, "retries_denied", "retry", "denied")
 
 
 @metric("retry_share", "gauge", "1", "lower",
@@ -52,12 +71,27 @@ def retry_share(view: RunView) -> Values:
 
 
 @metric("hedge_rate", "gauge", "1", "lower",
-        "extra copies a hedge layer sent per request it handled", family="retry")
+        "extra copies a hedge layer sent per request it handled; in a service graph also per "
+        "tier ({hop:client}, {hop:root->leaf}: over a fan-out's leaves)", family="retry",
+        tags=("hop",))
 def hedge_rate(view: RunView) -> Values:
     if not _has_layer(view, "hedge"):
         return {}
-    calls = _layer_total(view, "hedge", "calls")
-    return {"hedge_rate": _layer_total(view, "hedge", "hedges") / calls if calls else math.nan}
+    hedges = _by_hop(view, "hedge_rate", "hedge", "hedges")
+    calls = _by_hop(view, "hedge_rate", "hedge", "calls")
+    return {key: hedges[key] / calls[key] if calls[key] else math.nan for key in hedges}
+
+
+@metric("tied_copies", "gauge", "1", "lower",
+        "copies a tied-request layer sent per call it handled (each waits in another "
+        "replica's queue; the one that starts service first cancels the others); in a "
+        "service graph also per tier", family="retry", tags=("hop",))
+def tied_copies(view: RunView) -> Values:
+    if not _has_layer(view, "tied"):
+        return {}
+    copies = _by_hop(view, "tied_copies", "tied", "copies")
+    calls = _by_hop(view, "tied_copies", "tied", "calls")
+    return {key: copies[key] / calls[key] if calls[key] else math.nan for key in copies}
 
 
 @metric("contention_calls", "counter", "calls", "lower",

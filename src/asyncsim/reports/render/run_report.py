@@ -19,12 +19,21 @@ from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.objectives import goals_present
 from asyncsim.reports.render.chart_kit import Chart, flat_zero, strategy_colors
 from asyncsim.reports.render.charts.spectrum import spectrum_chart
+from asyncsim.reports.render.graph.cache_tiers import cache_tier_charts
+from asyncsim.reports.render.graph.service_graph import service_graph_charts
 from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
 from asyncsim.reports.render.pattern_charts import pattern_charts
 from asyncsim.reports.render.report_data import ReportMeta, StrategyData, finite
 from asyncsim.reports.render.run_charts import ChartBuilder
-from asyncsim.reports.render.sections import CACHING, PATTERNS, RESILIENCE, Topic
+from asyncsim.reports.render.sections import (
+    CACHE_TIERS,
+    CACHING,
+    GRAPH,
+    PATTERNS,
+    RESILIENCE,
+    Topic,
+)
 from asyncsim.reports.render.tradeoffs import tradeoff_sentences
 from asyncsim.reports.render.values import (
     format_estimate,
@@ -247,6 +256,11 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
     if meta.has_layer(*RESILIENCE.layers) or RESILIENCE.lit(summary) or attempts or breaker:
         parts.append(_topic(RESILIENCE, summary, order,
                             [attempts, breaker, build.goodput_over_time()]))
+    if CACHE_TIERS.lit(summary):
+        parts.append(_topic(CACHE_TIERS, summary, order, cache_tier_charts(summary, order)))
+    if GRAPH.lit(summary):
+        parts.append(_topic(GRAPH, summary, order,
+                            service_graph_charts(summary, order, meta.replicas)))
     charts = pattern_charts(build)
     parts += [_topic(topic, summary, order, charts[topic.id]) for topic in PATTERNS
               if topic.lit(summary)]

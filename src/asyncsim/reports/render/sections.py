@@ -74,6 +74,18 @@ RESILIENCE = Topic(
                       "throttle", "limiter", "fallback"}),
     core_rows=frozenset({"attempts", "goodput"}))
 
+GRAPH = Topic(
+    "graph", "Service graph", "The calls between services: how many went down each edge "
+    "per second and per user request, how long each backend and each hop took, and where a "
+    "calling backend's time went.",
+    families=frozenset({"graph"}), lit_by=frozenset({"graph"}), layers=frozenset())
+CACHE_TIERS = Topic(
+    "cache-tiers", "Cache tiers", "A path with several caches (a browser's, a shared edge "
+    "cache, a service's cache of its database): the lookups that reached each tier, and "
+    "the share each answered.",
+    families=frozenset({"caching"}), lit_by=frozenset({"caching"}), layers=frozenset(),
+    modules=frozenset({"tiers"}))
+
 
 def _pattern(id: str, title: str, intro: str, family: str, module: str = "") -> Topic:
     """A workload pattern's section: its family's metrics, lit when the run has them."""
