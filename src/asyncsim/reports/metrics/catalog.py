@@ -18,8 +18,8 @@ from asyncsim.reports.metrics import (  # noqa: F401
 )
 from asyncsim.reports.metrics.registry import REGISTRY
 
-FAMILY_ORDER = ("core", "caching", "staleness", "retry", "resilience", "recovery", "graph", "pages",
-                "prefetch", "pagination", "live")
+FAMILY_ORDER = ("core", "caching", "tiers", "staleness", "retry", "resilience", "recovery",
+                "graph", "pages", "prefetch", "pagination", "live")
 """How families are listed everywhere (terminal, README, report), whatever the import order."""
 
 _rank = {family: i for i, family in enumerate(FAMILY_ORDER)}

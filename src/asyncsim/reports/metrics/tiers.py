@@ -22,7 +22,8 @@ from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.registry import RunView, Values, metric
 from asyncsim.sim.layer_books import LayerStats
 
-FAMILY = "caching"
+FAMILY = "tiers"
+"""Its own family, so the caching section does not list the tiers' rows again."""
 HITS = ("fresh_hits", "negative_hits", "stale_hits")
 
 

@@ -83,8 +83,7 @@ CACHE_TIERS = Topic(
     "cache-tiers", "Cache tiers", "A path with several caches (a browser's, a shared edge "
     "cache, a service's cache of its database): the lookups that reached each tier, and "
     "the share each answered.",
-    families=frozenset({"caching"}), lit_by=frozenset({"caching"}), layers=frozenset(),
-    modules=frozenset({"tiers"}))
+    families=frozenset({"tiers"}), lit_by=frozenset({"tiers"}), layers=frozenset())
 
 
 def _pattern(id: str, title: str, intro: str, family: str, module: str = "") -> Topic:
