@@ -166,10 +166,17 @@ def _summaries_of(result: RunResult, recovery: RecoverySettings) -> Summaries:
                       ((f.start_s, f.end_s) for f in result.faults), *grid)
     summaries = Summaries(edges, result.warmup_s, result.series_bin_s, bins, grid)
     columns = dict(result.requests)
-    if "request_class" not in columns:  # hand-made columns may leave out the defaults
-        columns["request_class"] = np.zeros(len(columns["t_start_s"]), dtype=np.int8)
+    rows = len(columns.get("t_start_s", ()))
+    for name, fill, dtype in _DEFAULTS:   # hand-made columns may leave out the defaults
+        columns.setdefault(name, np.full(rows, fill, dtype=dtype))
     summaries.add(columns)
     return summaries
+
+
+_DEFAULTS = (("t_start_s", 0.0, np.float64), ("latency_s", 0.0, np.float64),
+             ("status", 0, np.int8), ("source", 0, np.int8), ("attempts", 0, np.int32),
+             ("request_class", 0, np.int8), ("version", -1, np.int32),
+             ("stale_s", np.nan, np.float32))
 
 
 @dataclass(frozen=True)
