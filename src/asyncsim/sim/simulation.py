@@ -22,10 +22,9 @@ import numpy as np
 from simpy.core import StopSimulation
 from simpy.events import AnyOf, Event, Timeout
 
-from asyncsim.sim import direct
 from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
-from asyncsim.sim.direct import DirectCall
+from asyncsim.sim.direct import bottom_call
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import Environment, RandomStreams
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
@@ -207,11 +206,7 @@ class Simulation:
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
                                target=backend, gauges=gauges)
-            target = self.backends[backend]
-            bottom: Call = target.call
-            if (direct.ENABLED and not self.strategy.layers and adapt is None
-                    and isinstance(target, Backend) and not target.spec.steps):
-                bottom = DirectCall(target)  # nothing over it: the fast path (sim/direct.py)
+            bottom = bottom_call(self.backends[backend], not self.strategy.layers and not adapt)
             self._chains[backend] = build_chain(self.strategy.layers, ctx,
                                                 adapt(bottom) if adapt else bottom)
         return self._chains[backend][0]
