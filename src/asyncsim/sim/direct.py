@@ -16,10 +16,11 @@ as a ticket the queue hands a worker to (``succeed``) exactly like a SimPy event
 queue discipline, queue limits, shedding, ``drop_expired``, capacity drops and the
 concurrency factor behave as on the generator path.
 
-When it applies (``Simulation.call_for``): no layer and no workload adapter over the
-backend, the backend is one instance (not a replica set) and makes no downstream calls.
-Everything else takes the generator path. ``ENABLED`` is the test-only switch that forces
-the generator path everywhere (tests/sim/test_direct.py compares the two).
+When it applies (:func:`bottom_call`, from ``Simulation.call_for``): no layer and no
+workload adapter over the backend, the backend is one instance (not a replica set) and
+makes no downstream calls. Everything else takes the generator path. ``ENABLED`` is the
+test-only switch that forces the generator path everywhere (tests/sim/test_direct.py
+compares the two).
 """
 
 from __future__ import annotations
@@ -30,18 +31,31 @@ from typing import TYPE_CHECKING, Any
 
 from simpy.events import Event
 
+from asyncsim.sim.backend import Backend
 from asyncsim.sim.engine import NORMAL_PRIORITY, Tick, schedule
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 
 if TYPE_CHECKING:
-    from asyncsim.sim.backend import Backend, BackendStats
+    from asyncsim.sim.backend import BackendStats
     from asyncsim.sim.driver import RequestDriver
+    from asyncsim.sim.layers.base import Call
+    from asyncsim.sim.replicas.replica_set import ReplicaSet
 
 ENABLED = True
 """Whether bare backends take the direct path (tests switch it off to compare)."""
 
 Then = Callable[[Request, Outcome], None] | None
+
+
+def bottom_call(backend: Backend | ReplicaSet, bare: bool) -> Call:
+    """What a strategy's chain over ``backend`` calls: the fast path when nothing is over
+    it (``bare``: no layer, no workload adapter) and it is one instance (not a replica
+    set) without downstream calls; its generator call otherwise."""
+    if ENABLED and bare and isinstance(backend, Backend) and not backend.spec.steps:
+        return DirectCall(backend)
+    call: Call = backend.call
+    return call
 
 
 class DirectCall:

@@ -24,10 +24,9 @@ from typing import Any
 from simpy.core import StopSimulation
 from simpy.events import AnyOf, Event, Timeout
 
-from asyncsim.sim import direct
 from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
-from asyncsim.sim.direct import DirectCall
+from asyncsim.sim.direct import bottom_call
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import Environment, RandomStreams
 from asyncsim.sim.graph_times import GraphClock
@@ -178,13 +177,11 @@ class Simulation:
             ctx = BuildContext(self.env, self.streams, self.strategy.name, self.series,
                                self.data[backend], self.spec.warmup_s, self.spec.duration_s,
                                target=backend, gauges=gauges)
-            target = self.backends[backend]
-            bottom = self.entries[backend]
-            if self.clock is not None:
-                bottom = self.clock.counted(f"client->{backend}", bottom)
-            elif (direct.ENABLED and not self.strategy.layers and adapt is None
-                    and isinstance(target, Backend) and not target.spec.steps):
-                bottom = DirectCall(target)  # nothing over it: the fast path (sim/direct.py)
+            if self.clock is not None:  # a service graph: timed entries, no fast path
+                bottom = self.clock.counted(f"client->{backend}", self.entries[backend])
+            else:
+                bottom = bottom_call(self.backends[backend],
+                                     not self.strategy.layers and not adapt)
             call, built = build_chain(self.strategy.layers, ctx,
                                       adapt(bottom) if adapt else bottom)
             self._chains[backend] = call
