@@ -15,17 +15,26 @@ latency point is the mean service time at that concurrency: it is divided by the
 
 from __future__ import annotations
 
-from pydantic import Field, PositiveFloat, PositiveInt
+from typing import Annotated
+
+from pydantic import Field, PositiveInt
 
 from asyncsim.scenarios.base import OneOf, Problems
 from asyncsim.scenarios.types import Duration
 
 
+MAX_MULTIPLIER = 1000.0
+"""As a slowdown fault's factor: slower than 1000x is an outage, not a service time."""
+
+Multiplier = Annotated[float, Field(gt=0, le=MAX_MULTIPLIER)]
+
+
 class ServiceCurveConfig(OneOf):
     """Points (calls in service -> service-time multiplier, or -> mean latency)."""
 
-    multiplier: dict[PositiveInt, PositiveFloat] | None = Field(
-        default=None, min_length=1, description="calls in service -> service-time multiplier")
+    multiplier: dict[PositiveInt, Multiplier] | None = Field(
+        default=None, min_length=1,
+        description="calls in service -> service-time multiplier (above 0, at most 1000)")
     latency: dict[PositiveInt, Duration] | None = Field(
         default=None, min_length=1,
         description="calls in service -> mean service time (divided by the latency "
@@ -41,7 +50,9 @@ class ServiceCurveConfig(OneOf):
             return [(("latency",), "a latency curve needs a backend latency with a mean "
                                    "above 0 (it divides the points); write multiplier "
                                    "points instead")]
-        return []
+        return [(("latency", n), f"{latency:g} s is {latency / mean_s:.3g}x the backend's mean "
+                                 f"latency ({mean_s:.3g} s); at most {MAX_MULTIPLIER:g}x")
+                for n, latency in self.latency.items() if latency / mean_s > MAX_MULTIPLIER]
 
     def to_sim(self, mean_s: float) -> tuple[tuple[int, float], ...]:
         if self.multiplier is not None:
