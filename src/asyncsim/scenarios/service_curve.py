@@ -22,7 +22,6 @@ from pydantic import Field, PositiveInt
 from asyncsim.scenarios.base import OneOf, Problems
 from asyncsim.scenarios.types import Duration
 
-
 MAX_MULTIPLIER = 1000.0
 """As a slowdown fault's factor: slower than 1000x is an outage, not a service time."""
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from asyncsim.reports.metrics.catalog import REGISTRY
-from asyncsim.reports.metrics.rates import RATED
+from asyncsim.reports.metrics.catalog import RATED, REGISTRY
 from tests.helpers import run_yaml
 
 SCENARIO = """
