@@ -110,3 +110,11 @@ def test_bad_limiter_settings(tmp_path: Path, item: str, message: str) -> None:
     rejection = validate_rejects(tmp_path, MINIMAL + f"strategies:\n  s:\n    - limiter: {item}\n")
     assert message in rejection.output
     assert rejection.line == 15
+
+
+def test_envoy_skips_empty_windows_at_once() -> None:
+    """A microsecond window over a 1000 s lull is one step, not 1e9."""
+    envoy = EnvoyGradient(3, 1000, 1e-6, 1e9, 1, 0.0, 0.25, 0.5, np.random.default_rng(1))
+    envoy.sample(0.1, 0.0, 0.1)                     # minRTT from 1 sample
+    envoy.sample(0.2, 0.15, 0.05)
+    assert envoy.advance(1000.0) == int(6 + math.sqrt(6))   # gradient 2 (0.125 / 0.05)

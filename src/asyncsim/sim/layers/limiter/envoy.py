@@ -61,8 +61,9 @@ class EnvoyGradient:
             if self._next_min_rtt_s <= min(now, self._window_end_s):
                 self._enter_min_rtt(self._next_min_rtt_s)
             elif self._window_end_s <= now:
-                self._reset_window()
-                self._window_end_s += self.update_interval_s
+                self._reset_window()    # the windows after it up to now are empty: skip
+                passed = math.floor((now - self._window_end_s) / self.update_interval_s)
+                self._window_end_s += (passed + 1) * self.update_interval_s
             else:
                 break
         return self.limit
