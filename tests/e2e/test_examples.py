@@ -54,6 +54,7 @@ TEXTS = {
 
 WINNERS: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {
     # example: ((objective, strategies that must lead on it), strategies that must not)
+    "adaptive-limits": (("goodput", ()), ("no-limit", "vegas")),
     "backoff-jitter": (("contention_calls", ("full-jitter",)), ("no-backoff", "exponential")),
     "breaker": (("fault_backend_load", ("pybreaker",)), ("no-breaker",)),
     "cache-tiers": (("backend_calls{backend:db}", ("three-tiers",)), ("no-cache", "edge")),

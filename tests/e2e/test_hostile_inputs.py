@@ -68,6 +68,19 @@ CASES = {
     "jitter with backoff none": ("    - timeout: 300ms",
                                  "    - timeout: 300ms\n    - retry: {backoff: none, "
                                  "jitter: full}"),
+    "service_curve multiplier inf": ("errors: {rate: 0.002}", "errors: {rate: 0.002}\n"
+                                     "    service_curve: {multiplier: {1: .inf}}"),
+    "service_curve multiplier huge": ("errors: {rate: 0.002}", "errors: {rate: 0.002}\n"
+                                      "    service_curve: {multiplier: {1: 1, 8: 1e300}}"),
+    "service_curve latency huge": ("errors: {rate: 0.002}", "errors: {rate: 0.002}\n"
+                                   "    service_curve: {latency: {8: 1e8s}}"),
+    "max_in_system 0": ("errors: {rate: 0.002}", "errors: {rate: 0.002}\n"
+                                                 "    queue: {max_in_system: 0}"),
+    "limiter setting of another algorithm": (
+        "    - timeout: 300ms", "    - timeout: 300ms\n    - limiter: {algorithm: vegas, "
+                               "backoff_ratio: 0.8}"),
+    "limiter quantile 1": ("    - timeout: 300ms",
+                           "    - timeout: 300ms\n    - limiter: {preset: envoy, quantile: 1}"),
     "escape sequence in a backend name": ("  api:\n", '  "api\\e[2J":\n'),
     "NUL in a threshold key": ("strategies:", 'thresholds:\n  "latency\\0x": ["p(99) < 1s"]\n'
                                              "strategies:"),

@@ -51,3 +51,41 @@ def test_bad_queue_settings(tmp_path: Path, lines: str, col: int, message: str) 
     rejection = validate_rejects(tmp_path, _with(lines))
     assert (rejection.line, rejection.col) == (10, col), rejection.output
     assert message in rejection.output
+
+
+def test_service_curve_and_max_in_system_forms() -> None:
+    from asyncsim.scenarios.build import backend_spec
+
+    backend = scenario_from_yaml(_with(
+        "    service_curve: {latency: {4: 40ms, 1: 10ms}}\n"
+        "    queue: {max_in_system: 7}\n")).backends["api"]
+    spec = backend_spec("api", backend)
+    assert spec.service_curve == ((1, 1.0), (4, 4.0))   # latency / the mean, 10 ms
+    assert spec.queue.max_in_system == 7
+
+
+@pytest.mark.parametrize(("lines", "col", "message"), [
+    ("    service_curve: {multiplier: {1: 0}}\n", 37, "greater than 0"),
+    ("    service_curve: {multiplier: {0: 1}}\n", 34, "greater than 0"),
+    ("    service_curve: {multiplier: {}}\n", 33, "at least 1 item"),
+    ("    service_curve: {latency: {1: 0ms}}\n", 34, "a mean latency must be above 0"),
+    ("    service_curve: {speed: {1: 1}}\n", 21, "speed"),
+    ("    service_curve: {multiplier: {1: 1}, latency: {1: 10ms}}\n", 20,
+     "set exactly one of: multiplier, latency"),
+    ("    concurrency_factor: 0.1\n    service_curve: {multiplier: {1: 1, 2: 2}}\n", 20,
+     "choose one: concurrency_factor or service_curve"),
+    ("    queue: {max_in_system: 0}\n", 28, "greater than 0"),
+])
+def test_bad_curve_and_concurrency_shedding(tmp_path: Path, lines: str, col: int,
+                                            message: str) -> None:
+    rejection = validate_rejects(tmp_path, _with(lines))
+    assert message in rejection.output
+    assert rejection.col == col, rejection.output
+
+
+def test_a_latency_curve_needs_a_mean_above_0(tmp_path: Path) -> None:
+    text = _with("    service_curve: {latency: {1: 10ms}}\n").replace(
+        "latency: {exponential: 10ms}", "latency: {constant: 0ms}")
+    rejection = validate_rejects(tmp_path, text)
+    assert "a latency curve needs a backend latency with a mean above 0" in rejection.output
+    assert (rejection.line, rejection.col) == (10, 30), rejection.output

@@ -86,7 +86,9 @@ def backend_spec(name: str, cfg: BackendConfig, written: bool = False) -> Backen
         drop_expired=cfg.drop_expired, retry_after_s=cfg.errors.retry_after, data=data,
         steps=tuple(step.to_sim() for step in cfg.calls),
         after=cfg.after.to_sim() if cfg.after is not None else None, blocking=cfg.blocking,
-        queue=cfg.queue.to_sim(), concurrency_factor=cfg.concurrency_factor)
+        queue=cfg.queue.to_sim(), concurrency_factor=cfg.concurrency_factor,
+        service_curve=(cfg.service_curve.to_sim(cfg.latency.to_sim().mean)
+                       if cfg.service_curve is not None else ()))
 
 
 def replication_spec(cfg: BackendConfig,

@@ -33,6 +33,7 @@ from asyncsim.scenarios.replicas import (
     OutlierConfig,
     replica_problems,
 )
+from asyncsim.scenarios.service_curve import ServiceCurveConfig
 from asyncsim.scenarios.strategy import LayerItem
 from asyncsim.scenarios.system import apply, overrides_of
 from asyncsim.scenarios.thresholds import ThresholdItem
@@ -148,10 +149,21 @@ class BackendConfig(Model):
         default=0.0, ge=0, le=10,
         description="service time grows by this share per other call in service: "
                     "x (1 + factor x (in service - 1)), thrashing or GC under load")
+    service_curve: ServiceCurveConfig | None = Field(
+        default=None, description="service time as a function of the calls in service: "
+                                  "{multiplier: {1: 1, 16: 3}} or {latency: {1: 20ms, 16: "
+                                  "60ms}}, linear between the points")
 
     def problems(self) -> Problems:
         """Replica fields that contradict each other, and faults of a replica not there."""
         problems = replica_problems(self.replicas, self.balancer, self.weights)
+        if self.service_curve is not None:
+            if self.concurrency_factor:
+                problems.append((("service_curve",), "choose one: concurrency_factor or "
+                                                     "service_curve (a factor f is the curve "
+                                                     "{1: 1, n: 1 + f (n - 1)})"))
+            problems += [(("service_curve", *loc), message) for loc, message
+                         in self.service_curve.problems(self.latency.to_sim().mean)]
         for index, fault in enumerate(self.faults):
             if fault.replica is not None and fault.replica >= self.replicas:
                 problems.append((("faults", index, "replica"),

@@ -6,6 +6,7 @@ backends:
     queue: lifo                                   # shorthand for {discipline: lifo}
     queue: {discipline: adaptive_lifo, lifo_after: 100ms, codel: {target: 5ms}}
     queue: {max_wait: 500ms}                      # shed calls that waited longer
+    queue: {max_in_system: 30}                    # shed calls that find 30 in the backend
     queue: {discipline: priority, shed: {from_priority: 1, when_waiting: 20}}
 ```
 ``priority`` and ``shed`` read the request classes of the workload (``workload.classes``).
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PositiveInt
 
 from asyncsim.scenarios.base import Model, Problems, shorthand
 from asyncsim.scenarios.types import Duration
@@ -67,7 +68,10 @@ class QueueConfig(Model):
         default=None, gt=0,
         description="shed any call that waited longer than this (load shedding by queue "
                     "time; default: never)")
-
+    max_in_system: PositiveInt | None = Field(
+        default=None,
+        description="shed a call at arrival when it finds this many calls in service and "
+                    "waiting (load shedding by concurrency; M/M/c/K's K; default: never)")
     shed: ShedConfig | None = Field(
         default=None, description="shedding by class: refuse less important requests first "
                                   "(the workload's classes and their priorities)")
@@ -88,7 +92,8 @@ class QueueConfig(Model):
             codel_interval_s=self.codel.interval if self.codel else 0.1,
             max_wait_s=self.max_wait,
             shed_from_priority=self.shed.from_priority if self.shed else None,
-            shed_when_waiting=self.shed.when_waiting if self.shed else 0)
+            shed_when_waiting=self.shed.when_waiting if self.shed else 0,
+            max_in_system=self.max_in_system)
 
 
 class RequestClassConfig(Model):

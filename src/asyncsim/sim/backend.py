@@ -1,8 +1,10 @@
 """A service: workers with a queue, a service-time distribution, errors and faults.
 
 The queue's discipline (FIFO by default, LIFO, adaptive LIFO, shedding by time in queue)
-lives in sim/queues/. With ``concurrency_factor`` f, a call's service time is multiplied by
-1 + f x (calls in service - 1), counted when it starts (thrashing, lock contention, GC).
+lives in sim/queues/; so does shedding by concurrency (``max_in_system``: a call that finds
+that many calls in service and waiting is shed at arrival). With ``concurrency_factor`` or
+a ``service_curve``, a call's service time is multiplied by a function of the calls in
+service when it starts (sim/service_curve.py: thrashing, lock contention, GC).
 
 Draw order (what makes the engine checkable bit for bit): the service time of a call is
 drawn from the stream ``backend:<name>:latency`` when the call *starts service*; with FIFO
@@ -36,6 +38,7 @@ from asyncsim.sim.queues import QueueSpec, make_queue
 from asyncsim.sim.record import Gauge, TimeSeries
 from asyncsim.sim.replicas.spec import ReplicationSpec
 from asyncsim.sim.request import Request
+from asyncsim.sim.service_curve import concurrency_multipliers
 
 
 class _Continuation(Request):
@@ -96,6 +99,8 @@ class BackendSpec:
     """How waiting calls are ordered and shed (sim/queues/)."""
     concurrency_factor: float = 0.0
     """Service time grows by this factor per other call in service."""
+    service_curve: tuple[tuple[int, float], ...] = ()
+    """(calls in service, service-time multiplier) points; overrides the factor."""
 
     @property
     def replicas(self) -> int:
@@ -150,6 +155,9 @@ class Backend:
                                             streams.generator(f"backend:{spec.name}:error-latency"))
                                if spec.error_latency is not None else None)
         self._faults = tuple(sorted(spec.faults, key=lambda f: f.at_s))
+        self._multipliers = concurrency_multipliers(spec.workers, spec.concurrency_factor,
+                                                    spec.service_curve)
+        self._max_in_system = spec.queue.max_in_system
         self._hops: list[list[Call]] = []
         self._after = (BlockSampler(spec.after.draw,
                                     streams.generator(f"backend:{spec.name}:after"))
@@ -178,6 +186,10 @@ class Backend:
             if delay > 0:
                 yield Timeout(env, delay)
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
+        if self._max_in_system is not None and \
+                self.busy + len(self.queue) >= self._max_in_system:
+            stats.shed += 1
+            return Outcome(Status.REJECTED, attempts=1, retry_after_s=self.spec.retry_after_s)
         if self.busy < self.capacity:
             self.busy += 1
             self.busy_gauge.set(now, self.busy)
@@ -231,8 +243,8 @@ class Backend:
         """A call reaches a worker now: its service time and whether it fails, drawn now."""
         stats.served += 1
         service = self._service() + request.work_s
-        if self.spec.concurrency_factor:
-            service *= 1 + self.spec.concurrency_factor * (self.busy - 1)
+        if self._multipliers is not None:
+            service *= self._multipliers[self.busy]
         failed = False
         now = self.env._now
         if self._has_errors:

@@ -16,6 +16,9 @@ by time in queue (a fixed limit, or Facebook's CoDel for servers).
 - **max_wait_s**: shed any call that waited longer than this (load shedding by queue time).
 - **priority**: the waiting call of the most important class (lowest ``priority``) first,
   FIFO within a class (non-preemptive).
+- **max_in_system**: shedding by concurrency: a call that finds this many calls in service
+  and waiting is shed at arrival (the backend checks it; M/M/c/K's K, counted as shed
+  rather than rejected by a full queue, and it may be below the workers).
 - **shed_from_priority** / **shed_when_waiting**: shedding by class at admission: a call
   whose priority is at least ``shed_from_priority`` is refused when it finds
   ``shed_when_waiting`` calls or more waiting (Netflix's prioritized load shedding drops
@@ -57,19 +60,23 @@ class QueueSpec:
     shed_from_priority: int | None = None
     """Refuse calls of this priority or less important once ``shed_when_waiting`` wait."""
     shed_when_waiting: int = 0
+    max_in_system: int | None = None
+    """Shed a call that finds this many calls in service and waiting (None: no limit)."""
 
     def __post_init__(self) -> None:
         codel_ok = self.codel_target_s is None or (
             self.codel_target_s > 0 and self.codel_interval_s > 0)
         wait_ok = self.max_wait_s is None or self.max_wait_s > 0
-        if self.lifo_after_s < 0 or not codel_ok or not wait_ok or self.shed_when_waiting < 0:
+        system_ok = self.max_in_system is None or self.max_in_system >= 1
+        if self.lifo_after_s < 0 or not codel_ok or not wait_ok or self.shed_when_waiting < 0 \
+                or not system_ok:
             raise ValueError(f"bad queue settings {self}")
 
     @property
     def sheds(self) -> bool:
-        """Whether waiting calls can be shed (by wait, or refused by class)."""
+        """Whether calls can be shed (by wait, by class, or by concurrency)."""
         return (self.codel_target_s is not None or self.max_wait_s is not None
-                or self.shed_from_priority is not None)
+                or self.shed_from_priority is not None or self.max_in_system is not None)
 
 
 class WaitQueue:
@@ -149,6 +156,10 @@ class FifoQueue(deque[Waiting]):
 
 
 def make_queue(spec: QueueSpec) -> WaitQueue | FifoQueue:
-    if spec.order == "fifo" and not spec.sheds and spec.shed_from_priority is None:
+    """FIFO without shedding while waiting (``max_in_system`` sheds at arrival, in the
+    backend) is the plain deque."""
+    waiting_sheds = (spec.codel_target_s is not None or spec.max_wait_s is not None
+                     or spec.shed_from_priority is not None)
+    if spec.order == "fifo" and not waiting_sheds:
         return FifoQueue()
     return WaitQueue(spec)
