@@ -56,7 +56,8 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
         backends={name: b.workers for name, b in scenario.backends.items()},
         faults=fault_windows(scenario.backends),
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        checks=verdict_checks(verdict) if verdict is not None else ())
+        checks=verdict_checks(verdict) if verdict is not None else (),
+        recovery_tolerance=scenario.recovery.tolerance)
 
 
 def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,

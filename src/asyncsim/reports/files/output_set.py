@@ -28,6 +28,8 @@ SET_NAMES = frozenset({"summary.json", "report.html", "raw", "png"})
 """What a run writes into ``--out``: these are replaced as a whole; the rest is kept."""
 SWEEP_NAMES = frozenset({"sweep.csv", "sweep.parquet", "sweep.html"})
 """What a sweep writes into its folder, replaced as a whole in the same way."""
+EXPLORE_NAMES = frozenset({"explore.json", "explore.html"})
+"""What explore writes into its folder, replaced as a whole in the same way."""
 
 
 class OutputError(Exception):

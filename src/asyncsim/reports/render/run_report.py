@@ -18,6 +18,7 @@ from asyncsim.reports.headline import headline
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.objectives import goals_present
 from asyncsim.reports.render.chart_kit import Chart, flat_zero, strategy_colors
+from asyncsim.reports.render.charts.recovery import recovery_charts
 from asyncsim.reports.render.objective_chart import tradeoff_chart
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
 from asyncsim.reports.render.pattern_charts import pattern_charts
@@ -244,6 +245,11 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
     if meta.has_layer(*RESILIENCE.layers) or RESILIENCE.lit(summary) or attempts or breaker:
         parts.append(_topic(RESILIENCE, summary, order,
                             [attempts, breaker, build.goodput_over_time()]))
+    recovery = recovery_charts(summary, data, meta)
+    if recovery:
+        parts.append(Part("recovery", "Recovery after faults", "Per strategy: goodput "
+                          "against the pre-fault baseline band, the fault shaded, when it "
+                          "came back, and each replication's outcome.", recovery))
     charts = pattern_charts(build)
     parts += [_topic(topic, summary, order, charts[topic.id]) for topic in PATTERNS
               if topic.lit(summary)]
