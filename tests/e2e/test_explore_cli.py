@@ -143,3 +143,14 @@ def test_a_budget_short_of_the_tolerance_says_so_and_stops(tiny: Path,
     document = json.loads((tmp_path / "ex" / "explore.json").read_text())
     assert document["spent"]["runs"] == 4
     assert document["results"]["immediate"]["stopped"] in ("budget", "no crossing")
+
+
+def test_names_from_the_scenario_cannot_inject_markup(tmp_path: Path) -> None:
+    path = scenarios.write(tmp_path, scenarios.HOSTILE)
+    code, text = invoke("explore", path, "--vary", "workload.arrivals.poisson=10/s..40/s",
+                        "--replications", "1", "--max-replications", "1", "--tolerance",
+                        "30/s", "--plotly-js", "cdn", "-o", tmp_path / "ex", "-q", "-j", "1")
+    assert code == 0, text
+    page = (tmp_path / "ex" / "explore.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page

@@ -38,8 +38,9 @@ def strip(figure: Any) -> list[tuple[float, str]]:
 def test_one_chart_per_strategy_with_the_fault_shaded(metastable: RunOutput) -> None:
     data = combine_runs(metastable.runs)
     charts = recovery_charts(metastable.summary, data, report_meta(metastable.scenario))
-    assert [c.id for c in charts] == [f"recovery-{s}-api#1"
-                                      for s in ("immediate", "budget", "throttle", "limiter")]
+    names = ("immediate", "budget", "throttle", "limiter")
+    assert [c.id for c in charts] == [f"recovery-{i}-{s}-api-1" for i, s in enumerate(names)]
+    assert [c.title for c in charts] == list(names)
     for chart in charts:
         shapes = chart.figure.layout.shapes
         assert any(s.x0 == 20 and s.x1 == FAULT_END_S for s in shapes)   # the fault window

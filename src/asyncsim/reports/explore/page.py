@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from asyncsim.reports.render.chart_kit import Chart, base_figure, plot_text, strategy_colors
+from asyncsim.reports.render.charts import element_id
 from asyncsim.reports.render.page import PlotlyJs, Section, charts_grid, esc, render_page
 
 NO_COLOR, YES_COLOR = "#19a979", "#d6336c"
@@ -17,12 +18,12 @@ NO_COLOR, YES_COLOR = "#19a979", "#d6336c"
 
 def _axis_title(param: Mapping[str, Any]) -> str:
     unit = {"s": " (s)", "1/s": " (1/s)"}.get(param["unit"], "")
-    return f"{param['path']}{unit}"
+    return plot_text(f"{param['path']}{unit}")
 
 
-def _trace_chart(name: str, result: Mapping[str, Any], param: Mapping[str, Any],
+def _trace_chart(index: int, name: str, result: Mapping[str, Any], param: Mapping[str, Any],
                  label: str, color: str) -> Chart:
-    fig = base_figure(f"P({label})", _axis_title(param), height=340)
+    fig = base_figure(plot_text(f"P({label})"), _axis_title(param), height=340)
     points = result["points"]
     fig.add_hline(y=0.5, line_dash="dot", line_color="#8a94a6",
                   annotation_text="50%", annotation_position="top left")
@@ -45,14 +46,14 @@ def _trace_chart(name: str, result: Mapping[str, Any], param: Mapping[str, Any],
     if param["log"]:
         fig.update_xaxes(type="log")
     fig.update_yaxes(range=[-0.05, 1.05], tickformat=".0%")
-    return Chart(f"trace-{name}", f"{name}: {result['verdict']}", fig,
+    return Chart(element_id("trace", index, name), f"{name}: {result['verdict']}", fig,
                  "Each point: the share of replications with the outcome and its Wilson 95% "
                  "interval; red on the yes side, green on the no side, hollow when the "
                  "interval still held 50%. The shaded band is the final bracket.")
 
 
-def _heat_chart(name: str, result: Mapping[str, Any], params: list[Mapping[str, Any]],
-                label: str) -> Chart:
+def _heat_chart(index: int, name: str, result: Mapping[str, Any],
+                params: list[Mapping[str, Any]], label: str) -> Chart:
     x_param, y_param = params[1], params[0]   # the first --vary runs slowest: rows
     columns, rows = len(x_param["texts"]), len(y_param["texts"])
     cells = result["cells"]
@@ -67,7 +68,7 @@ def _heat_chart(name: str, result: Mapping[str, Any], params: list[Mapping[str, 
         hovertemplate="%{y}, %{x}: P = %{z:.0%} (%{text})<extra></extra>"))
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
-    return Chart(f"map-{name}", f"{name}: P({label})", fig,
+    return Chart(element_id("map", index, name), f"{name}: P({label})", fig,
                  "Each cell: replications with the outcome over replications run; green "
                  "is stable, red tips over.")
 
@@ -90,16 +91,16 @@ def render_explore_report(document: Mapping[str, Any], plotly_js: PlotlyJs = "in
               f'<div class="facts" style="margin-top:8px">{varied}</div>')
     if document["mode"] == "bisection":
         lines = [f"{name}: {result['verdict']}" for name, result in document["results"].items()]
-        charts = [_trace_chart(name, result, params[0], label, colors[name])
-                  for name, result in document["results"].items()]
+        charts = [_trace_chart(i, name, result, params[0], label, colors[name])
+                  for i, (name, result) in enumerate(document["results"].items())]
         section = Section("bisection", "Where it tips", charts_grid(charts),
                           "The bisection's points in the order of the parameter.")
     else:
         lines = [f"{name}: P({label}) from {min(c['p'] for c in r['cells']):.0%} to "
                  f"{max(c['p'] for c in r['cells']):.0%} over the map"
                  for name, r in document["results"].items()]
-        charts = [_heat_chart(name, result, params, label)
-                  for name, result in document["results"].items()]
+        charts = [_heat_chart(i, name, result, params, label)
+                  for i, (name, result) in enumerate(document["results"].items())]
         section = Section("map", "Stable and tipping regions", charts_grid(charts))
     lead = ('<div class="verdict" id="verdict"><h2>Tipping point</h2><ul>'
             + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul></div>")

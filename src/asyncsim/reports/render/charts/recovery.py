@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import plotly.graph_objects as go
@@ -23,7 +24,8 @@ from plotly.subplots import make_subplots
 
 from asyncsim.lang.thresholds import fault_labels
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.render.chart_kit import Chart, plot_text, shade_time, strategy_colors
+from asyncsim.reports.render.chart_kit import Chart, shade_time, strategy_colors
+from asyncsim.reports.render.charts import element_id
 from asyncsim.reports.render.report_data import FaultWindow, ReportMeta, StrategyData, finite
 
 RECOVERED_COLOR, METASTABLE_COLOR, BAND_COLOR = "#19a979", "#d6336c", "rgba(47,111,223,0.12)"
@@ -48,7 +50,7 @@ def recovery_charts(summary: Mapping[str, Any], data: Mapping[str, StrategyData]
     colors = strategy_colors(meta.order)
     faults = labelled_faults(meta.faults)
     charts = []
-    for strategy in order:
+    for index, strategy in enumerate(order):
         for label, fault in faults:
             key = str(ValueKey("recovered", tag=f"fault:{label}"))
             flags = _per_rep(summary, strategy, key)
@@ -56,8 +58,9 @@ def recovery_charts(summary: Mapping[str, Any], data: Mapping[str, StrategyData]
                 continue
             times = (_per_rep(summary, strategy, "recovery_time.max") if len(faults) == 1
                      else [math.nan] * len(flags))
-            charts.append(_chart(summary, data[strategy], meta, strategy, label, fault, flags,
-                                 times, colors[strategy], len(faults) > 1))
+            chart = _chart(summary, data[strategy], meta, strategy, label, fault, flags,
+                           times, colors[strategy], len(faults) > 1)
+            charts.append(replace(chart, id=element_id("recovery", index, strategy, label)))
     return charts
 
 
@@ -117,7 +120,7 @@ def _chart(summary: Mapping[str, Any], data: StrategyData, meta: ReportMeta, str
     fig.update_yaxes(title_text="run", row=2, col=1, autorange="reversed", type="category")
     fig.update_xaxes(title_text="time since start (s)", row=2, col=1)
     title = f"{strategy} · {label}" if several else strategy
-    return Chart(f"recovery-{strategy}-{label}", plot_text(title), fig,
+    return Chart("recovery", title, fig,
                  "Goodput against the pre-fault baseline band; below, each replication "
                  "from the fault's end: green until it recovered, red when it never did "
                  "(metastable).")
@@ -136,5 +139,5 @@ def _strip(fig: Any, fault: FaultWindow, flags: list[float], times: list[float],
             x=[fault.end_s, stop], y=[f"#{rep}", f"#{rep}"], mode="lines+markers",
             line={"color": RECOVERED_COLOR if ok else METASTABLE_COLOR, "width": 3},
             marker={"symbol": ["line-ns", "circle" if ok else "x"], "size": [8, 10]},
-            name=f"run {rep}: {outcome}", showlegend=False,
+            name=f"run {rep}: {outcome}", showlegend=False, legendgroup="runs",
             hovertemplate=f"run {rep}: {outcome}<extra></extra>"), row=2, col=1)
