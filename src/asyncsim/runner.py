@@ -84,22 +84,24 @@ def run_experiment(spec: SimulationSpec, strategies: Sequence[StrategySpec], rep
                       progress, clock, report_every_wall_s)[0]
 
 
-def run_points(points: Sequence[tuple[SimulationSpec, Sequence[StrategySpec], int]],
+def run_points(points: Sequence[tuple[SimulationSpec, Sequence[StrategySpec], int | range]],
                reduce: Callable[[RunResult], T], jobs: int | None = None,
                executor: Executor = "local", scheduler: str | None = None,
                progress: Progress | None = None, clock: ClockProgress | None = None,
                report_every_wall_s: float = 0.25) -> list[list[T]]:
     """Several experiments (a sweep's points) in one pool, so every core stays busy.
 
-    Returns one list per point, each ordered by strategy name, then replication.
+    Returns one list per point, each ordered by strategy name, then replication. A
+    point's replications are a count (0 to n - 1) or a range of replication numbers
+    (explore adds replications to a point without running the first ones again).
     """
     tasks: list[Task[T]] = []
     sizes = []
     for spec, strategies, replications in points:
         ordered = sorted(strategies, key=lambda s: s.name)
-        tasks += [Task(spec, strategy, rep, reduce) for strategy in ordered
-                  for rep in range(replications)]
-        sizes.append(len(ordered) * replications)
+        reps = replications if isinstance(replications, range) else range(replications)
+        tasks += [Task(spec, strategy, rep, reduce) for strategy in ordered for rep in reps]
+        sizes.append(len(ordered) * len(reps))
     if clock is None or executor == "dask":
         results = _execute(tasks, jobs, executor, scheduler, progress)
     elif max(1, min(jobs or default_jobs(), len(tasks))) == 1:

@@ -61,6 +61,7 @@ WINNERS: dict[str, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {
     "caching": (("hit_rate", ("swr",)), ("none", "dedup")),
     "capacity": (("latency p99", ("workers-16",)), ("workers-8",)),
     "three-tier-retries": (("amplification", ("budgets",)), ("every-tier",)),
+    "tipping-point": (("recovery_time max", ("budget",)), ("immediate",)),
     "trace-replay": (("hit_rate", ("swr",)), ("none",)),
     "dashboard": (("ttfc p95", ("boundaries",)), ("sequential", "parallel")),
     "feed-pagination": (("duplicates", ("cursor", "infinite-scroll")), ("offset", "swr-offset")),

@@ -269,6 +269,77 @@ def sweep(
 
 @cli.command(short_help="Judge a summary.json against thresholds and a baseline.")
 @handle_errors
+def explore(
+    scenario: ScenarioArg,
+    vary: Annotated[list[str], typer.Option(
+        "--vary", "-p", help="PATH=LOW..HIGH, as --set takes the path: once for the tipping "
+        "point (bisection), twice for a map, e.g. --vary backends.api.faults.0.for=2s..30s",
+        show_default=False)],
+    outcome: Annotated[str, typer.Option(
+        help="what tips: a yes/no metric (metastable, recovered) or a threshold that fails, "
+        "e.g. 'recovery_time: max < 30s'")] = "metastable",
+    replications: Annotated[int, typer.Option(
+        min=1, help="replications per point (more at a point the Wilson interval cannot "
+        "place, up to --max-replications)")] = 10,
+    max_replications: Annotated[int | None, typer.Option(
+        "--max-replications", min=1,
+        help="replications per point at most [default: 4 x --replications]")] = None,
+    tolerance: Annotated[str | None, typer.Option(
+        help="stop when the bracket is this narrow, in the parameter's unit (2s, 5/s, 1) "
+        "[default: 1/16 of the range]")] = None,
+    steps: Annotated[int, typer.Option(min=2, help="values per range of a map")] = 5,
+    log: Annotated[bool, flag("--log", help="halve ranges geometrically (and space a map's "
+                                            "values so)")] = False,
+    strategies: Annotated[str | None, typer.Option(
+        "--strategies", help="explore only these strategies: --strategies a,b")] = None,
+    max_runs: Annotated[int, typer.Option(
+        "--max-runs", min=1, help="the budget: runs at most (checked before running)",
+        rich_help_panel="Limits")] = 400,
+    max_requests: MaxRequestsOpt = MAX_REQUESTS,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-explore]",
+        rich_help_panel="Output")] = None,
+    sets: SetOpt = None,
+    jobs: JobsOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    quiet: QuietOpt = False,
+    plotly_js: PlotlyJsOpt = "inline",
+) -> None:
+    """Find where a scenario tips over: the value of a parameter where P(outcome) crosses
+    50% (bisection over replications, Wilson intervals), or a map of P(outcome) over two
+    parameters (explore.json and explore.html)."""
+    _check_executor(executor, scheduler)
+    from asyncsim.commands.common import overrides
+    from asyncsim.commands.explore import Budget, Settings, run_explore
+    from asyncsim.commands.sweep import strategy_names
+    from asyncsim.reports.render.progress import RunProgress
+
+    settings = Settings(vary, outcome, replications, max_replications, tolerance, steps, log,
+                        strategy_names(strategies), Budget(max_runs, max_requests))
+    with RunProgress(err, disable=quiet or not err.is_terminal) as bar:
+        def start(runs: int, notes: list[str]) -> None:
+            _warn(notes)
+            bar.start(runs)
+        result = run_explore(scenario, settings, out_dir, overrides(sets), jobs=jobs,
+                             executor=executor, scheduler=scheduler, plotly_js=plotly_js,
+                             progress=bar.runs_done, on_start=start)
+    document = result.document
+    out.print(f"[bold]█ EXPLORE[/bold] {document['mode']} · P({safe(document['outcome_label'])})"
+              f" · {document['spent']['runs']} runs in {result.wall_s:.1f}s", highlight=False)
+    for name, found in document["results"].items():
+        if document["mode"] == "bisection":
+            line = found["verdict"]
+        else:
+            shares = [c["p"] for c in found["cells"]]
+            line = f"P from {min(shares):.0%} to {max(shares):.0%} over the map"
+        out.print(f"  [cyan]{safe(name)}[/cyan] {safe(line)}", highlight=False)
+    for path in result.written:
+        out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
+
+
+@cli.command()
+@handle_errors
 def check(
     current: Annotated[Path, typer.Argument(help="the summary.json to judge",
                                             show_default=False)],

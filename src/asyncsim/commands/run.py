@@ -63,7 +63,8 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
         replicas={name: b.replicas for name, b in scenario.backends.items()},
         faults=fault_windows(scenario.backends),
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        checks=verdict_checks(verdict) if verdict is not None else ())
+        checks=verdict_checks(verdict) if verdict is not None else (),
+        recovery_tolerance=scenario.recovery.tolerance)
 
 
 def prepare_workers(jobs: int | None, executor: Executor) -> None:

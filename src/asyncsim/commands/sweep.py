@@ -76,7 +76,7 @@ def sweep_points(path: Path, params: Sequence[Param], overrides: Sequence[str] =
     return points, scenarios
 
 
-def _selected(scenario: Scenario, names: Sequence[str] | None) -> list[StrategySpec]:
+def selected_strategies(scenario: Scenario, names: Sequence[str] | None) -> list[StrategySpec]:
     specs = strategy_specs(scenario)
     if not names:
         return specs
@@ -105,7 +105,7 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
 
     params = [parse_param(text, steps, log) for text in param_texts]
     points, scenarios = sweep_points(path, params, overrides)
-    selected = [_selected(s, strategies) for s in scenarios]
+    selected = [selected_strategies(s, strategies) for s in scenarios]
     swept = swept_strategies(params, [s.name for s in selected[0]])
     to_run = [sel if i == 0 else [s for s in sel if s.name in swept]
               for i, sel in enumerate(selected)]

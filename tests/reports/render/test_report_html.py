@@ -63,14 +63,16 @@ def test_table_cells_carry_the_summary_values(hostile_run: RunOutput) -> None:
 def test_sections_of_a_timeout_run(hostile_run: RunOutput) -> None:
     assert hostile_run.out_dir is not None
     page = (hostile_run.out_dir / "report.html").read_text(encoding="utf-8")
-    for section in ("objectives", "summary", "latency", "load", "resilience", "metrics"):
+    for section in ("objectives", "summary", "latency", "load", "resilience", "recovery",
+                    "metrics"):
         assert f'<section id="{section}">' in page
     assert '<section id="caching">' not in page       # no cache layer, no hits
     assert page.count('class="js-plotly-plot"') == 0  # plotly adds that class in the browser
     # the tradeoff chart and ten others (the percentile spectrum among them); those that
     # only say "nothing happened" are quiet (hidden behind "show all"): here amplification,
-    # 1 everywhere (no retries)
-    assert page.count('<figure class="chart') == 11
+    # 1 everywhere (no retries); then the recovery panel, one chart per strategy (the run
+    # has a fault)
+    assert page.count('<figure class="chart') == 11 + 2
     assert page.count('<figure class="chart quiet" id="fig-amplification"') == 1
     assert "In plain words" in page
 

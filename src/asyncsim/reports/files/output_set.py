@@ -31,6 +31,8 @@ SPOOL_NAME = ".raw-spool"
 raw/ is written, so it never reaches ``--out``."""
 SWEEP_NAMES = frozenset({"sweep.csv", "sweep.parquet", "sweep.html"})
 """What a sweep writes into its folder, replaced as a whole in the same way."""
+EXPLORE_NAMES = frozenset({"explore.json", "explore.html"})
+"""What explore writes into its folder, replaced as a whole in the same way."""
 
 
 class OutputError(Exception):

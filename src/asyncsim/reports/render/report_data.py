@@ -54,6 +54,8 @@ class ReportMeta:
     faults: tuple[FaultWindow, ...] = ()
     generated_at: str = ""
     checks: tuple[Check, ...] = ()
+    recovery_tolerance: float = 0.2
+    """The scenario's ``recovery.tolerance``: the width of the recovery panel's band."""
 
     @property
     def order(self) -> list[str]:

@@ -18,6 +18,7 @@ from asyncsim.reports.headline import headline
 from asyncsim.reports.metrics.catalog import REGISTRY
 from asyncsim.reports.objectives import goals_present
 from asyncsim.reports.render.chart_kit import Chart, flat_zero, strategy_colors
+from asyncsim.reports.render.charts.recovery import recovery_charts
 from asyncsim.reports.render.charts.spectrum import spectrum_chart
 from asyncsim.reports.render.graph.cache_tiers import cache_tier_charts
 from asyncsim.reports.render.graph.service_graph import service_graph_charts
@@ -261,6 +262,11 @@ def plan_report(summary: Mapping[str, Any], data: Mapping[str, StrategyData],
     if GRAPH.lit(summary):
         parts.append(_topic(GRAPH, summary, order,
                             service_graph_charts(summary, order, meta.replicas)))
+    recovery = recovery_charts(summary, data, meta)
+    if recovery:
+        parts.append(Part("recovery", "Recovery after faults", "Per strategy: goodput "
+                          "against the pre-fault baseline band, the fault shaded, when it "
+                          "came back, and each replication's outcome.", recovery))
     charts = pattern_charts(build)
     parts += [_topic(topic, summary, order, charts[topic.id]) for topic in PATTERNS
               if topic.lit(summary)]

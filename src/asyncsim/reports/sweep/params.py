@@ -89,6 +89,17 @@ def _format(value: float, unit: str, integral: bool, digits: int = 4) -> str:
     return str(round(value)) if integral else _plain(value, digits)
 
 
+def value_text(value: float, unit: str, integral: bool) -> str:
+    """A value in base units as ``--set`` takes it (``9.6s``, ``70/s``, ``12``), to four
+    significant digits: what explore applies at a bisection's midpoint."""
+    return _format(value, unit, integral)
+
+
+def is_integral(low_text: str, high_text: str) -> bool:
+    """Both ends of a plain-number range are written as integers (workers, attempts)."""
+    return all(re.fullmatch(r"-?\d+", t.strip()) for t in (low_text, high_text))
+
+
 def spread(low: float, high: float, steps: int, log: bool) -> list[float]:
     """``steps`` values from low to high, evenly spaced or geometrically (log)."""
     if steps == 1:
@@ -116,8 +127,7 @@ def parse_param(text: str, steps: int = 8, log: bool = False) -> Param:
             raise SweepError(f"--steps must be at least 1 (got {steps})")
         if log and (low[1] <= 0 or high[1] <= 0):
             raise SweepError(f"--param {text!r}: a --log range needs both ends above zero")
-        integral = low[0] == "" and all(re.fullmatch(r"-?\d+", t.strip())
-                                        for t in (low_text, high_text))
+        integral = low[0] == "" and is_integral(low_text, high_text)
         values = spread(low[1], high[1], steps, log)
         texts = list(dict.fromkeys(
             _format(v, low[0], integral, 4 if i in (0, len(values) - 1) else STEP_DIGITS)
