@@ -267,7 +267,7 @@ def sweep(
         out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
 
 
-@cli.command(short_help="Judge a summary.json against thresholds and a baseline.")
+@cli.command(short_help="Find where a scenario tips over, or map it over two parameters.")
 @handle_errors
 def explore(
     scenario: ScenarioArg,
@@ -293,12 +293,10 @@ def explore(
     strategies: Annotated[str | None, typer.Option(
         "--strategies", help="explore only these strategies: --strategies a,b")] = None,
     max_runs: Annotated[int, typer.Option(
-        "--max-runs", min=1, help="the budget: runs at most (checked before running)",
-        rich_help_panel="Limits")] = 400,
+        "--max-runs", min=1, help="the budget: runs at most (checked before running)")] = 400,
     max_requests: MaxRequestsOpt = MAX_REQUESTS,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-explore]",
-        rich_help_panel="Output")] = None,
+        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-explore]")] = None,
     sets: SetOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = "local",
@@ -338,7 +336,7 @@ def explore(
         out.print(f"[dim]wrote {safe(path)}[/dim]", highlight=False)
 
 
-@cli.command()
+@cli.command(short_help="Judge a summary.json against thresholds and a baseline.")
 @handle_errors
 def check(
     current: Annotated[Path, typer.Argument(help="the summary.json to judge",
