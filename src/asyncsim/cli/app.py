@@ -296,7 +296,8 @@ def explore(
         "--max-runs", min=1, help="the budget: runs at most (checked before running)")] = 400,
     max_requests: MaxRequestsOpt = MAX_REQUESTS,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="output folder [default: ./asyncsim-out/<scenario-name>-explore]")] = None,
+        "--out", "-o",
+        help="output folder [default: ./asyncsim-out/<scenario-name>-explore]")] = None,
     sets: SetOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = "local",
