@@ -87,6 +87,8 @@ class RunView:
         """The bin starting at ``t_s``: the edge equal to it (to rounding: an early stop's
         clock may differ from the edge by an ulp), else the first edge after it."""
         edges = self.summaries.edges_s
+        if not math.isfinite(t_s):   # a window open to the end: past the last bin
+            return len(edges)
         index = int(np.searchsorted(edges, t_s))
         if index < len(edges) and edges[index] == t_s:
             return index
