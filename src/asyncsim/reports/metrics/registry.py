@@ -12,7 +12,7 @@ time average or a ratio.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -154,6 +154,12 @@ class Distribution:
     max: float
     histogram: Histogram
 
+    def percentiles(self, ps: Sequence[float]) -> list[float]:
+        """The histogram's percentiles, kept within the exact extremes: a percentile at the
+        minimum or maximum (a p99 of requests cut by a 300 ms timeout) is then exact."""
+        return [min(max(v, self.min), self.max) if not math.isnan(v) else v
+                for v in self.histogram.percentiles(ps)]
+
 
 def _summaries_of(result: RunResult, recovery: RecoverySettings) -> Summaries:
     """The run's summaries; summarised here from its columns when it has none (a result
@@ -239,7 +245,7 @@ def trend_stats(values: np.ndarray | Distribution,
         out = {"avg": float(values.mean()), "min": float(values.min()),
                "max": float(values.max())}
     wanted = {s: (50.0 if s == "med" else float(s[2:-1])) for s in stats if s not in out}
-    quantiles = (values.histogram.percentiles(list(wanted.values()))
+    quantiles = (values.percentiles(list(wanted.values()))
                  if isinstance(values, Distribution)
                  else np.percentile(values, list(wanted.values())))
     out.update({s: float(q) for s, q in zip(wanted, quantiles, strict=True)})
