@@ -93,7 +93,7 @@ def metric_values(view: RunView, extra_percentiles: Sequence[float] = (),
     for name in REGISTRY if names is None else names:
         values.update(REGISTRY[name].compute(view))
     if extra_percentiles:
-        latency = view.latency().histogram
+        latency = view.latency()
         for p, value in zip(extra_percentiles, latency.percentiles(extra_percentiles),
                             strict=True):
             values[str(ValueKey("latency", stat=f"p({p:g})"))] = value

@@ -113,3 +113,10 @@ def test_metrics_of_a_real_run_fit_together() -> None:
     assert share == pytest.approx(1 - 1 / amplification, abs=0.01)  # retries = calls - requests
     assert value(output, "r", "goodput") == pytest.approx(
         value(output, "r", "success_rate") * value(output, "r", "throughput"))
+
+
+def test_goodput_end_counts_requests_started_after_the_run_end() -> None:
+    """Requests a page view starts while the run drains (after ``duration``) started in
+    the last 10%: the window runs to the end of the last time bin, which is open."""
+    run = result([OK] * 4, [5.0, 9.5, 10.0, 12.0], [0.1] * 4, ())
+    assert compute("goodput_end", run) == {"goodput_end": 3 / 1.0}

@@ -12,7 +12,7 @@ time average or a ratio.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,6 +88,8 @@ class RunView:
         """The bin starting at ``t_s``: the edge equal to it (to rounding: an early stop's
         clock may differ from the edge by an ulp), else the first edge after it."""
         edges = self.summaries.edges_s
+        if not math.isfinite(t_s):   # a window open to the end: past the last bin
+            return len(edges)
         index = int(np.searchsorted(edges, t_s))
         if index < len(edges) and edges[index] == t_s:
             return index
@@ -152,6 +154,12 @@ class Distribution:
     min: float
     max: float
     histogram: Histogram
+
+    def percentiles(self, ps: Sequence[float]) -> list[float]:
+        """The histogram's percentiles, kept within the exact extremes: a percentile at the
+        minimum or maximum (a p99 of requests cut by a 300 ms timeout) is then exact."""
+        return [min(max(v, self.min), self.max) if not math.isnan(v) else v
+                for v in self.histogram.percentiles(ps)]
 
 
 def _summaries_of(result: RunResult, recovery: RecoverySettings) -> Summaries:
@@ -238,7 +246,7 @@ def trend_stats(values: np.ndarray | Distribution,
         out = {"avg": float(values.mean()), "min": float(values.min()),
                "max": float(values.max())}
     wanted = {s: (50.0 if s == "med" else float(s[2:-1])) for s in stats if s not in out}
-    quantiles = (values.histogram.percentiles(list(wanted.values()))
+    quantiles = (values.percentiles(list(wanted.values()))
                  if isinstance(values, Distribution)
                  else np.percentile(values, list(wanted.values())))
     out.update({s: float(q) for s, q in zip(wanted, quantiles, strict=True)})
