@@ -70,9 +70,8 @@ def _chart(summary: Mapping[str, Any], data: StrategyData, meta: ReportMeta, str
     scenario = summary.get("scenario", {})
     end_s = finite(scenario.get("duration_s"))
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28],
-                        vertical_spacing=0.06)
-    fig.update_layout(template="plotly_white", height=420, margin={"l": 64, "r": 16, "t": 36,
-                                                                   "b": 48},
+                        vertical_spacing=0.06, figure=go.Figure(layout={"template": {}}))
+    fig.update_layout(height=420, margin={"l": 64, "r": 16, "t": 36, "b": 48},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     t = data.series.get("time_s")
     ok = data.series.get("ok")
