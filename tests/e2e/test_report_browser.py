@@ -207,7 +207,8 @@ def test_run_report_in_chromium(browser: Any, pages: dict[str, Path], tmp_path: 
 
     show_all(page)
     assert chart_problems(page) == []
-    assert page.locator("figure.chart").count() == 10 + 2
+    # ten charts, the percentile spectrum, and the recovery panel (one per strategy)
+    assert page.locator("figure.chart").count() == 11 + 2
     assert page.locator("#recovery figure.chart").count() == 2  # one per strategy
     assert page.locator("#objectives figure.chart").count() == 1  # the tradeoff, on top
     assert line_styles_shared(page) == []

@@ -48,7 +48,8 @@ queues = st.one_of(
     st.builds(QueueSpec, order=st.sampled_from(["lifo", "adaptive_lifo"]),
               lifo_after_s=st.floats(0.0, 2.0)),
     st.builds(QueueSpec, codel_target_s=st.floats(0.05, 1.0)),
-    st.builds(QueueSpec, max_wait_s=st.floats(0.1, 3.0)))
+    st.builds(QueueSpec, max_wait_s=st.floats(0.1, 3.0)),
+    st.builds(QueueSpec, max_in_system=st.integers(1, 8)))  # shedding by concurrency
 
 
 @st.composite

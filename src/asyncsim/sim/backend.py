@@ -186,10 +186,10 @@ class Backend:
             if delay > 0:
                 yield Timeout(env, delay)
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
-        if self._max_in_system is not None and \
-                self.busy + len(self.queue) >= self._max_in_system:
-            stats.shed += 1
-            return Outcome(Status.REJECTED, attempts=1, retry_after_s=self.spec.retry_after_s)
+        if self._max_in_system is not None:
+            shed = self._shed_at_arrival(stats)
+            if shed is not None:
+                return shed
         if self.busy < self.capacity:
             self.busy += 1
             self.busy_gauge.set(now, self.busy)
@@ -227,6 +227,15 @@ class Backend:
         """A call during an outage fails: how long its error takes."""
         stats.errors += 1
         return self._error_latency() if self._error_latency is not None else 0.0
+
+    def _shed_at_arrival(self, stats: BackendStats) -> Outcome | None:
+        """Shedding by concurrency (``queue.max_in_system``): a call that finds that many
+        calls in service or waiting is shed before it takes a worker or a place."""
+        limit = self._max_in_system
+        if limit is not None and self.busy + len(self.queue) >= limit:
+            stats.shed += 1
+            return Outcome(Status.REJECTED, attempts=1, retry_after_s=self.spec.retry_after_s)
+        return None
 
     def _refusal(self, request: Request, stats: BackendStats) -> Outcome | None:
         """The answer to a call that finds every worker busy and may not wait, or None."""

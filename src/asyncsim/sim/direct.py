@@ -86,6 +86,11 @@ class DirectCall:
             driver.answered(request, Outcome(Status.ERROR, attempts=1,
                                              retry_after_s=backend.spec.retry_after_s), then)
             return
+        if backend._max_in_system is not None:
+            shed = backend._shed_at_arrival(stats)
+            if shed is not None:
+                driver.answered(request, shed, then)
+                return
         if backend.busy < backend.capacity:
             backend.busy += 1  # a free worker, as in Backend.call
             backend.busy_gauge.set(now, backend.busy)
