@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from asyncsim.lang.value_key import ValueKey
 from asyncsim.reports.metrics.fault_windows import window_spans
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend, trend_stats
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
 from asyncsim.sim.measure.summaries import TAIL_SHARE
 from asyncsim.sim.outcome import Status
 from asyncsim.sim.simulation import BackendResult
@@ -34,8 +34,7 @@ def latency(view: RunView) -> Values:
     values = trend("latency", view.latency())
     for name, index in request_classes(view):
         if view.class_requests(index):
-            values.update({str(ValueKey("latency", tag=f"class:{name}", stat=stat)): value
-                           for stat, value in trend_stats(view.latency(index)).items()})
+            values.update(trend("latency", view.latency(index), tag=f"class:{name}"))
     return values
 
 

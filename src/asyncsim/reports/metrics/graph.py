@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend_stats
+from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
 from asyncsim.sim.graph_times import GraphTimes
 
 FAMILY = "graph"
@@ -23,11 +23,6 @@ FAMILY = "graph"
 
 def _graph(view: RunView) -> GraphTimes | None:
     return view.result.graph
-
-
-def _tagged_trend(name: str, tag: str, samples: np.ndarray) -> Values:
-    return {str(ValueKey(name, tag=tag, stat=stat)): value
-            for stat, value in trend_stats(samples).items()}
 
 
 @metric("backend_latency", "trend", "s", "lower",
@@ -41,7 +36,7 @@ def backend_latency(view: RunView) -> Values:
     out: Values = {}
     for name, samples in graph.latency_s.items():
         if "->" not in name:
-            out.update(_tagged_trend("backend_latency", f"backend:{name}", samples))
+            out.update(trend("backend_latency", samples, tag=f"backend:{name}"))
     return out
 
 
@@ -56,7 +51,7 @@ def hop_latency(view: RunView) -> Values:
     out: Values = {}
     for name, samples in graph.latency_s.items():
         if "->" in name:
-            out.update(_tagged_trend("hop_latency", f"hop:{name}", samples))
+            out.update(trend("hop_latency", samples, tag=f"hop:{name}"))
     return out
 
 

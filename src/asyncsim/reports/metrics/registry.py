@@ -253,9 +253,10 @@ def trend_stats(values: np.ndarray | Distribution,
     return out
 
 
-def trend(name: str, values: np.ndarray | Distribution) -> Values:
-    """The trend ``name`` of a sample: ``name.avg``, ``name.p(99)``... (NaN when empty)."""
-    return {str(ValueKey(name, stat=s)): v for s, v in trend_stats(values).items()}
+def trend(name: str, values: np.ndarray | Distribution, tag: str | None = None) -> Values:
+    """The trend ``name`` of a sample: ``name.avg``, ``name.p(99)``... (NaN when empty);
+    with ``tag``, ``name{tag}.avg``..."""
+    return {str(ValueKey(name, tag=tag, stat=s)): v for s, v in trend_stats(values).items()}
 
 
 def metrics_markdown() -> str:

@@ -39,6 +39,15 @@ def _by_hop(view: RunView, name: str, kind: str, counter: str) -> Values:
                             for tier, value in sorted(per.items())}}
 
 
+def _per_call_by_hop(view: RunView, name: str, kind: str, counter: str) -> Values:
+    """``counter`` per call the layers of ``kind`` handled, in total and per tier."""
+    if not _has_layer(view, kind):
+        return {}
+    made = _by_hop(view, name, kind, counter)
+    calls = _by_hop(view, name, kind, "calls")
+    return {key: made[key] / calls[key] if calls[key] else math.nan for key in made}
+
+
 @metric("retries", "counter", "calls", "lower",
         "retry tries sent by retry layers (each may cause several backend calls); in a "
         "service graph also per tier: retries{hop:client}, retries{hop:api->db}",
@@ -75,11 +84,7 @@ def retry_share(view: RunView) -> Values:
         "tier ({hop:client}, {hop:root->leaf}: over a fan-out's leaves)", family="retry",
         tags=("hop",))
 def hedge_rate(view: RunView) -> Values:
-    if not _has_layer(view, "hedge"):
-        return {}
-    hedges = _by_hop(view, "hedge_rate", "hedge", "hedges")
-    calls = _by_hop(view, "hedge_rate", "hedge", "calls")
-    return {key: hedges[key] / calls[key] if calls[key] else math.nan for key in hedges}
+    return _per_call_by_hop(view, "hedge_rate", "hedge", "hedges")
 
 
 @metric("tied_copies", "gauge", "1", "lower",
@@ -87,11 +92,7 @@ def hedge_rate(view: RunView) -> Values:
         "replica's queue; the one that starts service first cancels the others); in a "
         "service graph also per tier", family="retry", tags=("hop",))
 def tied_copies(view: RunView) -> Values:
-    if not _has_layer(view, "tied"):
-        return {}
-    copies = _by_hop(view, "tied_copies", "tied", "copies")
-    calls = _by_hop(view, "tied_copies", "tied", "calls")
-    return {key: copies[key] / calls[key] if calls[key] else math.nan for key in copies}
+    return _per_call_by_hop(view, "tied_copies", "tied", "copies")
 
 
 @metric("contention_calls", "counter", "calls", "lower",
