@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import threading
+from multiprocessing.context import ForkServerProcess
+
+import pytest
+
+from asyncsim.commands.interrupts import Terminated, terminate_as_exception
 from asyncsim.reports.reduction import reduce_run
 from asyncsim.runner import preload_modules, run_experiment
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
@@ -41,3 +50,32 @@ def test_workers_preload_the_module_of_the_reduce_function() -> None:
     assert preload_modules(reduce_run) == ["asyncsim.runner", "asyncsim.reports.reduction"]
     assert preload_modules(partial(reduce_run, keep_raw=True))[1] == "asyncsim.reports.reduction"
     assert preload_modules(_values) == ["asyncsim.runner", "tests.test_runner"]
+
+
+def test_sigterm_while_a_worker_starts_still_stops_every_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM delivered just after a worker process started, before the pool had recorded
+    it, used to leave that worker unknown to the pool: it went on simulating after the main
+    process exited. Now the signal waits until every worker is known, and all are ended."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers need the main thread")
+    original = ForkServerProcess.start
+    started: list[int] = []
+
+    def start_then_sigterm(self: ForkServerProcess) -> None:
+        original(self)
+        started.append(self.pid or 0)
+        if len(started) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(ForkServerProcess, "start", start_then_sigterm)
+    scenario = scenario_from_yaml(SCENARIO.replace("replications: 2", "replications: 8"))
+    try:
+        with pytest.raises(Terminated), terminate_as_exception():
+            run_experiment(simulation_spec(scenario), strategy_specs(scenario), 8, reduce_run,
+                           jobs=2)
+        assert started, "no worker started"
+        assert not multiprocessing.active_children()
+    finally:
+        for child in multiprocessing.active_children():
+            child.kill()

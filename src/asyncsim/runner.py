@@ -121,7 +121,9 @@ def _with_queue(tasks: list[Task[T]], jobs: int | None, scheduler: str | None,
                 progress: Progress | None, clock: ClockProgress,
                 report_every_wall_s: float) -> list[T]:
     """Worker processes put (task, clock) on a Manager queue; a thread here passes them on."""
-    with multiprocessing.Manager() as manager:
+    with contextlib.ExitStack() as stack:
+        with _signals_held(forkserver=False):  # so the manager process is known and stopped
+            manager = stack.enter_context(multiprocessing.Manager())
         queue = manager.Queue()
         tasks = [replace(t, index=i, reporter=queue, report_every_wall_s=report_every_wall_s)
                  for i, t in enumerate(tasks)]
@@ -173,7 +175,7 @@ def start_workers_early(jobs: int | None, reduce: Callable[[RunResult], object])
     if (jobs or default_jobs()) < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
         return
     multiprocessing.get_context("forkserver").set_forkserver_preload(preload_modules(reduce))
-    with _ctrl_c_held(forkserver=True):
+    with _signals_held(forkserver=True):
         pass
 
 
@@ -185,7 +187,7 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
     results: list[T | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         try:
-            with _ctrl_c_held(context.get_start_method() == "forkserver"):
+            with _signals_held(context.get_start_method() == "forkserver"):
                 futures: dict[Future[T], int] = {pool.submit(_call, task): i
                                                  for i, task in enumerate(tasks)}
             for done, future in enumerate(as_completed(futures), start=1):
@@ -198,16 +200,21 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
     return [r for r in results if r is not None]
 
 
-@contextlib.contextmanager
-def _ctrl_c_held(forkserver: bool) -> Iterator[None]:
-    """Hold Ctrl-C while the workers start: noted (not raised) and blocked meanwhile,
-    raised as KeyboardInterrupt once every worker is started and known to the pool.
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    Why: a terminal sends Ctrl-C to the whole process group. Raised half-way through
-    starting a worker, it left that worker unknown to the pool, unstopped, printing a
-    traceback under the one-line message. The forkserver, started with SIGINT blocked,
-    passes the mask to every worker it forks, so only the main process handles Ctrl-C and
-    stops the workers (:func:`_stop`).
+
+@contextlib.contextmanager
+def _signals_held(forkserver: bool) -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the workers start: noted (not acted on) meanwhile,
+    delivered again once every worker is started and known to the pool.
+
+    Why: raised half-way through starting a worker, the exception left that worker unknown
+    to the pool, so :func:`_stop` never ended it: after Ctrl-C it printed a traceback under
+    the one-line message; after SIGTERM it went on simulating, holding stderr open, after
+    the main process had exited. A terminal sends Ctrl-C to the whole process group, so
+    SIGINT is also blocked while the forkserver starts: it passes that mask to every worker
+    it forks, and only the main process handles Ctrl-C. SIGTERM is not blocked, only
+    noted: :func:`_stop` ends the workers with it.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -215,8 +222,9 @@ def _ctrl_c_held(forkserver: bool) -> Iterator[None]:
     from multiprocessing import forkserver as server
     from multiprocessing import resource_tracker
 
-    pressed: list[int] = []
-    handler = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    arrived: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda signum, frame: arrived.append(signum))
+                for signum in HELD_SIGNALS}
     try:
         resource_tracker.ensure_running()  # it blocks Ctrl-C itself, then unblocks it
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -227,9 +235,10 @@ def _ctrl_c_held(forkserver: bool) -> Iterator[None]:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     finally:
-        signal.signal(signal.SIGINT, handler)
-    if pressed:
-        raise KeyboardInterrupt
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    for noted in dict.fromkeys(arrived):
+        signal.raise_signal(noted)  # the command's own handler acts on it now
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asyncsim.commands.common import default_out_dir, load, recovery_settings, scenario_meta
+from asyncsim.commands.interrupts import raise_if_stopped
 from asyncsim.commands.sweep import selected_strategies, sweep_points
 from asyncsim.reports.explore.outcome import Outcome, OutcomeError, parse_outcome
 from asyncsim.reports.explore.search import Ask, Bisection, planned_runs
@@ -197,6 +198,7 @@ class _Runner:
             if self.progress is not None:
                 self.progress(done + finished, 0)
         points = [(simulation_spec(self.point(a)), [s], reps) for a, s, reps in batch]
+        raise_if_stopped()
         results = run_points(points, self.reduce, jobs=self.jobs, executor=self.executor,
                              scheduler=self.scheduler, progress=report)
         self.runs += sum(len(reps) for *_, reps in batch)

@@ -13,6 +13,7 @@ from typing import Any
 
 from asyncsim.commands.common import objectives_of, recovery_settings, scenario_meta
 from asyncsim.commands.gates import run_gates, verdict_checks
+from asyncsim.commands.interrupts import raise_if_stopped
 from asyncsim.reports.files.output_set import (
     SPOOL_NAME,
     StagedOutput,
@@ -113,6 +114,7 @@ def _run(loaded: LoadedScenario, staged: StagedOutput | None, gates: Gates,
     spec = replace(spec, stop_check=stop_check(gates.thresholds, spec.duration_s,
                                                spec.warmup_s, recovery_settings(scenario)),
                    keep_requests=False, raw_dir=str(spool) if spool is not None else None)
+    raise_if_stopped()
     started = time.perf_counter()
     runs = run_experiment(spec, strategies, scenario.replications,
                           partial(reduce_run, extra_percentiles=gates.extra_percentiles,

@@ -17,6 +17,7 @@ from asyncsim.commands.common import (
     recovery_settings,
     scenario_meta,
 )
+from asyncsim.commands.interrupts import raise_if_stopped
 from asyncsim.reports.files.output_set import SWEEP_NAMES, StagedOutput, output_error
 from asyncsim.reports.files.summary_json import build_summary
 from asyncsim.reports.files.writers import write_atomic
@@ -114,6 +115,7 @@ def run_sweep(path: Path, param_texts: Sequence[str], out_dir: Path, steps: int 
         if on_progress_start:
             on_progress_start(sum(len(sel) * s.replications
                                   for sel, s in zip(to_run, scenarios, strict=True)))
+        raise_if_stopped()
         started = time.perf_counter()
         results = run_points([(replace(simulation_spec(s), keep_requests=False), sel,
                                s.replications)
