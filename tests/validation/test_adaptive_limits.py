@@ -106,3 +106,74 @@ def test_envoy_cannot_see_a_limit_that_refuses_at_once() -> None:
     tests/validation/test_limiter.py.)"""
     output = run_yaml(HIDDEN)
     assert value(output, "envoy", "concurrency_limit") > 900
+
+
+NETFLIX_HARNESS = """
+version: 1
+name: netflix-harness
+seed: 6
+duration: 90s
+warmup: 30s
+backends:
+  api:
+    workers: {hidden}
+    latency: {{uniform: {{low: 50ms, high: 150ms}}}}
+workload:
+  target: api
+  arrivals: {{poisson: {rate}/s}}
+strategies:
+  aimd: [{{limiter: netflix-aimd}}]
+  vegas: [{{limiter: netflix-vegas}}]
+  gradient2: [{{limiter: netflix-gradient2}}]
+  envoy: [{{limiter: envoy}}]
+"""
+LOW_S, HIGH_S = 0.05, 0.15
+
+
+def vegas_fixed_point(rtt_noload_s: float) -> float:
+    """Where Vegas's expected step is 0 when every round trip is one service time, uniform
+    on [LOW_S, HIGH_S], and rtt_noload is ``rtt_noload_s``: the estimated queue
+    ceil(L (1 - rtt_noload / rtt)) is at most 1 (+6) when rtt <= rtt_noload / (1 - 1/L), 2
+    (+1) up to rtt_noload / (1 - 2/L), over 6 (-1) above rtt_noload / (1 - 6/L) (log10 L = 1
+    for L in 10..99). The expected step falls with L; bisection finds its zero."""
+    def share_at_most(rtt_s: float) -> float:
+        return min(1.0, max(0.0, (rtt_s - LOW_S) / (HIGH_S - LOW_S)))
+
+    def step(limit: float) -> float:
+        grow_fast = share_at_most(rtt_noload_s / (1 - 1 / limit))
+        grow = share_at_most(rtt_noload_s / (1 - 2 / limit)) - grow_fast
+        shrink = 1 - share_at_most(rtt_noload_s / (1 - 6 / limit))
+        return 6 * grow_fast + grow - shrink
+
+    low, high = 10.0, 99.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if step(middle) > 0 else (low, middle)
+    return low
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hidden", [20, 50])
+def test_netflix_harness_each_limiter_lands_where_its_rule_says(hidden: int) -> None:
+    """Netflix concurrency-limits' own harness (BlockingAdaptiveExecutorSimulation): a fair
+    semaphore of ``hidden`` permits, so calls beyond it wait in FIFO order, and a latency
+    uniform on 50-150 ms; here offered at twice the capacity. Nothing is ever refused, so
+    the signal is the round trip alone, and only its noise separates the rules:
+
+    - aimd: no drop and no round trip near its 5 s timeout: + 1 to max_limit (200);
+    - vegas: the noise of one round trip (up to 2/3 of it over rtt_noload) reads as a
+      queue, so it settles far below the hidden limit, whatever it is, and never queues.
+      rtt_noload is the lowest round trip since the last probe (every ~30 L samples, ~270
+      here): 50 ms + 100/(k + 1) ms after k samples, under 55 ms from the 20th on. So the
+      limit lies between :func:`vegas_fixed_point` at 50 ms (10.8) and at 55 ms (15.0);
+    - envoy: minRTT and sampleRTT are p50s, mean service 100 ms, so the known-capacity
+      fixed point 1.25 c + sqrt(1.25 c) holds (15%);
+    - gradient2: no fixed point of its own; it stays within [min_limit, max_limit].
+    """
+    output = run_yaml(NETFLIX_HARNESS.format(hidden=hidden, rate=20 * hidden))
+    assert value(output, "aimd", "concurrency_limit") == pytest.approx(200, rel=0.01)
+    vegas = value(output, "vegas", "concurrency_limit")
+    assert vegas_fixed_point(LOW_S) <= vegas <= vegas_fixed_point(0.055), vegas
+    envoy = value(output, "envoy", "concurrency_limit")
+    assert envoy == pytest.approx(1.25 * hidden + math.sqrt(1.25 * hidden), rel=0.15)
+    assert 20 <= value(output, "gradient2", "concurrency_limit") <= 200
