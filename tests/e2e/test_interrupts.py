@@ -100,7 +100,7 @@ def test_a_signal_leaves_out_as_it_was_and_no_process_running(
         _, stderr = proc.communicate(timeout=90)  # generous: a loaded CI machine, 2 cores
         assert proc.returncode == code, stderr.decode()
         assert len(stderr.decode().strip().splitlines()) == 1
-        assert _wait_for(lambda: not _group(proc.pid), 5), "processes left running"
+        assert _wait_for(lambda: not _group(proc.pid), 30), "processes left running"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -129,7 +129,7 @@ def test_ctrl_c_to_the_whole_group_while_workers_start_prints_one_line(
         assert proc.returncode == 130, stderr.decode()
         assert stderr.decode().strip().splitlines() == [
             "interrupted: no report written (--out is as it was)"], stderr.decode()
-        assert _wait_for(lambda: not _group(proc.pid), 5), "processes left running"
+        assert _wait_for(lambda: not _group(proc.pid), 30), "processes left running"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
