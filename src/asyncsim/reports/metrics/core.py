@@ -140,8 +140,9 @@ def wait_share(view: RunView) -> Values:
 
 
 @metric("rejected", "counter", "calls", "lower",
-        "calls refused for lack of capacity: by a backend whose queue was full, or by a "
-        "layer (bulkhead, rate limit) that counts its own refusals", tags=("backend", "layer"))
+        "calls refused for lack of capacity: by a backend whose queue was full, or on the "
+        "client by a layer that refuses locally (bulkhead, rate limit, concurrency limiter, "
+        "adaptive throttling)", tags=("backend", "layer"))
 def rejected(view: RunView) -> Values:
     per = per_backend(view, "rejected", lambda b: b.rejected)
     per.update({str(ValueKey("rejected", tag=f"layer:{s.label}")): float(s.counters["rejected"])
