@@ -61,11 +61,19 @@ def report_meta(scenario: Scenario, verdict: Verdict | None = None) -> ReportMet
         strategies={name: tuple(item.chosen()[0] for item in items)
                     for name, items in scenario.strategies.items()},
         backends={name: b.workers for name, b in scenario.backends.items()},
-        replicas={name: b.replicas for name, b in scenario.backends.items()},
+        replicas=_replicas_by_strategy(scenario),
         faults=fault_windows(scenario.backends),
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         checks=verdict_checks(verdict) if verdict is not None else (),
         recovery_tolerance=scenario.recovery.tolerance)
+
+
+def _replicas_by_strategy(scenario: Scenario) -> dict[str, dict[str, int]]:
+    """Each strategy's replica count per backend: the scenario's, or its ``system``'s."""
+    plain = {name: b.replicas for name, b in scenario.backends.items()}
+    return {spec.name: plain if spec.backends is None else
+            {backend.name: backend.replicas for backend in spec.backends}
+            for spec in strategy_specs(scenario)}
 
 
 def prepare_workers(jobs: int | None, executor: Executor) -> None:

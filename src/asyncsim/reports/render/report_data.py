@@ -49,8 +49,8 @@ class ReportMeta:
     """Strategy name -> layer kinds, outermost first, in the scenario's order."""
     backends: Mapping[str, int] = field(default_factory=dict)
     """Backend name -> workers."""
-    replicas: Mapping[str, int] = field(default_factory=dict)
-    """Backend name -> replicas (the scenario's; a strategy's ``system`` may change it)."""
+    replicas: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Strategy -> backend name -> replicas (the scenario's, or the strategy's ``system``)."""
     faults: tuple[FaultWindow, ...] = ()
     generated_at: str = ""
     checks: tuple[Check, ...] = ()

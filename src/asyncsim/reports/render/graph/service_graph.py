@@ -134,8 +134,10 @@ def time_split_charts(summary: Mapping[str, Any], order: Sequence[str]) -> list[
 
 
 def service_graph_charts(summary: Mapping[str, Any], order: Sequence[str],
-                         replicas: Mapping[str, int]) -> list[Chart]:
-    """The section's charts: a graph picture per strategy, then the time splits."""
+                         replicas: Mapping[str, Mapping[str, int]]) -> list[Chart]:
+    """The section's charts: a graph picture per strategy (with its own replica counts),
+    then the time splits."""
     colors = strategy_colors(order)
-    pictures = [graph_picture(summary, s, i, colors[s], replicas) for i, s in enumerate(order)]
+    pictures = [graph_picture(summary, s, i, colors[s], replicas.get(s, {}))
+                for i, s in enumerate(order)]
     return [c for c in pictures if c is not None] + time_split_charts(summary, order)
