@@ -1,9 +1,12 @@
-"""Peak memory of ``asyncsim run`` on M/M/1 (rho 0.9, no --raw) as the run gets longer.
+"""Peak memory of ``asyncsim run`` (no --raw) as the run gets longer: M/M/1 (rho 0.9), or a
+service graph fanning out to 100 leaves (examples/tail-at-scale.yaml's system, 20 requests/s).
 
-Issue 15's targets: at most 150 MB at 1M requests and 200 MB at 20M. Before streaming
-summaries the request log kept every request (about 67 MB per million).
+Issue 15's targets (M/M/1): at most 150 MB at 1M requests and 200 MB at 20M. Before
+streaming summaries the request log kept every request (about 67 MB per million); before
+streaming graph timings a fan-out kept every leaf call's duration and each replica a list.
 
-    PYTHONPATH=src python benchmarks/memory.py [--sizes 1M,5M,20M] [--jobs 1]
+    PYTHONPATH=src python benchmarks/memory.py [--sizes 1M,5M,20M]
+    PYTHONPATH=src python benchmarks/memory.py --scenario fanout --sizes 1k,10k
 
 Each size runs ``python -m asyncsim run`` in its own child process; this script's
 ``--part SIZE`` step (the harness's one-side-per-process convention, benchmarks/harness.py)
@@ -27,10 +30,10 @@ from pathlib import Path
 from harness import Figures
 
 RATE, MU = 0.9, 1.0
-SIZES = {"1M": 1_000_000, "5M": 5_000_000, "20M": 20_000_000}
+SIZES = {"1k": 1_000, "10k": 10_000, "1M": 1_000_000, "5M": 5_000_000, "20M": 20_000_000}
 TARGET_MB = {"1M": 150.0, "20M": 200.0}
 
-SCENARIO = """
+MM1 = """
 version: 1
 name: mm1-memory
 seed: 1
@@ -43,13 +46,39 @@ workload:
   target: server
   arrivals: {{poisson: {rate:g}/s}}
 """
+FANOUT = """
+version: 1
+name: fanout-memory
+seed: 31
+duration: {duration_s:.0f}s
+warmup: 6s
+backends:
+  root:
+    workers: 1000
+    latency: 1ms
+    calls:
+      - fanout: {{backend: leaf, n: 100, wait: all}}
+  leaf:
+    replicas: 100
+    balancer: round_robin
+    workers: 1
+    latency:
+      mixture:
+        - {{weight: 999, distribution: {{uniform: {{low: 10ms, high: 15ms}}}}}}
+        - {{weight: 1, distribution: {{uniform: {{low: 100ms, high: 300ms}}}}}}
+workload:
+  target: root
+  arrivals: {{poisson: {rate:g}/s}}
+"""
+SCENARIOS = {"mm1": (MM1, RATE), "fanout": (FANOUT, 20.0)}
 
 
-def measure(requests: int) -> Figures:
+def measure(scenario: str, requests: int) -> Figures:
     """One ``asyncsim run`` of about ``requests`` requests in a child: its peak RSS."""
+    template, rate = SCENARIOS[scenario]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "mm1.yaml"
-        path.write_text(SCENARIO.format(duration_s=requests / RATE, service=1 / MU, rate=RATE))
+        path = Path(tmp) / f"{scenario}.yaml"
+        path.write_text(template.format(duration_s=requests / rate, service=1 / MU, rate=rate))
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "asyncsim", "run", str(path), "--out",
                         str(Path(tmp) / "out"), "-q", "--jobs", "1"],
@@ -66,18 +95,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1M,5M,20M",
                         help="comma-separated, of " + ", ".join(SIZES))
+    parser.add_argument("--scenario", choices=list(SCENARIOS), default="mm1")
     parser.add_argument("--part", choices=list(SIZES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.part:
-        print(json.dumps(measure(SIZES[args.part])))
+        print(json.dumps(measure(args.scenario, SIZES[args.part])))
         return
     print(f"{'size':>5} {'requests':>12} {'peak RSS':>10} {'target':>8} {'wall':>9}  "
-          "mean response (theory 10 s)", flush=True)
+          "mean response" + (" (theory 10 s)" if args.scenario == "mm1" else ""), flush=True)
     for size in args.sizes.split(","):
-        done = subprocess.run([sys.executable, __file__, "--part", size], check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run([sys.executable, __file__, "--scenario", args.scenario,
+                               "--part", size], check=True, capture_output=True, text=True)
         figures = json.loads(done.stdout.strip().splitlines()[-1])
-        target = TARGET_MB.get(size)
+        target = TARGET_MB.get(size) if args.scenario == "mm1" else None
         verdict = "" if target is None else (
             f"<= {target:.0f}" if figures["peak_rss_mb"] <= target else f"> {target:.0f}!")
         print(f"{size:>5} {figures['requests']:>12,.0f} {figures['peak_rss_mb']:>7.1f} MB "

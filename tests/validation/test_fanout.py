@@ -98,7 +98,7 @@ def test_wait_for_the_slowest_leaves() -> None:
     result = _run(k=N)
     assert result.backends["leaf"].queued == 0
     assert result.graph is not None
-    rows = result.graph.fanout_s["front->leaf"]
+    rows = result.graph.fanouts["front->leaf"].rows
     assert len(rows) == result.backends["front"].calls    # one row per fan-out
     first, done = rows[:, 0], rows[:, 1]
     harmonic = sum(1 / i for i in range(1, N + 1))

@@ -16,7 +16,6 @@ timeouts included; ``api->db#1.0`` when one caller calls the same backend twice)
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,15 +24,33 @@ import numpy as np
 from simpy.events import Event
 
 from asyncsim.sim.layers.base import Call
+from asyncsim.sim.measure.streams import CHUNK_VALUES, ValueStream, ValueSummary
 from asyncsim.sim.outcome import Outcome
 from asyncsim.sim.request import Request
+
+
+@dataclass(frozen=True)
+class FanoutTimes:
+    """A fan-out hop's measured fan-outs: when the first leaf answered and when the
+    fan-out ended (the k-th success, or the failure that made k unreachable), in seconds
+    after it began."""
+
+    first_s: ValueSummary
+    end_s: ValueSummary
+
+    @property
+    def rows(self) -> np.ndarray:
+        """(first, end) per fan-out, when the run kept its samples (tests/validation)."""
+        if self.first_s.samples is None or self.end_s.samples is None:
+            raise ValueError("the run kept no samples (SimulationSpec.keep_requests)")
+        return np.column_stack([self.first_s.samples, self.end_s.samples])
 
 
 @dataclass
 class GraphTimes:
     """A run's graph timings over the measured window (see the module doc for names)."""
 
-    latency_s: dict[str, np.ndarray] = field(default_factory=dict)
+    latency_s: dict[str, ValueSummary] = field(default_factory=dict)
     """Durations of the calls to each backend and through each hop."""
     step_wait_s: dict[str, dict[str, float]] = field(default_factory=dict)
     """By backend, then by step (``api->db``, ``api->search+recs``): total time its calls
@@ -42,34 +59,36 @@ class GraphTimes:
     """Calls that went down each edge to the callee: ``client->api`` (the client's stack
     over api, below its layers), ``api->db`` (below the hop's layers: every retry and
     hedge copy counts, every leaf of a fan-out)."""
-    fanout_s: dict[str, np.ndarray] = field(default_factory=dict)
-    """By fan-out hop: one row per fan-out, (first leaf's answer, the end) in seconds
-    after it began; the end is the k-th success, or the failure that made k unreachable."""
+    fanouts: dict[str, FanoutTimes] = field(default_factory=dict)
+    """By fan-out hop."""
 
 
 class GraphClock:
-    """Collects a run's :class:`GraphTimes` as calls finish."""
+    """Collects a run's :class:`GraphTimes` as calls finish, in flat memory
+    (sim/measure/streams.py); ``keep`` keeps every sample too (exact checks)."""
 
-    def __init__(self, env: Any, warmup_s: float) -> None:
+    def __init__(self, env: Any, warmup_s: float, keep: bool = False) -> None:
         self.env = env
         self.warmup_s = warmup_s
-        self._latency: dict[str, array[float]] = {}
-        """Samples as C doubles (8 bytes each, not a Python float's 32): a long run of a
-        big fan-out times millions of leaf calls."""
+        self.keep = keep
+        self._latency: dict[str, ValueStream] = {}
         self._waits: dict[str, dict[str, float]] = {}
-        self._fanouts: dict[str, list[tuple[float, float]]] = {}
+        self._fanouts: dict[str, tuple[ValueStream, ValueStream]] = {}
         self._edges: dict[str, list[int]] = {}
 
     def timed(self, name: str, call: Call) -> Call:
         """``call``, with the duration of each call in the window kept under ``name``."""
-        samples = self._latency.setdefault(name, array("d"))
+        stream = self._latency.setdefault(name, ValueStream(self.keep))
+        pending = stream.pending
         env, warmup_s = self.env, self.warmup_s
 
         def timed_call(request: Request) -> Generator[Event, Any, Outcome]:
             start = env._now
             outcome = yield from call(request)
             if request.t_start >= warmup_s:
-                samples.append(env._now - start)
+                pending.append(env._now - start)
+                if len(pending) >= CHUNK_VALUES:
+                    stream.fold()
             return outcome
 
         return timed_call
@@ -100,13 +119,16 @@ class GraphClock:
         """One fan-out of ``hop``: its first leaf answered after ``first_s``, it ended
         after ``done_s``."""
         if request.t_start >= self.warmup_s:
-            self._fanouts.setdefault(hop, []).append((first_s, done_s))
+            first, end = self._fanouts.get(hop) or self._fanouts.setdefault(
+                hop, (ValueStream(self.keep), ValueStream(self.keep)))
+            first.append(first_s)
+            end.append(done_s)
 
     def times(self) -> GraphTimes:
+        """What was measured so far (the run may go on: a stop check reads it mid-run)."""
         return GraphTimes(
-            latency_s={name: np.frombuffer(values, dtype=float).copy()
-                       for name, values in sorted(self._latency.items())},
+            latency_s={name: stream.summary() for name, stream in sorted(self._latency.items())},
             edge_calls={edge: count[0] for edge, count in sorted(self._edges.items())},
             step_wait_s={caller: dict(waits) for caller, waits in sorted(self._waits.items())},
-            fanout_s={hop: np.asarray(rows, dtype=float).reshape(-1, 2)
-                      for hop, rows in sorted(self._fanouts.items())})
+            fanouts={hop: FanoutTimes(first.summary(), end.summary())
+                     for hop, (first, end) in sorted(self._fanouts.items())})

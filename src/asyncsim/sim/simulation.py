@@ -132,7 +132,7 @@ class Simulation:
         self.backends: dict[str, Backend | ReplicaSet] = {
             b.name: build_backend(self.env, b, self.streams, self.series, self.data[b.name])
             for b in spec.backends}
-        self.clock = (GraphClock(self.env, spec.warmup_s)
+        self.clock = (GraphClock(self.env, spec.warmup_s, keep=spec.keep_requests)
                       if any(b.steps for b in spec.backends) else None)
         self.entries: dict[str, Call] = {
             name: backend.call if self.clock is None else self.clock.timed(name, backend.call)

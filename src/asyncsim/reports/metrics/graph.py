@@ -11,18 +11,23 @@ Hop and edge names are ``caller->callee`` (``api->db``), the client's edge is
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from fractions import Fraction
 
 from asyncsim.lang.value_key import ValueKey
-from asyncsim.reports.metrics.registry import RunView, Values, metric, trend
+from asyncsim.reports.metrics.registry import Distribution, RunView, Values, metric, trend
 from asyncsim.sim.graph_times import GraphTimes
+from asyncsim.sim.measure.streams import ValueSummary
 
 FAMILY = "graph"
 
 
 def _graph(view: RunView) -> GraphTimes | None:
     return view.result.graph
+
+
+def _distribution(summary: ValueSummary) -> Distribution:
+    return Distribution(summary.count, summary.mean, summary.min, summary.max,
+                        summary.histogram)
 
 
 @metric("backend_latency", "trend", "s", "lower",
@@ -34,9 +39,9 @@ def backend_latency(view: RunView) -> Values:
     if graph is None:
         return {}
     out: Values = {}
-    for name, samples in graph.latency_s.items():
+    for name, summary in graph.latency_s.items():
         if "->" not in name:
-            out.update(trend("backend_latency", samples, tag=f"backend:{name}"))
+            out.update(trend("backend_latency", _distribution(summary), tag=f"backend:{name}"))
     return out
 
 
@@ -49,9 +54,9 @@ def hop_latency(view: RunView) -> Values:
     if graph is None:
         return {}
     out: Values = {}
-    for name, samples in graph.latency_s.items():
+    for name, summary in graph.latency_s.items():
         if "->" in name:
-            out.update(trend("hop_latency", samples, tag=f"hop:{name}"))
+            out.update(trend("hop_latency", _distribution(summary), tag=f"hop:{name}"))
     return out
 
 
@@ -67,13 +72,13 @@ def time_split(view: RunView) -> Values:
         return {}
     out: Values = {}
     for backend, waits in graph.step_wait_s.items():
-        samples = graph.latency_s.get(backend, np.zeros(0))
-        calls = len(samples)
-        if not calls:
+        latency = graph.latency_s.get(backend)
+        calls = latency.count if latency is not None else 0
+        if latency is None or not calls:
             continue
         waited = sum(waits.values())
         out[str(ValueKey("time_split", tag=f"part:{backend}:own"))] = (
-            (float(samples.sum()) - waited) / calls)
+            (latency.sum - waited) / calls)
         for step, total in waits.items():
             out[str(ValueKey("time_split", tag=f"part:{step}"))] = total / calls
     return out
@@ -112,19 +117,18 @@ def edge_amplification(view: RunView) -> Values:
         family=FAMILY, tags=("hop",))
 def fanout_slowest_share(view: RunView) -> Values:
     graph = _graph(view)
-    if graph is None or not graph.fanout_s:
+    if graph is None or not graph.fanouts:
         return {}
     out: Values = {}
-    waited = total = 0.0
-    for hop, rows in graph.fanout_s.items():
-        hop_waited = float((rows[:, 1] - rows[:, 0]).sum()) if len(rows) else 0.0
-        hop_total = float(rows[:, 1].sum()) if len(rows) else 0.0
-        out[str(ValueKey("fanout_slowest_share", tag=f"hop:{hop}"))] = _ratio(hop_waited,
-                                                                              hop_total)
+    waited = total = 0
+    for hop, times in graph.fanouts.items():
+        hop_waited = times.end_s.total - times.first_s.total  # exact sums: no rounding yet
+        out[str(ValueKey("fanout_slowest_share", tag=f"hop:{hop}"))] = _ratio(
+            hop_waited, times.end_s.total)
         waited += hop_waited
-        total += hop_total
+        total += times.end_s.total
     return {"fanout_slowest_share": _ratio(waited, total), **out}
 
 
-def _ratio(part: float, whole: float) -> float:
-    return part / whole if whole > 0 else math.nan
+def _ratio(part: int, whole: int) -> float:
+    return float(Fraction(part, whole)) if whole > 0 else math.nan

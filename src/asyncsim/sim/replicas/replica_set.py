@@ -14,7 +14,7 @@ are usable, the balancer uses them all (Envoy's panic threshold). A tied copy
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import simpy
@@ -57,7 +57,9 @@ class ReplicaCounts:
 
     calls: int = 0
     failures: int = 0
-    latency_s: list[float] = field(default_factory=list)
+    answered: int = 0
+    latency_sum_s: float = 0.0
+    """Summed as the calls end (a running total, not a list: memory stays flat)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class ReplicaSet:
         out = []
         for index, (replica, counts) in enumerate(zip(self.replicas, self.counts, strict=True)):
             busy = replica.busy_gauge.area_at(end_s) - self._warm_busy[index]
-            latency = (sum(counts.latency_s) / len(counts.latency_s) if counts.latency_s
+            latency = (counts.latency_sum_s / counts.answered if counts.answered
                        else float("nan"))
             out.append(ReplicaResult(counts.calls, counts.failures, latency,
                                      busy / (span * self.spec.workers) if span > 0 else 0.0,
@@ -173,7 +175,8 @@ class ReplicaSet:
         failed = outcome.status != Status.OK or env._now > request.deadline
         counts = self.counts[index]   # the measured window's, if it began meanwhile
         counts.failures += failed
-        counts.latency_s.append(env._now - now)
+        counts.answered += 1
+        counts.latency_sum_s += env._now - now
         if self.detector is not None:
             self.detector.record(index, failed)
         return outcome
