@@ -3,8 +3,11 @@
 Why: a rate of 10^6/s for an hour, 10,000 replications or 10^12 users all validated and
 then ran for hours or died of MemoryError. The estimate is coarse on purpose (a factor of
 a few either way) and cheap: expected units of work (requests, page views, sessions) times
-strategies times replications, and the memory of what a run holds for its whole length
-(per-user state, the key table, a record per request of one replication per process).
+strategies times replications, and the memory a run holds at its peak: per-user state,
+the key table, the calls waiting or in flight (a backlog that grows for the whole run when
+the offered rate exceeds the target's capacity), and a record per unit for the workloads
+that log their units (page views, sessions, clicks, live views, writes). A plain request
+costs no memory once it is answered: it is folded into streaming summaries (sim/measure).
 ``asyncsim validate`` and ``asyncsim run`` refuse a scenario above the limits
 (:data:`MAX_REQUESTS`, :data:`MAX_MEMORY_BYTES`); ``--max-requests`` and ``--max-memory``
 raise them.
@@ -26,7 +29,8 @@ from asyncsim.sim.workload.load.arrivals import RateProfile
 USER_BYTES = 4096
 """Per simulated user: its client state (cache, retry budget, views), an upper figure."""
 REQUEST_BYTES = 200
-"""Per request of a replication: its log record and its SimPy events while in flight."""
+"""Per unit a workload logs (a page view, a session...), and per call held waiting or in
+flight: its request, its queue entry and its events."""
 REQUESTS_PER_S = 100_000
 """Simulated requests per second of CPU, for the time estimate (benchmarks/mm1)."""
 LONG_RUN_S = 60.0
@@ -79,9 +83,40 @@ def estimate_cost(scenario: Scenario) -> Cost:
                    for cfg in scenario.backends.values() if cfg.health_check is not None)
     keys = workload.keys
     table = min(keys.count, TABLE_MAX_KEYS) * 8.0 if keys.zipf or keys.hot_set else 0.0
-    memory = workload.users * USER_BYTES + table + per_run * REQUEST_BYTES
+    calls = calls_per_request(scenario)
+    logged = per_run if _logs_its_units(scenario) else 0.0
+    held = min(per_run, _held_calls(scenario, per_run / span_s if span_s > 0 else 0.0)) * calls
+    memory = workload.users * USER_BYTES + table + (logged + held) * REQUEST_BYTES
     runs = len(scenario.strategies) * scenario.replications
-    return Cost(per_run, runs, memory, calls_per_request(scenario))
+    return Cost(per_run, runs, memory, calls)
+
+
+def _logs_its_units(scenario: Scenario) -> bool:
+    """Whether the workload keeps a row per unit (sim/workload/logs/): every workload but
+    plain requests (the behaviours that log, prefetch and pagination, need one of these)."""
+    workload = scenario.workload
+    return any(part is not None for part in (workload.pages, workload.navigation, workload.feed,
+                                             workload.live, workload.contention))
+
+
+def _held_calls(scenario: Scenario, rate_per_s: float) -> float:
+    """Calls to the workload's target held at the peak: in flight (rate x mean service
+    time, Little's law), plus the backlog when the offered rate exceeds the target's
+    capacity (workers x replicas / mean service time): it grows by the difference for the
+    whole run, up to what the queue admits. Faults, retries and slowing service are left
+    out (a factor of a few)."""
+    target = scenario.backends.get(scenario.workload.target or "")
+    if target is None or scenario.workload.arrivals is None:
+        return 0.0         # closed users hold at most one call each (counted per user)
+    service_s = target.latency.mean_s
+    if not math.isfinite(service_s) or service_s <= 0:
+        return 0.0
+    capacity_per_s = target.workers * target.replicas / service_s
+    backlog = max(0.0, rate_per_s - capacity_per_s) * scenario.duration
+    admitted = min(target.workers + target.queue_limit if target.queue_limit is not None
+                   else math.inf,
+                   target.queue.max_in_system or math.inf) * target.replicas
+    return min(backlog, admitted) + rate_per_s * service_s
 
 
 def calls_per_request(scenario: Scenario) -> float:
