@@ -62,14 +62,17 @@ class Recorder:
         """The driver calls :meth:`flush` when the log reaches this many rows."""
 
     def _pending(self) -> Columns:
-        return {name: values[self.folded:] for name, values in self.log.columns().items()}
+        """Copies of the rows not folded yet, never views: a view of a column left alive
+        (a sampling profiler, as Dask workers run, holds frames and their locals for a
+        moment) makes the next append or clear raise BufferError."""
+        return {name: np.array(memoryview(getattr(self.log, name))[self.folded:])
+                for name in RequestLog.__slots__}
 
     def flush(self) -> None:
         pending = self._pending()
         self.summaries.add(pending)
         if self.spool is not None:
             self.spool.write(pending)
-        del pending  # release the buffer views before the arrays are cleared
         if self.keep:
             self.folded = len(self.log)
             self.next_flush = self.folded + CHUNK_ROWS

@@ -108,8 +108,9 @@ class Feed:
 
     def alive_among(self, items: np.ndarray) -> np.ndarray:
         """A boolean mask: which of ``items`` (ids already given out) are live."""
-        flags = np.frombuffer(self._alive, dtype=np.uint8)  # a view, dropped on return
-        mask: np.ndarray = flags[items] == 1
+        # the view is a temporary, gone before any append: no local may hold it (a
+        # sampling profiler holding this frame would keep it, and appends then fail)
+        mask: np.ndarray = np.frombuffer(self._alive, dtype=np.uint8)[items] == 1
         return mask
 
     def _walk_down(self, start: int, limit: int) -> list[int]:

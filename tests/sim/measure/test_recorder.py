@@ -1,0 +1,40 @@
+"""The recorder never leaves a view of its columns behind: something that keeps what a
+flush folded (a sampling profiler holding the frame, as Dask workers run) used to make the
+next clear or append raise BufferError."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asyncsim.sim.measure.recorder import Recorder
+from asyncsim.sim.measure.summaries import Columns, Summaries
+
+
+class _Keeping(Summaries):
+    """Summaries that keep every chunk they are given."""
+
+    kept: list[Columns]
+
+    def add(self, columns: Columns) -> None:
+        self.kept = [*getattr(self, "kept", []), columns]
+        super().add(columns)
+
+
+def _row(recorder: Recorder, t_s: float) -> None:
+    log = recorder.log
+    for name, value in (("t_start_s", t_s), ("latency_s", 0.5), ("status", 0), ("source", 0),
+                        ("attempts", 1), ("client", 0), ("key", 0), ("version", 0),
+                        ("stale_s", 0.0), ("request_class", 0)):
+        getattr(log, name).append(value)
+
+
+def test_a_kept_chunk_does_not_block_the_next_clear_or_append() -> None:
+    summaries = _Keeping(np.linspace(0.0, 100.0, 11), 10.0, 10.0, 10, (1.0, 10.0))
+    recorder = Recorder(summaries)
+    for t in (1.0, 2.0):
+        _row(recorder, t)
+    recorder.flush()                 # clears the columns while the chunk is still held
+    _row(recorder, 3.0)              # and appends to them
+    recorder.flush()
+    assert [c["t_start_s"].tolist() for c in summaries.kept] == [[1.0, 2.0], [3.0]]
+    assert len(recorder.log) == 0
