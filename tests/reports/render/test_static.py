@@ -50,3 +50,45 @@ def test_png_export_writes_one_image_per_chart(tmp_path: Path) -> None:
     assert path == tmp_path / "demo.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".png-")]
+
+
+def _silently_failing_kaleido(monkeypatch: pytest.MonkeyPatch, retry_works: bool) -> list[str]:
+    """kaleido as it fails under load: write_images renders the first chart only and
+    raises nothing; write_image renders (``retry_works``) or is silent too."""
+    import plotly.io as pio
+
+    monkeypatch.setattr(static, "png_problem", lambda: None)
+    retried: list[str] = []
+
+    def write_images(figures: list[object], paths: list[Path], **_: object) -> None:
+        paths[0].write_bytes(b"\x89PNG first")
+
+    def write_image(figure: object, path: Path, **_: object) -> None:
+        retried.append(path.name)
+        if retry_works:
+            path.write_bytes(b"\x89PNG again")
+
+    monkeypatch.setattr(pio, "write_images", write_images)
+    monkeypatch.setattr(pio, "write_image", write_image)
+    return retried
+
+
+def _charts() -> list[Chart]:
+    return [Chart(name, name, base_figure("y", "x")) for name in ("a", "b", "c")]
+
+
+def test_a_chart_kaleido_silently_failed_is_rendered_again(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    retried = _silently_failing_kaleido(monkeypatch, retry_works=True)
+    paths = static.export_png(_charts(), tmp_path)
+    assert retried == ["b.png", "c.png"]
+    assert [p.read_bytes() for p in paths] == [b"\x89PNG first", b"\x89PNG again",
+                                               b"\x89PNG again"]
+
+
+def test_a_chart_that_never_renders_is_an_error_and_nothing_is_written(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _silently_failing_kaleido(monkeypatch, retry_works=False)
+    with pytest.raises(OSError, match="rendered no image of chart b"):
+        static.export_png(_charts(), tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ before a run starts, so a missing piece costs a message, not a simulation.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -63,6 +64,16 @@ def export_png(charts: Sequence[Chart], folder: Path) -> list[Path]:
                          validate=False,
                          width=PNG_WIDTH_PX, scale=PNG_SCALE,
                          height=[c.figure.layout.height or 360 for c in charts])
+        # kaleido returns its render errors instead of raising them, and plotly drops them:
+        # a chart that failed (a busy machine's browser tab timing out) is simply missing.
+        # One more try each; then a clear error, never a half set.
+        for chart, path in zip(charts, staged, strict=True):
+            if not path.is_file():
+                pio.write_image(figure_json(chart.figure), path, format="png", validate=False,
+                                width=PNG_WIDTH_PX, scale=PNG_SCALE,
+                                height=chart.figure.layout.height or 360)
+            if not path.is_file():
+                raise OSError(errno.EIO, f"the browser rendered no image of chart {chart.id}")
         for source, target in zip(staged, targets, strict=True):
             shutil.move(source, target)
     return targets
