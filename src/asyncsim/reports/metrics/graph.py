@@ -35,14 +35,7 @@ def _distribution(summary: ValueSummary) -> Distribution:
         "own work and waits on its downstream calls included), over calls from any caller",
         family=FAMILY, tags=("backend",))
 def backend_latency(view: RunView) -> Values:
-    graph = _graph(view)
-    if graph is None:
-        return {}
-    out: Values = {}
-    for name, summary in graph.latency_s.items():
-        if "->" not in name:
-            out.update(trend("backend_latency", _distribution(summary), tag=f"backend:{name}"))
-    return out
+    return _latencies(view, "backend_latency", hops=False, tag="backend")
 
 
 @metric("hop_latency", "trend", "s", "lower",
@@ -50,13 +43,18 @@ def backend_latency(view: RunView) -> Values:
         "retries, backoff and timeouts included); a fan-out hop's call is the whole fan-out",
         family=FAMILY, tags=("hop",))
 def hop_latency(view: RunView) -> Values:
+    return _latencies(view, "hop_latency", hops=True, tag="hop")
+
+
+def _latencies(view: RunView, metric_name: str, hops: bool, tag: str) -> Values:
+    """The trends of the timed backends (``db``) or of the timed hops (``api->db``)."""
     graph = _graph(view)
     if graph is None:
         return {}
     out: Values = {}
     for name, summary in graph.latency_s.items():
-        if "->" in name:
-            out.update(trend("hop_latency", _distribution(summary), tag=f"hop:{name}"))
+        if ("->" in name) == hops:
+            out.update(trend(metric_name, _distribution(summary), tag=f"{tag}:{name}"))
     return out
 
 
