@@ -24,7 +24,9 @@ def interpolate(points: Sequence[tuple[int, float]], n: int) -> float:
     if n <= ordered[0][0]:
         return ordered[0][1]
     for (n0, m0), (n1, m1) in itertools.pairwise(ordered):
-        if n <= n1:
+        if n == n1:  # exactly the point: m0 + (m1 - m0) * 1 can miss m1 by an ulp
+            return m1
+        if n < n1:
             return m0 + (m1 - m0) * (n - n0) / (n1 - n0)
     return ordered[-1][1]
 
