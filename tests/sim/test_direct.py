@@ -3,7 +3,9 @@
 The fast path claims more than equal statistics: the same events, with the same ids, in
 the same order, so every request gets the same outcome at the same time. So the whole
 request log must be equal column by column, row by row (not just sorted), and so must the
-backend's counters and gauge averages, the time series and the number of events. The
+backend's counters and gauge averages, the time series and the number of events (on a
+plain FIFO backend's timeline the fast path has fewer: a request nobody waits for needs
+no event of its own; tests/sim/queues/test_known_fifo.py checks the timeline). The
 scenarios draw what the fast path runs under: FIFO and the other disciplines, queue
 limits, errors and error latencies, every fault kind, the concurrency factor, constant
 service times (ties at equal times are where an order would show), several clients, a
@@ -94,7 +96,10 @@ def test_fast_path_gives_every_request_the_same_outcome(
     for column, values in slow.requests.items():
         np.testing.assert_array_equal(fast.requests[column], values, err_msg=column)
     assert fast.backends == slow.backends  # counters, utilisation, queue length: exactly
-    assert fast.events == slow.events
+    if Simulation(spec, StrategySpec("bare"), 0).backends["server"].timeline is None:  # type: ignore[union-attr]
+        assert fast.events == slow.events
+    else:  # on a timeline, a request nobody waits for has no event (sim/queues/known_fifo.py)
+        assert fast.events <= slow.events
     for name, counts in slow.series_counts.items():
         np.testing.assert_array_equal(fast.series_counts[name], counts, err_msg=name)
     for name, averages in slow.series_averages.items():

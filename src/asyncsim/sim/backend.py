@@ -30,11 +30,12 @@ from simpy.events import Event, Timeout
 
 from asyncsim.sim.data import DataModel, DataSpec, StaticData
 from asyncsim.sim.distributions import Distribution
-from asyncsim.sim.engine import BlockSampler, RandomStreams
+from asyncsim.sim.engine import BlockSampler, RandomStreams, at_time
 from asyncsim.sim.graph import Step, run_steps
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.queues import QueueSpec, make_queue
+from asyncsim.sim.queues.known_fifo import FifoTimeline, plain_fifo
 from asyncsim.sim.record import Gauge, TimeSeries
 from asyncsim.sim.replicas.spec import ReplicationSpec
 from asyncsim.sim.request import Request
@@ -128,7 +129,11 @@ class Backend:
     """The runtime object; ``call`` is a SimPy generator returning an :class:`Outcome`."""
 
     def __init__(self, env: simpy.Environment, spec: BackendSpec, streams: RandomStreams,
-                 series: TimeSeries, data: DataModel | None = None) -> None:
+                 series: TimeSeries, data: DataModel | None = None,
+                 known_ends: bool = False) -> None:
+        """``known_ends``: its calls may run on a timeline when its spec allows (see
+        sim/queues/known_fifo.py); not where tied requests may reach it, whose copies
+        leave its queue."""
         self.env = env
         self.spec = spec
         self.name = spec.name
@@ -165,6 +170,14 @@ class Backend:
         for fault in self._faults:
             if fault.kind == "capacity_drop":
                 env.process(self._capacity_window(fault))
+        self.timeline = (FifoTimeline(spec.workers) if known_ends and plain_fifo(
+            spec.queue, spec.queue_limit, spec.drop_expired, len(spec.faults),
+            self._multipliers is not None, len(spec.steps)) else None)
+        """Each call's start and end known at its arrival (sim/queues/known_fifo.py), or
+        None: calls wait in ``queue`` for a worker."""
+        if self.timeline is not None:
+            self.busy_gauge = self.timeline.busy_gauge  # type: ignore[assignment]
+            self.queue_gauge = self.timeline.queue_gauge  # type: ignore[assignment]
 
     def reset_stats(self) -> None:
         self.stats = BackendStats()
@@ -181,6 +194,17 @@ class Backend:
         stats = self.stats  # (self._count, inlined on this hot path)
         stats.calls += 1
         self._series_calls[self._series.bin_of(now)] += 1
+        timeline = self.timeline
+        if timeline is not None:  # one event: the call's end
+            assert request.tie is None, "a tied request reached a backend on a timeline"
+            service, failed = self._serve(request, stats)
+            start = timeline.admit(now, service)
+            if start > now:
+                stats.queued += 1
+                stats.wait_s += start - now
+            yield at_time(env, start + service)
+            timeline.done(start, env._now)
+            return self._answer(request, failed, stats)
         if self._faults and self._active("outage", now) is not None:
             delay = self._outage(stats)
             if delay > 0:
@@ -220,7 +244,8 @@ class Backend:
         call in flight across the end of warm-up counts in the discarded warm-up stats)."""
         stats = self.stats
         stats.calls += 1
-        self._series_calls[self._series.bin_of(now)] += 1
+        series = self._series  # (series.bin_of, inlined on the fast paths)
+        self._series_calls[min(int(now / series.bin_s), series.bins - 1)] += 1
         return stats
 
     def _outage(self, stats: BackendStats) -> float:
@@ -269,6 +294,10 @@ class Backend:
     def _complete(self, request: Request, failed: bool, stats: BackendStats) -> Outcome:
         """A call's service is over (and it has no downstream calls): free its worker."""
         self._release()
+        return self._answer(request, failed, stats)
+
+    def _answer(self, request: Request, failed: bool, stats: BackendStats) -> Outcome:
+        """What a call whose service is over answers."""
         if failed:
             stats.errors += 1
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)

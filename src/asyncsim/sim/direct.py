@@ -26,7 +26,8 @@ compares the two).
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from heapq import heappush
+from heapq import heappop, heappush
+from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from simpy.events import Event
@@ -53,7 +54,7 @@ def bottom_call(backend: Backend | ReplicaSet, bare: bool) -> Call:
     it (``bare``: no layer, no workload adapter) and it is one instance (not a replica
     set) without downstream calls; its generator call otherwise."""
     if ENABLED and bare and isinstance(backend, Backend) and not backend.spec.steps:
-        return DirectCall(backend)
+        return TimelineCall(backend) if backend.timeline is not None else DirectCall(backend)
     call: Call = backend.call
     return call
 
@@ -109,13 +110,76 @@ class DirectCall:
         driver.in_flight += 1
 
 
+class TimelineCall(DirectCall):
+    """A bare backend that knows each call's end at its arrival (sim/queues/known_fifo.py).
+
+    A call is one event, at its end; or none, when nobody reacts to its outcome (no
+    ``then``) and the backend's data never changes (its outcome does not depend on when it
+    is delivered). Such a call waits in ``_ends`` and is ended later, in end order, once
+    the clock has passed its end: before the next call arrives here (its events would have
+    been processed before that arrival), and before the timeline is read (this call is the
+    timeline's ``later``). The driver records it with its end time.
+    """
+
+    __slots__ = ("_ends", "_order")
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend)
+        self._ends: list[tuple[float, int, float, Request, bool, BackendStats,
+                               RequestDriver]] = []
+        """A heap of calls left to end later: (end, order, start, request, failed,
+        stats, driver)."""
+        self._order = count()  # equal ends end in the order the calls arrived
+        timeline = backend.timeline
+        assert timeline is not None and timeline.later is None
+        timeline.later = self
+
+    def start(self, driver: RequestDriver, request: Request, then: Then) -> None:
+        backend = self.backend
+        env = backend.env
+        now = env._now
+        ends = self._ends
+        if ends and ends[0][0] <= now:
+            self.settle(now)
+        stats = backend._count(now)
+        service, failed = backend._serve(request, stats)
+        start = backend.timeline.admit(now, service)  # type: ignore[union-attr]
+        if start > now:
+            stats.queued += 1
+            stats.wait_s += start - now
+        driver.in_flight += 1
+        if then is None and backend._static_ok is not None:
+            heappush(ends, (start + service, next(self._order), start, request, failed, stats,
+                            driver))
+            return
+        call = _Pending(_KNOWN_OVER, backend, driver, request, then, stats, now)
+        call.failed, call.started = failed, start
+        heappush(env._queue, (start + service, NORMAL_PRIORITY, next(env._eid), call))  # type: ignore[misc]
+
+    def settle(self, now: float) -> None:
+        ends = self._ends
+        backend = self.backend
+        timeline = backend.timeline
+        assert timeline is not None
+        ok = backend._static_ok
+        while ends and ends[0][0] <= now:
+            end, _, started, request, failed, stats, driver = heappop(ends)
+            timeline.done(started, end)
+            driver.ended(request, backend._answer(request, True, stats) if failed else ok,  # type: ignore[arg-type]
+                         end)
+
+    def later_ends(self) -> list[float]:
+        return [entry[0] for entry in self._ends]
+
+
 class _Pending(Tick):
     """One direct call between its events: its ticket while it waits, then its service."""
 
-    __slots__ = ("arrived", "backend", "driver", "dropped", "failed", "request", "stats",
-                 "then")
+    __slots__ = ("arrived", "backend", "driver", "dropped", "failed", "request", "started",
+                 "stats", "then")
     failed: bool  # set when it reaches a worker
     dropped: bool  # set when the queue hands it on
+    started: float  # set on a backend's timeline
 
     def __init__(self, callbacks: tuple[Callable[[Any], None], ...], backend: Backend,
                  driver: RequestDriver, request: Request, then: Then, stats: BackendStats,
@@ -157,6 +221,15 @@ def _service_over(call: _Pending) -> None:
     call.driver.done(call.request, outcome, call.then)
 
 
+def _known_over(call: _Pending) -> None:
+    """The end of a call on a backend's timeline (its only event)."""
+    backend = call.backend
+    backend.timeline.done(call.started, backend.env._now)  # type: ignore[union-attr]
+    ok = backend._static_ok
+    call.driver.done(call.request, ok if ok is not None and not call.failed
+                     else backend._answer(call.request, call.failed, call.stats), call.then)
+
+
 def _outage_over(call: _Pending) -> None:
     call.driver.done(call.request, Outcome(Status.ERROR, attempts=1,
                                            retry_after_s=call.backend.spec.retry_after_s),
@@ -166,3 +239,4 @@ def _outage_over(call: _Pending) -> None:
 _TICKET: tuple[Callable[[Any], None], ...] = (_ticket,)
 _SERVICE_OVER: tuple[Callable[[Any], None], ...] = (_service_over,)
 _OUTAGE_OVER: tuple[Callable[[Any], None], ...] = (_outage_over,)
+_KNOWN_OVER: tuple[Callable[[Any], None], ...] = (_known_over,)

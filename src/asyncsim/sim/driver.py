@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import simpy
@@ -30,6 +31,7 @@ from asyncsim.sim.direct import DirectCall
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.measure.recorder import Recorder
 from asyncsim.sim.outcome import Outcome
+from asyncsim.sim.record import PACK
 from asyncsim.sim.request import Request
 
 Then = Callable[[Request, Outcome], None]
@@ -41,7 +43,7 @@ class RequestDriver:
                  data: dict[str, DataModel]) -> None:
         self.env = env
         self.recorder = recorder
-        self.log = recorder.log
+        self._rows = recorder.log.rows
         self.data = data
         self._static = all(isinstance(model, StaticData) for model in data.values())
         self.in_flight = 0
@@ -67,10 +69,17 @@ class RequestDriver:
         self.in_flight -= 1
         self._check_drained()
 
+    def starter(self, call: Call) -> Callable[[Request, Then | None], None]:
+        """``start(call, request, then)`` without ``call``; for a bare backend, its own
+        start (a call less per request, on the hottest path)."""
+        if isinstance(call, DirectCall):
+            return partial(call.start, self)
+        return partial(self.start, call)
+
     def start(self, call: Call, request: Request, then: Then | None = None) -> None:
         """Fire and forget (open workloads); ``then`` reacts to the outcome if given. A
         bare backend's call runs by callbacks (sim/direct.py), with the same outcome."""
-        if call.__class__ is DirectCall:
+        if isinstance(call, DirectCall):
             call.start(self, request, then)
             return
         generator = call(request)
@@ -84,7 +93,7 @@ class RequestDriver:
 
     def answered(self, request: Request, outcome: Outcome, then: Then | None) -> None:
         """A started request answered without waiting (it was never in flight)."""
-        self.finish(request, outcome)
+        self.finish(request, outcome, self.env._now)
         if then is not None:
             then(request, outcome)
 
@@ -93,37 +102,42 @@ class RequestDriver:
         self.in_flight += 1
         outcome: Outcome = yield from call(request)
         self.in_flight -= 1
-        self.finish(request, outcome)
+        self.finish(request, outcome, self.env._now)
         self._check_drained()
         return outcome
 
     def done(self, request: Request, outcome: Outcome, then: Then | None) -> None:
         """A started request that had to wait has its outcome."""
-        self.finish(request, outcome)
+        self.finish(request, outcome, self.env._now)
         if then is not None:
             then(request, outcome)
         self.in_flight -= 1
         self._check_drained()
 
-    def finish(self, request: Request, outcome: Outcome) -> None:
-        """Record one outcome; whoever changes ``in_flight`` checks whether the run drained."""
-        now = self.env._now
-        log = self.log
-        log.t_start_s.append(request.t_start)
-        log.latency_s.append(now - request.t_start)
-        log.status.append(outcome.status)
-        log.source.append(outcome.source)
-        log.attempts.append(outcome.attempts)
-        log.client.append(request.client)
-        log.key.append(request.key)
-        log.request_class.append(request.request_class)
-        log.version.append(outcome.version)
-        if self._static or outcome.version < 0:
-            log.stale_s.append(0.0 if outcome.version >= 0 else math.nan)
+    def ended(self, request: Request, outcome: Outcome, end_s: float) -> None:
+        """A started request ended at ``end_s``, not after now: a call its backend settled
+        once the clock had passed its end (sim/queues/known_fifo.py); nobody reacts."""
+        self.finish(request, outcome, end_s)
+        self.in_flight -= 1
+        drained = self.drained  # (_check_drained, inlined on this hot path)
+        if drained is not None and self.in_flight == 0 and not drained.triggered:
+            drained.succeed()
+
+    def finish(self, request: Request, outcome: Outcome, now: float) -> None:
+        """Record one outcome delivered at ``now``; whoever changes ``in_flight`` checks
+        whether the run drained."""
+        version = outcome.version
+        if self._static or version < 0:
+            stale_s = 0.0 if version >= 0 else math.nan
         else:
-            superseded = self.data[request.target].superseded_at(request.key, outcome.version)
-            log.stale_s.append(now - superseded if superseded < now else 0.0)
-        if len(log.stale_s) >= self.recorder.next_flush:
+            superseded = self.data[request.target].superseded_at(request.key, version)
+            stale_s = now - superseded if superseded < now else 0.0
+        t_start = request.t_start
+        rows = self._rows
+        rows.extend(PACK.pack(t_start, now - t_start, outcome.status, outcome.source,
+                              outcome.attempts, request.client, request.key,
+                              request.request_class, version, stale_s))
+        if len(rows) >= self.recorder.next_flush_bytes:
             self.recorder.flush()
 
     def _check_drained(self) -> None:

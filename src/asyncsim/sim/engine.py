@@ -90,6 +90,16 @@ class Tick:
         self.item = item
 
 
+def at_time(env: simpy.Environment, t: float) -> Event:
+    """An event at the absolute time ``t`` (not before now): a Timeout without the
+    rounding of ``now + (t - now)``, which need not give back ``t``."""
+    event = Event(env)
+    event._ok = True
+    event._value = None
+    heappush(env._queue, (t, NORMAL_PRIORITY, next(env._eid), event))  # type: ignore[misc]
+    return event
+
+
 def schedule(env: simpy.Environment, tick: Tick, delay: float,
              priority: int = NORMAL_PRIORITY) -> None:
     """Put ``tick`` on the event heap ``delay`` from now, as ``Environment.schedule`` does."""

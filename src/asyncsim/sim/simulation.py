@@ -28,12 +28,13 @@ from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.direct import bottom_call
 from asyncsim.sim.driver import RequestDriver
-from asyncsim.sim.engine import Environment, RandomStreams
+from asyncsim.sim.engine import Environment, RandomStreams, at_time
 from asyncsim.sim.graph_times import GraphClock
 from asyncsim.sim.layer_books import LayerBooks
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
 from asyncsim.sim.measure.recorder import Recorder
 from asyncsim.sim.measure.summaries import Summaries, bin_edges
+from asyncsim.sim.queues.known_fifo import FifoTimeline
 from asyncsim.sim.record import SERIES_BINS, Gauge, TimeSeries
 from asyncsim.sim.replicas.replica_set import ReplicaSet, build_backend
 from asyncsim.sim.result import BackendResult as BackendResult
@@ -108,6 +109,17 @@ class SimulationSpec:
     edges, so the analysis reads exact bins (reports/metrics/recovery.py)."""
 
 
+def _ties_requests(layers: tuple[LayerSpec, ...], backends: tuple[BackendSpec, ...]) -> bool:
+    """Whether a tied-requests layer sits anywhere: on the client's chain or on a hop."""
+    hops = (hop.layers for b in backends for step in b.steps for hop in step)
+    return any(layer.kind == "tied" for chain in (layers, *hops)
+               for layer in chain)
+
+
+def _settler(timeline: FifoTimeline, end: float) -> Callable[[Event], None]:
+    return lambda _: timeline.settle(end)
+
+
 class Simulation:
     def __init__(self, spec: SimulationSpec, strategy: StrategySpec, replication: int,
                  on_time: Callable[[float], None] | None = None,
@@ -129,8 +141,10 @@ class Simulation:
         self.data: dict[str, DataModel] = {
             b.name: (b.data.build(self.streams, b.name) if b.data is not None else StaticData())
             for b in spec.backends}
+        known_ends = not _ties_requests(strategy.layers, spec.backends)
         self.backends: dict[str, Backend | ReplicaSet] = {
-            b.name: build_backend(self.env, b, self.streams, self.series, self.data[b.name])
+            b.name: build_backend(self.env, b, self.streams, self.series, self.data[b.name],
+                                  known_ends)
             for b in spec.backends}
         self.clock = (GraphClock(self.env, spec.warmup_s, keep=spec.keep_requests)
                       if any(b.steps for b in spec.backends) else None)
@@ -203,21 +217,41 @@ class Simulation:
             env.process(self._report_time(self.on_time))
         env.run(until=spec.duration_s)
         end_of_window = env.now
+        self._settle(end_of_window)
         for hook in context.at_window_end:
             hook(end_of_window)
         areas = self._areas_at(end_of_window)
         gauge_areas = self._gauge_areas_at(end_of_window)
         if self.driver.in_flight and self._stop is None:
             drained = self.driver.drained = Event(env)
+            self._settle_when_due()
             waits: list[Event] = [drained]
             if spec.drain_s != math.inf:
                 waits.append(Timeout(env, spec.drain_s))
             env.run(until=AnyOf(env, waits))
+        self._settle(env.now)
         self._close_layers(end_of_window)
         for hook in context.at_run_end:
             hook(env.now)
         self.recorder.flush()
         return self._result(areas, gauge_areas, end_of_window, wall0, cpu0)
+
+    def _timelines(self) -> list[FifoTimeline]:
+        return [b.timeline for b in self.backends.values()
+                if isinstance(b, Backend) and b.timeline is not None]
+
+    def _settle(self, now: float) -> None:
+        """Record the calls left to end later (sim/queues/known_fifo.py) that ended by now:
+        before the recorder is read and when the run ends."""
+        for timeline in self._timelines():
+            timeline.settle(now)
+
+    def _settle_when_due(self) -> None:
+        """While the run drains, nothing else would settle the calls left to end later:
+        an event at each one's end does (the drain ends when the last one is recorded)."""
+        for timeline in self._timelines():
+            for end in timeline.later_ends():
+                at_time(self.env, end).callbacks.append(_settler(timeline, end))
 
     def _backend_call(self, backend: str) -> Call:
         return self.backends[backend].call
@@ -255,6 +289,7 @@ class Simulation:
             now = env.now
             if now >= self.spec.duration_s:
                 return
+            self._settle(now)
             reason = check.should_stop(self._result(self._areas_at(now),
                                                     self._gauge_areas_at(now), now, 0.0, 0.0,
                                                     self.recorder.snapshot()))
@@ -320,7 +355,7 @@ class Simulation:
             strategy=self.strategy.name, replication=self.replication,
             requests=self.recorder.requests(), backends=backends,
             layers=self.books.stats(gauge_areas, span),
-            series_bin_s=self.series.bin_s, series_counts=dict(self.series.counts),
+            series_bin_s=self.series.bin_s, series_counts=self.series.count_arrays(),
             series_averages=dict(self.series.averages), warmup_s=self.spec.warmup_s,
             duration_s=end_of_window, sim_time_s=self.env.now,
             events=next(self.env._eid), wall_s=time.perf_counter() - wall0,

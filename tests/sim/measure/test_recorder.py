@@ -8,6 +8,7 @@ import numpy as np
 
 from asyncsim.sim.measure.recorder import Recorder
 from asyncsim.sim.measure.summaries import Columns, Summaries
+from asyncsim.sim.record import PACK
 
 
 class _Keeping(Summaries):
@@ -21,11 +22,7 @@ class _Keeping(Summaries):
 
 
 def _row(recorder: Recorder, t_s: float) -> None:
-    log = recorder.log
-    for name, value in (("t_start_s", t_s), ("latency_s", 0.5), ("status", 0), ("source", 0),
-                        ("attempts", 1), ("client", 0), ("key", 0), ("version", 0),
-                        ("stale_s", 0.0), ("request_class", 0)):
-        getattr(log, name).append(value)
+    recorder.log.rows.extend(PACK.pack(t_s, 0.5, 0, 0, 1, 0, 0, 0, 0, 0.0))
 
 
 def test_a_kept_chunk_does_not_block_the_next_clear_or_append() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from asyncsim.sim.measure.summaries import Columns, Summaries
-from asyncsim.sim.record import RequestLog
+from asyncsim.sim.record import ROW, RequestLog
 
 CHUNK_ROWS = 1 << 16
 """Rows folded at a time: 65 536 rows are about 2.6 MB of columns."""
@@ -58,15 +58,12 @@ class Recorder:
         self.spool = RawSpool(spool_dir) if spool_dir is not None else None
         self.folded = 0
         """Rows of ``log`` already folded (non-zero only when the log is kept)."""
-        self.next_flush = CHUNK_ROWS
-        """The driver calls :meth:`flush` when the log reaches this many rows."""
+        self.next_flush_bytes = CHUNK_ROWS * ROW.itemsize
+        """The driver calls :meth:`flush` when the log's rows reach this many bytes."""
 
     def _pending(self) -> Columns:
-        """Copies of the rows not folded yet, never views: a view of a column left alive
-        (a sampling profiler, as Dask workers run, holds frames and their locals for a
-        moment) makes the next append or clear raise BufferError."""
-        return {name: np.array(memoryview(getattr(self.log, name))[self.folded:])
-                for name in RequestLog.__slots__}
+        """The rows not folded yet (copies)."""
+        return self.log.columns(self.folded)
 
     def flush(self) -> None:
         pending = self._pending()
@@ -75,10 +72,9 @@ class Recorder:
             self.spool.write(pending)
         if self.keep:
             self.folded = len(self.log)
-            self.next_flush = self.folded + CHUNK_ROWS
+            self.next_flush_bytes = (self.folded + CHUNK_ROWS) * ROW.itemsize
         else:
-            for name in RequestLog.__slots__:
-                del getattr(self.log, name)[:]
+            self.log.clear()
 
     def snapshot(self) -> Summaries:
         """The summaries so far, the pending rows included, leaving the chunking alone."""

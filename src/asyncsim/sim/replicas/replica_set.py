@@ -77,7 +77,7 @@ class ReplicaResult:
 
 class ReplicaSet:
     def __init__(self, env: simpy.Environment, spec: BackendSpec, streams: RandomStreams,
-                 series: TimeSeries, data: DataModel) -> None:
+                 series: TimeSeries, data: DataModel, known_ends: bool = False) -> None:
         replication = spec.replication
         assert replication is not None
         self.env = env
@@ -90,7 +90,7 @@ class ReplicaSet:
             Backend(env, replace(spec, name=f"{spec.name}/{index}", replication=None,
                                  faults=spec.faults + tuple(
                                      fault for at, fault in replication.faults if at == index)),
-                    streams, quiet, data)
+                    streams, quiet, data, known_ends)
             for index in range(count)]
         self.outstanding = [0] * count
         self.counts = [ReplicaCounts() for _ in range(count)]
@@ -209,8 +209,10 @@ def _balancer(spec: ReplicationSpec, outstanding: list[int], uniform: BlockSampl
 
 
 def build_backend(env: simpy.Environment, spec: BackendSpec, streams: RandomStreams,
-                  series: TimeSeries, data: DataModel) -> Backend | ReplicaSet:
-    """A plain backend, or a replica set when the spec has replicas."""
+                  series: TimeSeries, data: DataModel,
+                  known_ends: bool = False) -> Backend | ReplicaSet:
+    """A plain backend, or a replica set when the spec has replicas (``known_ends``: see
+    ``Backend``)."""
     if spec.replication is None:
-        return Backend(env, spec, streams, series, data)
-    return ReplicaSet(env, spec, streams, series, data)
+        return Backend(env, spec, streams, series, data, known_ends)
+    return ReplicaSet(env, spec, streams, series, data, known_ends)

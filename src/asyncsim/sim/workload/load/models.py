@@ -142,9 +142,25 @@ class _OpenArrivals:
         self._next()
 
     def _arrive(self, tick: Tick) -> None:
-        next_client = self.next_client
-        self.start(int(next_client()) if next_client is not None else 0)
-        self._next()
+        """Start this arrival's unit; then, while the next arrival comes before anything
+        else is due, start it too, here: the engine would pop that very tick next, so the
+        heap round trip is skipped (its event id is still taken, so every later event keeps
+        its id). A tie goes to the event already waiting, as in the heap."""
+        env = self.env
+        queue = env._queue
+        start, next_client, next_gap, end = self.start, self.next_client, self.next_gap, self.end
+        while True:
+            start(int(next_client()) if next_client is not None else 0)
+            at = env._now + next_gap()
+            if at >= end:  # (inf once the gaps end)
+                schedule(env, Tick(()), 0.0)  # where the process's end would be
+                return
+            eid = next(env._eid)
+            if queue and queue[0][0] <= at:
+                tick.callbacks = self._arriving
+                heappush(queue, (at, NORMAL_PRIORITY, eid, tick))  # type: ignore[misc]
+                return
+            env._now = at
 
     def _next(self) -> None:
         env = self.env

@@ -66,8 +66,10 @@ class PlainRequest:
             ctx.logs.add(RequestClasses(self.classes))
             new_request = self._classed(ctx)
 
+        start_request = driver.starter(call)
+
         def start(client: int) -> None:
-            driver.start(call, new_request(next_key(), client, target))
+            start_request(new_request(next_key(), client, target), None)
 
         def inline(client: int) -> Generator[Event, Any, Outcome]:
             return driver.run(call, new_request(next_key(), client, target))
