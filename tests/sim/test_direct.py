@@ -14,6 +14,7 @@ warm-up, open and closed loads.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,9 @@ def scenarios(draw: Any) -> SimulationSpec:
         queue_limit=draw(st.none() | st.integers(0, 8)),
         error_rate=draw(st.sampled_from([0.0, 0.0, 0.1])),
         error_latency=draw(st.none() | st.just(Constant(0.05)) | st.just(Constant(0.0))),
-        faults=tuple(draw(faults)), queue=draw(queues),
+        # a capacity drop leaves fewer workers than the backend has (validate says so)
+        faults=tuple(replace(f, workers=min(f.workers, workers - 1)) for f in draw(faults)),
+        queue=draw(queues),
         concurrency_factor=draw(st.sampled_from([0.0, 0.0, 0.3])))
     load: OpenLoad | ClosedLoad
     if draw(st.booleans()):

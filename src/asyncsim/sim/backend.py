@@ -197,11 +197,8 @@ class Backend:
         timeline = self.timeline
         if timeline is not None:  # one event: the call's end
             assert request.tie is None, "a tied request reached a backend on a timeline"
-            service, failed = self._serve(request, stats)
-            start = timeline.admit(now, service)
-            if start > now:
-                stats.queued += 1
-                stats.wait_s += start - now
+            service, failed = self._draw(request)
+            start = timeline.admit(now, service, stats)
             yield at_time(env, start + service)
             timeline.done(start, env._now)
             return self._answer(request, failed, stats)
@@ -276,6 +273,11 @@ class Backend:
     def _serve(self, request: Request, stats: BackendStats) -> tuple[float, bool]:
         """A call reaches a worker now: its service time and whether it fails, drawn now."""
         stats.served += 1
+        return self._draw(request)
+
+    def _draw(self, request: Request) -> tuple[float, bool]:
+        """A call's service time and whether it fails (a call on a timeline draws them at
+        arrival: in FIFO order, the same draws as at its start)."""
         service = self._service() + request.work_s
         if self._multipliers is not None:
             service *= self._multipliers[self.busy]

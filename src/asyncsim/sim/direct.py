@@ -142,11 +142,8 @@ class TimelineCall(DirectCall):
         if ends and ends[0][0] <= now:
             self.settle(now)
         stats = backend._count(now)
-        service, failed = backend._serve(request, stats)
-        start = backend.timeline.admit(now, service)  # type: ignore[union-attr]
-        if start > now:
-            stats.queued += 1
-            stats.wait_s += start - now
+        service, failed = backend._draw(request)
+        start = backend.timeline.admit(now, service, stats)  # type: ignore[union-attr]
         driver.in_flight += 1
         if then is None and backend._static_ok is not None:
             heappush(ends, (start + service, next(self._order), start, request, failed, stats,

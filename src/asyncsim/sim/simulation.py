@@ -237,12 +237,14 @@ class Simulation:
         return self._result(areas, gauge_areas, end_of_window, wall0, cpu0)
 
     def _timelines(self) -> list[FifoTimeline]:
-        return [b.timeline for b in self.backends.values()
-                if isinstance(b, Backend) and b.timeline is not None]
+        instances = [instance for b in self.backends.values()
+                     for instance in (b.replicas if isinstance(b, ReplicaSet) else [b])]
+        return [b.timeline for b in instances if b.timeline is not None]
 
     def _settle(self, now: float) -> None:
-        """Record the calls left to end later (sim/queues/known_fifo.py) that ended by now:
-        before the recorder is read and when the run ends."""
+        """Bring the timelines (sim/queues/known_fifo.py) up to now: the calls whose start
+        has come count as served, those left to end later that ended are recorded. Before
+        the recorder or the counters are read, and when the run ends."""
         for timeline in self._timelines():
             timeline.settle(now)
 

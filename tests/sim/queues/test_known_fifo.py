@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec
+from asyncsim.sim.backend import BackendStats
 from asyncsim.sim.distributions import Constant, Distribution, Exponential, Lognormal
 from asyncsim.sim.queues import known_fifo
 from asyncsim.sim.queues.known_fifo import FifoTimeline
@@ -51,17 +52,18 @@ def test_starts_and_integrals_match_a_reference_schedule(
     read_at = [*sorted(arrivals[-1] * r / 5.0 for r in reads), arrivals[-1] + 100.0]
 
     timeline = FifoTimeline(workers)
+    counts = BackendStats()
     ends: list[tuple[float, float]] = []  # (end, start) of admitted calls, a heap
     pending_reads = list(read_at)
     for index, (arrived, service) in enumerate(zip(arrivals, services, strict=False)):
         while pending_reads and pending_reads[0] < arrived:
-            _check_areas(timeline, ends, schedule[:index], pending_reads.pop(0))
+            _check(timeline, counts, ends, schedule[:index], pending_reads.pop(0))
         _end_until(timeline, ends, arrived)
-        start = timeline.admit(arrived, service)
+        start = timeline.admit(arrived, service, counts)
         assert start == schedule[index][1]
         heapq.heappush(ends, (start + service, start))
     for t in pending_reads:
-        _check_areas(timeline, ends, schedule, t)
+        _check(timeline, counts, ends, schedule, t)
 
 
 def _end_until(timeline: FifoTimeline, ends: list[tuple[float, float]], t: float) -> None:
@@ -71,9 +73,17 @@ def _end_until(timeline: FifoTimeline, ends: list[tuple[float, float]], t: float
         timeline.done(start, end)
 
 
-def _check_areas(timeline: FifoTimeline, ends: list[tuple[float, float]],
-                 schedule: list[tuple[float, float, float]], t: float) -> None:
+def _check(timeline: FifoTimeline, counts: BackendStats, ends: list[tuple[float, float]],
+           schedule: list[tuple[float, float, float]], t: float) -> None:
+    """The gauges' integrals, and the counters as a queue would have them by ``t``: a
+    call is queued when it arrives to wait, served (with its wait) when it starts."""
     _end_until(timeline, ends, t)
+    timeline.settle(t)
+    started = [(arrived, start) for arrived, start, _ in schedule if start <= t]
+    assert counts.served == len(started)
+    assert counts.queued == sum(start > arrived for arrived, start, _ in schedule)
+    assert counts.wait_s == pytest.approx(sum(start - arrived for arrived, start in started),
+                                          rel=1e-9, abs=1e-9)
     busy = sum(_overlap(start, end, t) for _, start, end in schedule)
     waiting = sum(_overlap(arrived, start, t) for arrived, start, _ in schedule)
     assert timeline.busy_gauge.area_at(t) == pytest.approx(busy, rel=1e-9, abs=1e-9)

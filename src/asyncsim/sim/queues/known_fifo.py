@@ -47,6 +47,14 @@ def plain_fifo(queue: QueueSpec, queue_limit: int | None, drop_expired: bool,
             and not service_varies and not steps)
 
 
+class Counts(Protocol):
+    """A backend's counters (``BackendStats``) as far as the timeline keeps them."""
+
+    served: int
+    queued: int
+    wait_s: float
+
+
 class LaterEnds(Protocol):
     """Calls on a timeline left to end later, by whoever admitted them."""
 
@@ -73,8 +81,9 @@ class FifoTimeline:
     def __init__(self, workers: int) -> None:
         self._free_at = [0.0] * workers
         """A heap: when each worker is free (of every call admitted so far)."""
-        self._starts_ahead: deque[float] = deque()
-        """Starts of the calls that waited, dropped once the clock has passed them."""
+        self._starts_ahead: deque[tuple[float, float, Counts]] = deque()
+        """(start, arrival, counters) of the calls that waited, until the clock passes
+        their start: then they count as served, with their wait, as at a worker."""
         self._waits_s = 0.0  # every admitted call's wait
         self._open = 0  # calls admitted and not ended
         self._open_start_sum_s = 0.0  # the sum of their starts
@@ -84,22 +93,34 @@ class FifoTimeline:
         self.busy_gauge = _Area(self, busy=True)
         self.queue_gauge = _Area(self, busy=False)
 
-    def admit(self, now: float, service_s: float) -> float:
-        """A call arrives ``now`` needing ``service_s``: when it starts."""
+    def admit(self, now: float, service_s: float, counts: Counts) -> float:
+        """A call arrives ``now`` needing ``service_s``: when it starts. ``counts`` (the
+        backend's counters at its arrival) gets it as queued now if it waits, and as
+        served, with its wait, when it starts."""
         ahead = self._starts_ahead
-        while ahead and ahead[0] <= now:
-            ahead.popleft()
+        if ahead and ahead[0][0] <= now:
+            self._start_until(now)
         free_at = self._free_at
         start = free_at[0]
         if start <= now:
             start = now
+            counts.served += 1
         else:
-            ahead.append(start)
+            counts.queued += 1
+            ahead.append((start, now, counts))
             self._waits_s += start - now
         heapreplace(free_at, start + service_s)
         self._open += 1
         self._open_start_sum_s += start
         return start
+
+    def _start_until(self, now: float) -> None:
+        """The calls whose start has come reach their worker."""
+        ahead = self._starts_ahead
+        while ahead and ahead[0][0] <= now:
+            start, arrived, counts = ahead.popleft()
+            counts.served += 1
+            counts.wait_s += start - arrived
 
     def done(self, started: float, now: float) -> None:
         """The call that started at ``started`` ends ``now``."""
@@ -109,7 +130,9 @@ class FifoTimeline:
         self._open_start_sum_s = self._open_start_sum_s - started if self._open else 0.0
 
     def settle(self, now: float) -> None:
-        """End the calls left to end later whose end is not after ``now``."""
+        """Start the calls whose start has come, and end the calls left to end later whose
+        end is not after ``now``: before the backend's counters or gauges are read."""
+        self._start_until(now)
         if self.later is not None:
             self.later.settle(now)
 
@@ -117,11 +140,9 @@ class FifoTimeline:
         return self.later.later_ends() if self.later is not None else []
 
     def _ahead_of(self, now: float) -> float:
-        """Sum over calls whose start is after ``now`` of (start - now)."""
-        ahead = self._starts_ahead
-        while ahead and ahead[0] <= now:
-            ahead.popleft()
-        return sum(start - now for start in ahead)
+        """Sum over calls whose start is after ``now`` (the clock) of (start - now)."""
+        self._start_until(now)
+        return sum(start - now for start, _, _ in self._starts_ahead)
 
     def busy_area_at(self, now: float) -> float:
         """Time integral of calls in service over [0, now]."""
