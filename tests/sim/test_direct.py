@@ -14,6 +14,7 @@ warm-up, open and closed loads.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -24,11 +25,13 @@ from hypothesis import strategies as st
 
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec, direct
 from asyncsim.sim.backend import Fault
-from asyncsim.sim.direct import DirectCall
+from asyncsim.sim.direct import DirectCall, LayerStart
 from asyncsim.sim.distributions import Constant, Distribution, Exponential, Lognormal, Uniform
+from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.queues import QueueSpec
 from asyncsim.sim.simulation import RunResult
 from asyncsim.sim.workload.compose import compose
+from asyncsim.sim.workload.keys import KeySpec
 from asyncsim.sim.workload.load.arrivals import ArrivalSpec
 from asyncsim.sim.workload.load.models import ClosedLoad, OpenLoad
 from asyncsim.sim.workload.units.request import PlainRequest
@@ -118,3 +121,41 @@ def test_a_strategy_with_layers_keeps_the_generator_path() -> None:
     simulation = Simulation(spec, StrategySpec("timeout", layers=(TimeoutSpec(1.0),)), 0)
     assert not isinstance(simulation.call_for("server"), DirectCall)
     assert isinstance(Simulation(spec, StrategySpec("bare"), 0).call_for("server"), DirectCall)
+
+
+caches = st.builds(
+    CacheSpec, ttl_s=st.sampled_from([math.inf, 2.0, 10.0]),
+    fresh_for_s=st.sampled_from([math.inf, 0.5, 3.0]), max_entries=st.none() | st.integers(1, 8),
+    eviction=st.sampled_from(["lru", "fifo", "random", "lfu"]),
+    error_ttl_s=st.sampled_from([0.0, 1.0]), sliding=st.booleans(),
+    xfetch_beta=st.none() | st.just(1.0))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=scenarios(), cache=caches, keys=st.integers(1, 20),
+       stale_for_s=st.sampled_from([None, 5.0]))
+def test_a_cache_over_a_bare_backend_runs_by_callbacks_with_the_same_outcomes(
+        spec: SimulationSpec, cache: CacheSpec, keys: int, stale_for_s: float | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache right over a bare backend starts its requests by callbacks (LayerStart):
+    every request, counter and event as through the cache's generator."""
+    if stale_for_s is not None and cache.fresh_for_s < math.inf:  # stale-while-revalidate
+        cache = replace(cache, stale_for_s=cache.fresh_for_s + stale_for_s)
+    spec = replace(spec, workload=compose(spec.workload.load,  # type: ignore[attr-defined]
+                                          PlainRequest("server", KeySpec(keys))))
+    strategy = StrategySpec("cache", layers=(cache,))
+
+    def run_cache(fast: bool) -> tuple[RunResult, bool]:
+        with monkeypatch.context() as patch:
+            patch.setattr(direct, "ENABLED", fast)
+            simulation = Simulation(spec, strategy, 0)
+            return simulation.run(), isinstance(simulation.call_for("server"), LayerStart)
+
+    (fast, by_callbacks), (slow, by_generator) = run_cache(True), run_cache(False)
+    assert by_callbacks and not by_generator
+    for column, values in slow.requests.items():
+        np.testing.assert_array_equal(fast.requests[column], values, err_msg=column)
+    assert fast.backends == slow.backends
+    assert [layer.counters for layer in fast.layers] == [layer.counters for layer in slow.layers]
+    assert fast.events == slow.events

@@ -50,16 +50,45 @@ Then = Callable[[Request, Outcome], None] | None
 
 
 def bottom_call(backend: Backend | ReplicaSet, bare: bool) -> Call:
-    """What a strategy's chain over ``backend`` calls: the fast path when nothing is over
-    it (``bare``: no layer, no workload adapter) and it is one instance (not a replica
-    set) without downstream calls; its generator call otherwise."""
+    """What a strategy's chain over ``backend`` calls: the fast path when no workload
+    adapter is over it (``bare``) and it is one instance (not a replica set) without
+    downstream calls; its generator call otherwise. Under layers the fast path is called
+    as the generator call, unless a layer runs by callbacks too (a cache: ``LayerStart``)."""
     if ENABLED and bare and isinstance(backend, Backend) and not backend.spec.steps:
         return TimelineCall(backend) if backend.timeline is not None else DirectCall(backend)
     call: Call = backend.call
     return call
 
 
-class DirectCall:
+class Startable:
+    """A call the driver can start by callbacks (``start``) as well as run as a generator
+    (calling it)."""
+
+    __slots__ = ()
+
+    def __call__(self, request: Request) -> Generator[Event, Any, Outcome]:
+        raise NotImplementedError
+
+    def start(self, driver: RequestDriver, request: Request, then: Then) -> None:
+        raise NotImplementedError
+
+
+class LayerStart(Startable):
+    """A layer that runs requests by callbacks over a bare backend (its ``start``: a cache
+    does, sim/layers/cache/layer.py), so a request through it needs no generator."""
+
+    __slots__ = ("layer", "start")  # start: the layer's own, no call in between
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.start = layer.start  # type: ignore[method-assign]
+
+    def __call__(self, request: Request) -> Generator[Event, Any, Outcome]:
+        call: Generator[Event, Any, Outcome] = self.layer.call(request)
+        return call
+
+
+class DirectCall(Startable):
     """A bare backend's call. Called, it is the generator call (for a closed loop that
     runs requests inline); :meth:`start` is what the driver uses for fire-and-forget."""
 

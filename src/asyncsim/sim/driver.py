@@ -27,7 +27,7 @@ import simpy
 from simpy.events import Event
 
 from asyncsim.sim.data import DataModel, StaticData
-from asyncsim.sim.direct import DirectCall
+from asyncsim.sim.direct import Startable
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.measure.recorder import Recorder
 from asyncsim.sim.outcome import Outcome
@@ -72,14 +72,14 @@ class RequestDriver:
     def starter(self, call: Call) -> Callable[[Request, Then | None], None]:
         """``start(call, request, then)`` without ``call``; for a bare backend, its own
         start (a call less per request, on the hottest path)."""
-        if isinstance(call, DirectCall):
+        if isinstance(call, Startable):
             return partial(call.start, self)
         return partial(self.start, call)
 
     def start(self, call: Call, request: Request, then: Then | None = None) -> None:
         """Fire and forget (open workloads); ``then`` reacts to the outcome if given. A
         bare backend's call runs by callbacks (sim/direct.py), with the same outcome."""
-        if isinstance(call, DirectCall):
+        if isinstance(call, Startable):
             call.start(self, request, then)
             return
         generator = call(request)

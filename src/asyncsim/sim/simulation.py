@@ -26,7 +26,7 @@ from simpy.events import AnyOf, Event, Timeout
 
 from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
-from asyncsim.sim.direct import bottom_call
+from asyncsim.sim.direct import LayerStart, bottom_call
 from asyncsim.sim.driver import RequestDriver
 from asyncsim.sim.engine import Environment, RandomStreams, at_time
 from asyncsim.sim.graph_times import GraphClock
@@ -194,10 +194,11 @@ class Simulation:
             if self.clock is not None:  # a service graph: timed entries, no fast path
                 bottom = self.clock.counted(f"client->{backend}", self.entries[backend])
             else:
-                bottom = bottom_call(self.backends[backend],
-                                     not self.strategy.layers and not adapt)
+                bottom = bottom_call(self.backends[backend], not adapt)
             call, built = build_chain(self.strategy.layers, ctx,
                                       adapt(bottom) if adapt else bottom)
+            if len(built) == 1 and getattr(built[0], "startable", False):
+                call = LayerStart(built[0])  # a cache right over a bare backend
             self._chains[backend] = call
             self.books.add(backend, self.strategy.layers, [built], gauges)
         return self._chains[backend]

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from simpy.events import Event
@@ -43,7 +44,9 @@ from asyncsim.sim.layers.dedup import Flight, coalesced
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
 
-_HIT_COUNTER = ("negative_hits", "fresh_hits")  # indexed by "the entry holds data"
+_HIT_COUNTER = ("negative_hits", "fresh_hits")
+Then = Callable[[Request, Outcome], None]
+Start = Callable[[Any, Request, Then | None], None]  # indexed by "the entry holds data"
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,59 @@ class CacheLayer:
                                         self._store, self._revalidation_failed)
         self._early = (BlockSampler(lambda rng, n: rng.exponential(1.0, n), ctx.generator("xfetch"))
                        if spec.xfetch_beta is not None else None)
+        self.next_start: Start | None = getattr(next_call, "start", None)
+        """The call below by callbacks (a bare backend's start), if it has one."""
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
+        served = self._served(request)
+        if served is not None:
+            return served
+        key = request.key
+        now = self.env._now
+        self.counters["misses"] += 1
+        flight = None
+        if self._coalesce:
+            flight = self.inflight.get(key)
+            if flight is not None:
+                self.counters["coalesced"] += 1
+                shared: Outcome = yield flight.join(self.env)
+                return coalesced(shared)
+            flight = self.inflight[key] = Flight()
+        outcome = yield from self.next(request)
+        self._store(key, outcome, now)
+        if flight is not None:
+            if self.inflight.get(key) is flight:
+                del self.inflight[key]
+            flight.land(outcome)
+        return outcome
+
+    @property
+    def startable(self) -> bool:
+        """Whether :meth:`start` may run this cache's requests."""
+        return self.next_start is not None and not self._coalesce
+
+    def start(self, driver: Any, request: Request, then: Then | None) -> None:
+        """``call`` by callbacks, for a cache without coalescing right over a bare backend
+        (``next_start``: the backend's start, sim/direct.py): a hit is answered at once,
+        a miss goes down with ``then`` storing its answer when it comes. The same draws,
+        events and outcomes as ``call``; what it saves is the two generators of a miss."""
+        served = self._served(request)
+        if served is not None:
+            driver.answered(request, served, then)
+            return
+        self.counters["misses"] += 1
+        assert self.next_start is not None and not self._coalesce
+        self.next_start(driver, request, partial(self._fetched, request.key, self.env._now,
+                                                  then))
+
+    def _fetched(self, key: int, start: float, then: Then | None, request: Request,
+                 outcome: Outcome) -> None:
+        self._store(key, outcome, start)
+        if then is not None:
+            then(request, outcome)
+
+    def _served(self, request: Request) -> Outcome | None:
+        """A hit's outcome (fresh, negative or stale), or None: a miss."""
         key = request.key
         now = self.env._now
         entry = self.entries.get(key)
@@ -153,22 +207,7 @@ class CacheLayer:
                 return self._stale_hit(request, key, entry, now)
             else:
                 self._remove(key, now)
-        self.counters["misses"] += 1
-        flight = None
-        if self._coalesce:
-            flight = self.inflight.get(key)
-            if flight is not None:
-                self.counters["coalesced"] += 1
-                shared: Outcome = yield flight.join(self.env)
-                return coalesced(shared)
-            flight = self.inflight[key] = Flight()
-        outcome = yield from self.next(request)
-        self._store(key, outcome, now)
-        if flight is not None:
-            if self.inflight.get(key) is flight:
-                del self.inflight[key]
-            flight.land(outcome)
-        return outcome
+        return None
 
     def _refresh_early(self, key: int, entry: Entry, now: float) -> bool:
         """XFetch: should this fresh hit refresh the entry itself, ahead of its expiry?"""
