@@ -16,11 +16,18 @@ as a ticket the queue hands a worker to (``succeed``) exactly like a SimPy event
 queue discipline, queue limits, shedding, ``drop_expired``, capacity drops and the
 concurrency factor behave as on the generator path.
 
-When it applies (:func:`bottom_call`, from ``Simulation.call_for``): no layer and no
-workload adapter over the backend, the backend is one instance (not a replica set) and
-makes no downstream calls. Everything else takes the generator path. ``ENABLED`` is the
-test-only switch that forces the generator path everywhere (tests/sim/test_direct.py
-compares the two).
+A plain FIFO backend knows each call's end at its arrival (sim/queues/known_fifo.py):
+:class:`TimelineCall` schedules one tick, at the end, or none when nobody reacts to the
+outcome (it settles such calls after their end, in end order). The generator path on the
+same backend schedules one event at the end, so the events still match, but for the ones
+the fast path needs not at all.
+
+When it applies (:func:`bottom_call`, from ``Simulation.call_for``): no workload adapter
+over the backend, the backend is one instance (not a replica set) and makes no downstream
+calls. The driver starts it directly when no layer is over it, or through a layer that
+runs by callbacks too (:class:`LayerStart`: a cache); under other layers it is called as
+the generator call. ``ENABLED`` is the test-only switch that forces the generator path
+everywhere (tests/sim/test_direct.py compares the two).
 """
 
 from __future__ import annotations
