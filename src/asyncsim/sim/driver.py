@@ -70,15 +70,17 @@ class RequestDriver:
         self._check_drained()
 
     def starter(self, call: Call) -> Callable[[Request, Then | None], None]:
-        """``start(call, request, then)`` without ``call``; for a bare backend, its own
-        start (a call less per request, on the hottest path)."""
+        """``start(call, request, then)`` without ``call``; for a call that runs by
+        callbacks (a bare backend, a cache right over one), its own start: a call less per
+        request, on the hottest path."""
         if isinstance(call, Startable):
             return partial(call.start, self)
         return partial(self.start, call)
 
     def start(self, call: Call, request: Request, then: Then | None = None) -> None:
         """Fire and forget (open workloads); ``then`` reacts to the outcome if given. A
-        bare backend's call runs by callbacks (sim/direct.py), with the same outcome."""
+        call that can runs by callbacks (sim/direct.py: a bare backend, a cache right over
+        one), with the same outcome."""
         if isinstance(call, Startable):
             call.start(self, request, then)
             return
