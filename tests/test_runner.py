@@ -50,6 +50,11 @@ def test_workers_preload_the_module_of_the_reduce_function() -> None:
     assert preload_modules(reduce_run) == ["asyncsim.runner", "asyncsim.reports.reduction"]
     assert preload_modules(partial(reduce_run, keep_raw=True))[1] == "asyncsim.reports.reduction"
     assert preload_modules(_values) == ["asyncsim.runner", "tests.test_runner"]
+    # The CLI starts the forkserver before importing the reports, naming reduce_run's
+    # module: a name that drifted would leave each worker to import it on its first run.
+    from asyncsim.commands.workers import REDUCE_MODULE
+
+    assert preload_modules(reduce_run)[1] == REDUCE_MODULE
 
 
 def test_sigterm_while_a_worker_starts_still_stops_every_worker(
@@ -79,3 +84,4 @@ def test_sigterm_while_a_worker_starts_still_stops_every_worker(
     finally:
         for child in multiprocessing.active_children():
             child.kill()
+

@@ -168,13 +168,15 @@ def preload_modules(reduce: Callable[[RunResult], object]) -> list[str]:
     return ["asyncsim.runner"] + ([module] if module and module != "__main__" else [])
 
 
-def start_workers_early(jobs: int | None, reduce: Callable[[RunResult], object]) -> None:
+def start_workers_early(jobs: int | None, reduce_module: str) -> None:
     """Start the forkserver now, when a run will use worker processes: it imports the
-    simulation for the workers (about half a second) on another core while this process
-    reads and checks the scenario, instead of after. Later pools reuse it."""
+    simulation and ``reduce_module`` (the module of the reduce function the runs will
+    use) for the workers, about half a second, on another core while this process goes
+    on, instead of after. Later pools reuse it."""
     if (jobs or default_jobs()) < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
         return
-    multiprocessing.get_context("forkserver").set_forkserver_preload(preload_modules(reduce))
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["asyncsim.runner", reduce_module])
     with _signals_held(forkserver=True):
         pass
 

@@ -129,9 +129,12 @@ def run(
     """
     _check_baseline_options(baseline, compare_fail)
     _check_executor(executor, scheduler)
+    from asyncsim.commands.workers import prepare_workers
+
+    prepare_workers(jobs, executor)  # first: the workers import while this process does
     from asyncsim.commands.common import default_out_dir, load, overrides, trace_warnings
     from asyncsim.commands.gates import run_gates
-    from asyncsim.commands.run import prepare_workers, run_scenario
+    from asyncsim.commands.run import run_scenario
     from asyncsim.reports.files.output_set import check_output_file
     from asyncsim.reports.files.outputs import OutputOptions
     from asyncsim.reports.gates.terminal import gates_block
@@ -139,7 +142,6 @@ def run(
     from asyncsim.reports.render.terminal import print_summary
     from asyncsim.scenarios.checks.cost import LONG_RUN_S, estimate_cost
 
-    prepare_workers(jobs, executor)
     loaded = load(scenario, overrides(sets, replications=replications, seed=seed),
                   max_requests=max_requests, max_memory_bytes=memory_limit(max_memory))
     _warn(trace_warnings(loaded.scenario))
@@ -241,12 +243,13 @@ def sweep(
     (sweep.csv, and sweep.parquet with pyarrow) and a report with tradeoff curves and
     the Pareto front (sweep.html)."""
     _check_executor(executor, scheduler)
+    from asyncsim.commands.workers import prepare_workers
+
+    prepare_workers(jobs, executor)  # first: the workers import while this process does
     from asyncsim.commands.common import load, overrides
-    from asyncsim.commands.run import prepare_workers
     from asyncsim.commands.sweep import run_sweep, strategy_names, sweep_out_dir
     from asyncsim.reports.render.progress import RunProgress
 
-    prepare_workers(jobs, executor)
     changes = overrides(sets, replications=replications)
     first = load(scenario, changes).scenario  # invalid: say so before any point
     target = out_dir or sweep_out_dir(first)

@@ -29,7 +29,7 @@ from asyncsim.reports.gates.verdict import Gates, Verdict, judge
 from asyncsim.reports.headline import headline
 from asyncsim.reports.reduction import RunPerformance, RunSummary, reduce_run
 from asyncsim.reports.render.report_data import ReportMeta, fault_windows
-from asyncsim.runner import ClockProgress, Executor, Progress, run_experiment, start_workers_early
+from asyncsim.runner import ClockProgress, Executor, Progress, run_experiment
 from asyncsim.scenarios.build import simulation_spec, strategy_specs
 from asyncsim.scenarios.load import LoadedScenario
 from asyncsim.scenarios.models import Scenario
@@ -74,12 +74,6 @@ def _replicas_by_strategy(scenario: Scenario) -> dict[str, dict[str, int]]:
     return {spec.name: plain if spec.backends is None else
             {backend.name: backend.replicas for backend in spec.backends}
             for spec in strategy_specs(scenario)}
-
-
-def prepare_workers(jobs: int | None, executor: Executor) -> None:
-    """Call before loading the scenario: local worker processes get ready meanwhile."""
-    if executor == "local":
-        start_workers_early(jobs, reduce_run)
 
 
 def run_scenario(loaded: LoadedScenario, out_dir: Path | None, jobs: int | None = None,
