@@ -140,8 +140,7 @@ class FifoTimeline:
         return self.later.later_ends() if self.later is not None else []
 
     def _ahead_of(self, now: float) -> float:
-        """Sum over calls whose start is after ``now`` (the clock) of (start - now)."""
-        self._start_until(now)
+        """Sum over calls whose start is after ``now`` of (start - now), once settled."""
         return sum(start - now for start, _, _ in self._starts_ahead)
 
     def busy_area_at(self, now: float) -> float:

@@ -135,22 +135,26 @@ class _OpenArrivals:
         self.end = ctx.duration_s
         self.next_gap = gap_sampler(load.arrivals, ctx.streams.generator("workload:arrivals"))
         self._arriving = (self._arrive,)
-        self.tick = Tick((self._begin,))
-        schedule(self.env, self.tick, 0.0, URGENT)  # where the process's start would be
+        schedule(self.env, Tick((self._begin,)), 0.0, URGENT)  # where the process's start would be
 
     def _begin(self, tick: Tick) -> None:
-        self._next()
+        self._go_on(tick, due=False)
 
     def _arrive(self, tick: Tick) -> None:
-        """Start this arrival's unit; then, while the next arrival comes before anything
-        else is due, start it too, here: the engine would pop that very tick next, so the
-        heap round trip is skipped (its event id is still taken, so every later event keeps
-        its id). A tie goes to the event already waiting, as in the heap."""
+        self._go_on(tick, due=True)
+
+    def _go_on(self, tick: Tick, due: bool) -> None:
+        """Start the arrival that is due (``due``), then draw the next gap; while the next
+        arrival comes before anything else is due, start it too, here: the engine would pop
+        that very tick next, so the heap round trip is skipped (its event id is still taken,
+        so every later event keeps its id). A tie goes to the event already waiting, as in
+        the heap. The first arrival that is not next is scheduled on ``tick``."""
         env = self.env
         queue = env._queue
         start, next_client, next_gap, end = self.start, self.next_client, self.next_gap, self.end
         while True:
-            start(int(next_client()) if next_client is not None else 0)
+            if due:
+                start(int(next_client()) if next_client is not None else 0)
             at = env._now + next_gap()
             if at >= end:  # (inf once the gaps end)
                 schedule(env, Tick(()), 0.0)  # where the process's end would be
@@ -161,16 +165,7 @@ class _OpenArrivals:
                 heappush(queue, (at, NORMAL_PRIORITY, eid, tick))  # type: ignore[misc]
                 return
             env._now = at
-
-    def _next(self) -> None:
-        env = self.env
-        gap = self.next_gap()
-        if env._now + gap >= self.end:  # (inf once the gaps end)
-            schedule(env, Tick(()), 0.0)  # where the process's end would be
-            return
-        tick = self.tick
-        tick.callbacks = self._arriving
-        heappush(env._queue, (env._now + gap, NORMAL_PRIORITY, next(env._eid), tick))  # type: ignore[misc]
+            due = True
 
 
 def _replay(ctx: WorkloadContext, load: TraceLoad,
