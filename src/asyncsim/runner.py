@@ -13,12 +13,14 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Generic, Literal, Protocol, TypeVar
 
+from asyncsim.dispatch import LongestFirst
 from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
 
 T = TypeVar("T")
@@ -182,24 +184,48 @@ def start_workers_early(jobs: int | None, reduce_module: str) -> None:
 
 
 def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -> list[T]:
+    """Runs the tasks on ``jobs`` worker processes, one task each at a time, handed out
+    dearest kind first (dispatch.py) so that no worker is left alone at the end."""
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(preload_modules(tasks[0].reduce))
+    order = LongestFirst([(id(t.spec), t.strategy.name) for t in tasks])  # a point, a strategy
     results: list[T | None] = [None] * len(tasks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        running: dict[Future[tuple[T, float]], int] = {}
+
+        def start_next() -> None:
+            index = order.next()
+            if index is not None:
+                running[pool.submit(_timed_call, tasks[index])] = index
+
         try:
             with _signals_held(context.get_start_method() == "forkserver"):
-                futures: dict[Future[T], int] = {pool.submit(_call, task): i
-                                                 for i, task in enumerate(tasks)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(done, len(tasks))
+                for _ in range(jobs):  # the pool starts a worker for each
+                    start_next()
+            done = 0
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = running.pop(future)
+                    results[index], cost_s = future.result()
+                    order.finished(index, cost_s)
+                    start_next()
+                    done += 1
+                    if progress:
+                        progress(done, len(tasks))
         except BaseException:
             _stop(pool)
             raise
     return [r for r in results if r is not None]
+
+
+def _timed_call(task: Task[T]) -> tuple[T, float]:
+    """The task's result and the CPU seconds it took in its worker."""
+    started = time.process_time()
+    result = task()
+    return result, time.process_time() - started
 
 
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
