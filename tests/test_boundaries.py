@@ -145,6 +145,15 @@ def test_help_loads_typer_only() -> None:
     assert not loaded & unwanted, sorted(loaded & unwanted)
 
 
+def test_the_script_leaves_what_it_built_out_of_the_exit_collection() -> None:
+    """main() freezes the heap on the way out (even through SystemExit), so the
+    interpreter's exit does not walk it for cycles."""
+    code = ("import gc, sys\nfrom asyncsim.cli import main\nsys.argv = ['asyncsim', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    print('FROZEN', gc.get_freeze_count())")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert int(done.stdout.split("FROZEN", 1)[1]) > 1000
+
+
 def test_validate_and_schema_load_no_simulation_or_report_libraries(tmp_path: Path) -> None:
     """validate reads YAML into the pydantic models and checks them: no pandas, plotly,
     scipy or Dask (the simulation's own modules load: the checks build its specs)."""
