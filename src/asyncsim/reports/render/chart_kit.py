@@ -72,16 +72,19 @@ def strategy_colors(order: Sequence[str]) -> dict[str, str]:
 
 
 def base_figure(y_title: str, x_title: str = "", height: int = 360) -> Any:
-    # An empty template here, ours when the chart is written (figure_json): plotly
-    # validates a template on every figure that gets one, about 80 ms each, which was
-    # most of the time a report took to write.
-    fig = go.Figure(layout={"template": {}})
-    fig.update_layout(
-        height=height, font={"family": _FONT, "size": 12},
-        margin={"l": 64, "r": 16, "t": 36, "b": 48},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        xaxis_title=x_title, yaxis_title=y_title)
-    return fig
+    # One constructor call: plotly validates a figure built at once about seven times
+    # faster than one updated after (update_layout took 10 of the 12 ms here). An empty
+    # template here, ours when the chart is written (figure_json): plotly validates a
+    # template on every figure that gets one, about 80 ms each.
+    return go.Figure(layout=base_layout(y_title, x_title, height))
+
+
+def base_layout(y_title: str, x_title: str = "", height: int = 360) -> dict[str, Any]:
+    """The layout every chart starts from, as plotly's constructor takes it."""
+    return {"template": {}, "height": height, "font": {"family": _FONT, "size": 12},
+            "margin": {"l": 64, "r": 16, "t": 36, "b": 48},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+            "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}}
 
 
 @cache
@@ -123,6 +126,17 @@ def shade_time(fig: Any, warmup_s: float, faults: Sequence[FaultWindow]) -> None
     What ``fig.add_vrect`` draws (a rect spanning each subplot's height and a label at its
     top left), written as layout entries at once: add_vrect took about 70 ms a window
     (it walks and validates every subplot), and a report shades dozens of windows."""
+    shapes, notes = time_shading(warmup_s, faults, _subplot_axes(fig))
+    if shapes:
+        fig.update_layout(shapes=list(fig.layout.shapes) + shapes,
+                          annotations=list(fig.layout.annotations) + notes)
+
+
+def time_shading(warmup_s: float, faults: Sequence[FaultWindow],
+                 axes: Sequence[tuple[str, str]]) -> tuple[list[dict[str, Any]],
+                                                           list[dict[str, Any]]]:
+    """The shapes and labels :func:`shade_time` adds, on the subplots ``axes`` names
+    ((x, y) axis references), for a figure built at once."""
     windows = []
     if warmup_s > 0:
         windows.append((0.0, warmup_s, "#8a94a6", 0.12, "warm-up", "#5b6577"))
@@ -130,18 +144,16 @@ def shade_time(fig: Any, warmup_s: float, faults: Sequence[FaultWindow]) -> None
         label = " ".join(p for p in (fault.kind.replace("_", " "), fault.detail) if p)
         windows.append((fault.start_s, fault.end_s, "#e03131", 0.10,
                         plot_text(f"{label} ({fault.backend})"), "#b02525"))
-    if not windows:
-        return
-    shapes, notes = list(fig.layout.shapes), list(fig.layout.annotations)
+    shapes, notes = [], []
     for x0, x1, fill, opacity, text, text_color in windows:
-        for x, y in _subplot_axes(fig):
+        for x, y in axes:
             shapes.append({"type": "rect", "xref": x, "yref": f"{y} domain", "x0": x0,
                            "x1": x1, "y0": 0, "y1": 1, "fillcolor": fill,
                            "opacity": opacity, "line": {"width": 0}})
             notes.append({"text": text, "showarrow": False, "x": x0, "xref": x,
                           "xanchor": "left", "y": 1, "yref": f"{y} domain",
                           "yanchor": "top", "font": {"color": text_color, "size": 11}})
-    fig.update_layout(shapes=shapes, annotations=notes)
+    return shapes, notes
 
 
 def _subplot_axes(fig: Any) -> list[tuple[str, str]]:
