@@ -150,6 +150,7 @@ class Backend:
         outcome instead of one per call."""
         self._series_calls = series.counter(f"backend_calls:{spec.name}")
         self._series = series
+        self._bin_s, self._last_bin = series.bin_s, series.last_bin
         self._service = BlockSampler(spec.latency.draw,
                                      streams.generator(f"backend:{spec.name}:latency"))
         self._has_errors = spec.error_rate > 0 or any(
@@ -241,8 +242,8 @@ class Backend:
         call in flight across the end of warm-up counts in the discarded warm-up stats)."""
         stats = self.stats
         stats.calls += 1
-        series = self._series  # (series.bin_of, inlined on the fast paths)
-        self._series_calls[min(int(now / series.bin_s), series.bins - 1)] += 1
+        calls_bin = int(now / self._bin_s)  # (series.bin_of, inlined on the fast paths)
+        self._series_calls[calls_bin if calls_bin < self._last_bin else self._last_bin] += 1
         return stats
 
     def _outage(self, stats: BackendStats) -> float:
