@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from heapq import heappop, heappush
 from itertools import chain
-from typing import Any, cast
+from typing import Any, Self, cast
 
 import numpy as np
 import simpy
@@ -58,12 +58,13 @@ class BlockSampler(partial[float]):
     __slots__ = ()
 
     def __new__(cls, draw: Callable[[np.random.Generator, int], np.ndarray],
-                rng: np.random.Generator) -> BlockSampler:
-        return super().__new__(cls, next, chain.from_iterable(_blocks(draw, rng)))
+                rng: np.random.Generator) -> Self:
+        return super().__new__(cls, next, chain.from_iterable(blocks(draw, rng)))
 
 
-def _blocks(draw: Callable[[np.random.Generator, int], np.ndarray],
-            rng: np.random.Generator) -> Iterator[list[float]]:
+def blocks(draw: Callable[[np.random.Generator, int], np.ndarray],
+           rng: np.random.Generator) -> Iterator[list[Any]]:
+    """``draw(rng, BLOCK_SIZE)`` as lists, one after the other, each drawn when asked for."""
     while True:
         yield draw(rng, BLOCK_SIZE).tolist()
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from asyncsim.sim.engine import BLOCK_SIZE
 from asyncsim.sim.workload import keys as keys_module
 from asyncsim.sim.workload.keys import KeySampler, KeySpec, hotset_block, zipf_block
 
@@ -56,7 +57,7 @@ def test_small_key_spaces_still_use_the_table() -> None:
     assert keys_module.TABLE_MAX_KEYS >= 1000
     rng = np.random.default_rng(3)
     cdf = np.cumsum(spec.probabilities())
-    u = np.random.default_rng(3).random(keys_module.BLOCK_SIZE) * cdf[-1]
+    u = np.random.default_rng(3).random(BLOCK_SIZE) * cdf[-1]
     expected = np.minimum(np.searchsorted(cdf, u, side="right"), 999)
     sampler = KeySampler(spec, rng)
     assert [sampler() for _ in range(100)] == expected[:100].tolist()

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from functools import partial
+from itertools import chain
+from typing import TYPE_CHECKING, Literal, Self
 
 import numpy as np
 
-from asyncsim.sim.engine import BLOCK_SIZE
+from asyncsim.sim.engine import blocks
 
 if TYPE_CHECKING:
     from asyncsim.sim.workload.context import WorkloadContext
@@ -58,34 +60,29 @@ class KeySpec:
         return np.full(n, 1.0 / n)
 
 
-class KeySampler:
-    """Draws keys in blocks: uniform by integer draw, others by inverse CDF of one uniform."""
+class KeySampler(partial[int]):
+    """Draws keys in blocks, as :class:`~asyncsim.sim.engine.BlockSampler` draws floats:
+    uniform by integer draw, others by inverse CDF of one uniform, or, past
+    :data:`TABLE_MAX_KEYS` keys, by exact inversion without a per-key table."""
 
-    __slots__ = ("_buffer", "_cdf", "_count", "_large", "_rng", "_spec")
+    __slots__ = ()
 
-    def __init__(self, spec: KeySpec, rng: np.random.Generator) -> None:
-        self._rng = rng
-        self._spec = spec
-        self._count = spec.count
-        self._large = spec.popularity != "uniform" and spec.count > TABLE_MAX_KEYS
-        self._cdf = None if spec.popularity == "uniform" or self._large else np.cumsum(
-            spec.probabilities())
-        self._buffer: list[int] = []
+    def __new__(cls, spec: KeySpec, rng: np.random.Generator) -> Self:
+        return super().__new__(cls, next, chain.from_iterable(blocks(_key_blocks(spec), rng)))
 
-    def __call__(self) -> int:
-        buffer = self._buffer
-        if not buffer:
-            if self._large:
-                block = (zipf_block(self._rng, self._count, self._spec.zipf_alpha, BLOCK_SIZE)
-                         if self._spec.popularity == "zipf"
-                         else hotset_block(self._rng, self._spec, BLOCK_SIZE))
-            elif self._cdf is None:
-                block = self._rng.integers(0, self._count, BLOCK_SIZE)
-            else:
-                u = self._rng.random(BLOCK_SIZE) * self._cdf[-1]
-                block = np.minimum(np.searchsorted(self._cdf, u, side="right"), self._count - 1)
-            buffer.extend(block[::-1].tolist())
-        return buffer.pop()
+
+def _key_blocks(spec: KeySpec) -> Callable[[np.random.Generator, int], np.ndarray]:
+    """``draw(rng, n)``: ``n`` keys of ``spec``."""
+    count = spec.count
+    if spec.popularity != "uniform" and count > TABLE_MAX_KEYS:
+        if spec.popularity == "zipf":
+            return lambda rng, n: zipf_block(rng, count, spec.zipf_alpha, n)
+        return lambda rng, n: hotset_block(rng, spec, n)
+    if spec.popularity == "uniform":
+        return lambda rng, n: rng.integers(0, count, n)
+    cdf = np.cumsum(spec.probabilities())
+    return lambda rng, n: np.minimum(np.searchsorted(cdf, rng.random(n) * cdf[-1], side="right"),
+                                     count - 1)
 
 
 class RecordedKey:
