@@ -7,7 +7,7 @@ import heapq
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asyncsim.dispatch import LongestFirst
+from asyncsim.runner.dispatch import LongestFirst
 
 
 def _makespan(kinds: list[str], cost_s: dict[str, float], workers: int,

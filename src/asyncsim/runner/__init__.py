@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Generic, Literal, Protocol, TypeVar
 
-from asyncsim.dispatch import LongestFirst
+from asyncsim.runner.dispatch import LongestFirst
 from asyncsim.sim.simulation import RunResult, Simulation, SimulationSpec, StrategySpec
 
 T = TypeVar("T")
@@ -185,7 +185,7 @@ def start_workers_early(jobs: int | None, reduce_module: str) -> None:
 
 def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -> list[T]:
     """Runs the tasks on ``jobs`` worker processes, one task each at a time, handed out
-    dearest kind first (dispatch.py) so that no worker is left alone at the end."""
+    dearest kind first (runner/dispatch.py) so that no worker is left alone at the end."""
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
