@@ -24,10 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec, direct
-from asyncsim.sim.backend import Fault
+from asyncsim.sim.backend import Backend, Fault
 from asyncsim.sim.direct import DirectCall, LayerStart
 from asyncsim.sim.distributions import Constant, Distribution, Exponential, Lognormal, Uniform
 from asyncsim.sim.layers.cache.layer import CacheSpec
+from asyncsim.sim.layers.cache.store import Eviction
 from asyncsim.sim.queues import QueueSpec
 from asyncsim.sim.simulation import RunResult
 from asyncsim.sim.workload.compose import compose
@@ -146,16 +147,92 @@ def test_a_cache_over_a_bare_backend_runs_by_callbacks_with_the_same_outcomes(
                                           PlainRequest("server", KeySpec(keys))))
     strategy = StrategySpec("cache", layers=(cache,))
 
-    def run_cache(fast: bool) -> tuple[RunResult, bool]:
+    _same_through_the_cache(spec, strategy, monkeypatch)
+
+
+def _same_through_the_cache(spec: SimulationSpec, strategy: StrategySpec,
+                            monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Runs ``strategy`` (one cache) by callbacks and by generator and checks every row,
+    counter, gauge and series match; returns whether misses were stored late."""
+
+    stored_late, counted_calls = [], []
+    start_late, count_call = direct.TimelineCall.start_late, Backend._count
+
+    def counted(self: direct.TimelineCall, *args: Any) -> None:
+        stored_late.append(args[1])
+        start_late(self, *args)
+
+    def counting(self: Backend, now: float) -> Any:
+        counted_calls.append(now)
+        return count_call(self, now)
+
+    def run_cache(fast: bool) -> tuple[RunResult, bool, bool]:
         with monkeypatch.context() as patch:
             patch.setattr(direct, "ENABLED", fast)
+            patch.setattr(direct.TimelineCall, "start_late", counted)
+            patch.setattr(Backend, "_count", counting)
             simulation = Simulation(spec, strategy, 0)
-            return simulation.run(), isinstance(simulation.call_for("server"), LayerStart)
+            call = simulation.call_for("server")
+            late = isinstance(call, LayerStart) and call.layer._late is not None
+            return simulation.run(), isinstance(call, LayerStart), late
 
-    (fast, by_callbacks), (slow, by_generator) = run_cache(True), run_cache(False)
+    fast, by_callbacks, late = run_cache(True)
+    calls_by_callbacks = len(counted_calls)
+    slow, by_generator, _ = run_cache(False)
     assert by_callbacks and not by_generator
+    # an open load's misses (the backend calls started by callbacks) are stored late,
+    # without an event, when the cache can
+    open_load = isinstance(spec.workload.load, OpenLoad)  # type: ignore[attr-defined]
+    assert len(stored_late) == (calls_by_callbacks if late and open_load else 0)
     for column, values in slow.requests.items():
         np.testing.assert_array_equal(fast.requests[column], values, err_msg=column)
     assert fast.backends == slow.backends
-    assert [layer.counters for layer in fast.layers] == [layer.counters for layer in slow.layers]
+    assert fast.layers == slow.layers  # counters and gauge integrals (the cache's size)
+    for name, averages in slow.series_averages.items():  # the cache's size gauge among them
+        np.testing.assert_array_equal(fast.series_averages[name], averages, err_msg=name)
+    # a miss stored late takes the event id its end event would have, without the event
     assert fast.events == slow.events
+    return late
+
+
+late_caches = st.builds(
+    CacheSpec, max_entries=st.none() | st.integers(1, 8),
+    eviction=st.sampled_from(["lru", "fifo", "random", "lfu"]), sliding=st.booleans(),
+    xfetch_beta=st.none() | st.just(1.0))
+"""Caches whose entries live until evicted: their misses are stored late over a timeline."""
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=scenarios(), cache=late_caches, keys=st.integers(1, 20),
+       drain_s=st.sampled_from([math.inf, 0.0, 0.5]))
+def test_a_cache_over_a_timeline_stores_its_misses_late_with_the_same_outcomes(
+        spec: SimulationSpec, cache: CacheSpec, keys: int, drain_s: float,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Misses stored when someone next looks (no event) give every request, counter,
+    gauge and series the generator gives, ties at equal times included (constant
+    latencies and arrivals), through the warm-up, stop and drain."""
+    plain = replace(spec.backends[0], queue_limit=None, faults=(), queue=QueueSpec(),
+                    concurrency_factor=0.0)  # a timeline's backend
+    spec = replace(spec, drain_s=drain_s, backends=(plain,),
+                   workload=compose(spec.workload.load,  # type: ignore[attr-defined]
+                                    PlainRequest("server", KeySpec(keys))))
+    late = _same_through_the_cache(spec, StrategySpec("cache", layers=(cache,)), monkeypatch)
+    assert late
+
+
+@pytest.mark.parametrize("latency_s", [0.5, 0.6])
+@pytest.mark.parametrize("eviction", ["lru", "random"])
+def test_late_stores_keep_simpys_order_at_equal_times(
+        latency_s: float, eviction: Eviction, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrivals every 0.25 s and a constant latency put misses' ends at the very instants
+    of arrivals, series samples and the end of the warm-up (0.5 s), or just before the
+    warm-up ends (0.6 s); with one entry for three keys every store evicts. Late stores
+    must land where their end events would have, ties broken by event id as SimPy does."""
+    spec = SimulationSpec(
+        seed=3, duration_s=30.0, warmup_s=10.0,
+        backends=(BackendSpec("server", 3, Constant(latency_s)),),
+        workload=compose(OpenLoad(ArrivalSpec(4.0, "constant")),
+                         PlainRequest("server", KeySpec(3))))
+    cache = CacheSpec(max_entries=1, eviction=eviction)
+    assert _same_through_the_cache(spec, StrategySpec("cache", layers=(cache,)), monkeypatch)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from simpy.events import Event
 
 from asyncsim.sim.backend import Backend
-from asyncsim.sim.engine import NORMAL_PRIORITY, Tick, schedule
+from asyncsim.sim.engine import NORMAL_PRIORITY, Tick, at_time, schedule
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
 
@@ -54,6 +54,8 @@ ENABLED = True
 """Whether bare backends take the direct path (tests switch it off to compare)."""
 
 Then = Callable[[Request, Outcome], None] | None
+LateStore = Callable[[Request, Outcome, float, float], None]
+"""Keeps a call's answer: (request, outcome, when it was asked, when it ended)."""
 
 
 def bottom_call(backend: Backend | ReplicaSet, bare: bool) -> Call:
@@ -157,7 +159,7 @@ class TimelineCall(DirectCall):
     timeline's ``later``). The driver records it with its end time.
     """
 
-    __slots__ = ("_ends", "_order")
+    __slots__ = ("_ends", "_order", "_stores")
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
@@ -166,9 +168,20 @@ class TimelineCall(DirectCall):
         """A heap of calls left to end later: (end, order, start, request, failed,
         stats, driver)."""
         self._order = count()  # equal ends end in the order the calls arrived
+        self._stores: list[tuple[float, int, int, float, float, Request, bool, BackendStats,
+                                 RequestDriver, LateStore]] = []
+        """A heap of calls whose answer is kept when they end (:meth:`start_late`): (end,
+        priority, event id: the heap entry their end event would have had; start, arrival,
+        request, failed, stats, driver, store)."""
         timeline = backend.timeline
         assert timeline is not None and timeline.later is None
         timeline.later = self
+
+    @property
+    def ends_later(self) -> bool:
+        """Whether a call here can end without an event: the backend's answers never
+        change (they are the same whenever they are delivered)."""
+        return self.backend._static_ok is not None
 
     def start(self, driver: RequestDriver, request: Request, then: Then) -> None:
         backend = self.backend
@@ -189,6 +202,48 @@ class TimelineCall(DirectCall):
         call.failed, call.started = failed, start
         heappush(env._queue, (start + service, NORMAL_PRIORITY, next(env._eid), call))  # type: ignore[misc]
 
+    def start_late(self, driver: RequestDriver, request: Request, store: LateStore) -> None:
+        """A call whose answer ``store`` keeps and nobody else waits for (a cache's miss,
+        sim/layers/cache/layer.py), without an event: it takes the event id its end event
+        would have taken and waits in ``_stores``; :meth:`catch_up` stores it, before
+        anyone looks, exactly where that event would have been processed (``ends_later``
+        must hold)."""
+        backend = self.backend
+        env = backend.env
+        now = env._now
+        stats = backend._count(now)
+        service, failed = backend._draw(request)
+        start = backend.timeline.admit(now, service, stats)  # type: ignore[union-attr]
+        driver.in_flight += 1
+        heappush(self._stores, (start + service, NORMAL_PRIORITY, next(env._eid), start, now,
+                                request, failed, stats, driver, store))
+
+    def catch_up(self) -> None:
+        """End and store the calls whose end event would have come before the event being
+        processed (the engine's ``current``) or would be it, in the order of those events.
+        A cache does so before each lookup and store, and the run before it reads."""
+        stores = self._stores
+        if not stores:
+            return
+        backend = self.backend
+        current = backend.env.current  # type: ignore[attr-defined]
+        now = current[0]
+        if stores[0][0] > now:
+            return
+        timeline = backend.timeline
+        assert timeline is not None
+        ok = backend._static_ok
+        while stores:
+            head = stores[0]
+            end = head[0]
+            if end > now or (end == now and (head[1], head[2]) > (current[1], current[2])):
+                return
+            _, _, _, started, arrived, request, failed, stats, driver, store = heappop(stores)
+            timeline.done(started, end)
+            outcome = backend._answer(request, True, stats) if failed else ok
+            driver.ended(request, outcome, end)  # type: ignore[arg-type]
+            store(request, outcome, arrived, end)  # type: ignore[arg-type]
+
     def settle(self, now: float) -> None:
         ends = self._ends
         backend = self.backend
@@ -200,9 +255,23 @@ class TimelineCall(DirectCall):
             timeline.done(started, end)
             driver.ended(request, backend._answer(request, True, stats) if failed else ok,  # type: ignore[arg-type]
                          end)
+        self.catch_up()
 
-    def later_ends(self) -> list[float]:
-        return [entry[0] for entry in self._ends]
+    def end_when_due(self) -> None:
+        """While the run drains, nothing else would end the calls left to end later: each
+        gets an event at its end. A late store's is the very heap entry it kept, so it is
+        processed where its end event would have been."""
+        env = self.backend.env
+        timeline = self.backend.timeline
+        assert timeline is not None
+        for entry in self._ends:
+            end = entry[0]
+            at_time(env, end).callbacks.append(lambda _, end=end: timeline.settle(end))  # type: ignore[misc]
+        for end, priority, eid, *_ in self._stores:
+            heappush(env._queue, (end, priority, eid, Tick((self._store_due,))))  # type: ignore[misc]
+
+    def _store_due(self, _: Tick) -> None:
+        self.catch_up()
 
 
 class _Pending(Tick):

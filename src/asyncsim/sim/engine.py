@@ -113,7 +113,17 @@ def schedule(env: simpy.Environment, tick: Tick, delay: float,
 
 class Environment(simpy.Environment):
     """SimPy's environment with ``step`` inlined into ``run``'s loop (a method call and a
-    ``try`` less per event); events are processed in the same order with the same effects."""
+    ``try`` less per event); events are processed in the same order with the same effects.
+
+    It also keeps the heap entry of the event being processed (``current``: its time,
+    priority and id). A model that skips events it can do without (a cache's miss stored
+    when someone next looks, sim/direct.py's ``TimelineCall.start_late``) compares the
+    entry the skipped event would have had with it: what comes before ``current`` in
+    SimPy's order is what must be done when someone looks now."""
+
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        self.current: tuple[float, int, int, Any] = (float(initial_time), URGENT, -1, None)
 
     def run(self, until: float | Event | None = None) -> Any:
         if until is not None:
@@ -134,7 +144,9 @@ class Environment(simpy.Environment):
             while True:
                 if not queue:
                     raise EmptySchedule
-                self._now, _, _, event = heappop(queue)
+                current = self.current = heappop(queue)
+                self._now = current[0]
+                event = current[3]
                 callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                 try:
                     for callback in callbacks:

@@ -28,7 +28,7 @@ from asyncsim.sim.backend import Backend, BackendSpec
 from asyncsim.sim.data import DataModel, StaticData
 from asyncsim.sim.direct import LayerStart, bottom_call
 from asyncsim.sim.driver import RequestDriver
-from asyncsim.sim.engine import Environment, RandomStreams, at_time
+from asyncsim.sim.engine import Environment, RandomStreams
 from asyncsim.sim.graph_times import GraphClock
 from asyncsim.sim.layer_books import LayerBooks
 from asyncsim.sim.layers.base import BuildContext, Call, LayerSpec, build_chain
@@ -114,10 +114,6 @@ def _ties_requests(layers: tuple[LayerSpec, ...], backends: tuple[BackendSpec, .
     hops = (hop.layers for b in backends for step in b.steps for hop in step)
     return any(layer.kind == "tied" for chain in (layers, *hops)
                for layer in chain)
-
-
-def _settler(timeline: FifoTimeline, end: float) -> Callable[[Event], None]:
-    return lambda _: timeline.settle(end)
 
 
 class Simulation:
@@ -253,8 +249,8 @@ class Simulation:
         """While the run drains, nothing else would settle the calls left to end later:
         an event at each one's end does (the drain ends when the last one is recorded)."""
         for timeline in self._timelines():
-            for end in timeline.later_ends():
-                at_time(self.env, end).callbacks.append(_settler(timeline, end))
+            if timeline.later is not None:
+                timeline.later.end_when_due()
 
     def _backend_call(self, backend: str) -> Call:
         return self.backends[backend].call
@@ -306,6 +302,8 @@ class Simulation:
     def _end_of_warmup(self) -> Generator[Event, Any, None]:
         yield Timeout(self.env, self.spec.warmup_s)
         now = self.env.now
+        # (reading a timeline's gauges settles it: a cache's late stores land before the
+        # layers' counters restart)
         for name, backend in self.backends.items():
             backend.reset_stats()
             self._warm_areas[name] = (backend.busy_gauge.area_at(now),

@@ -61,8 +61,8 @@ class LaterEnds(Protocol):
     def settle(self, now: float) -> None:
         """End, in end order, those whose end is not after ``now``."""
 
-    def later_ends(self) -> list[float]:
-        """When those not ended yet end."""
+    def end_when_due(self) -> None:
+        """Give each of those not ended yet an event at its end (the run drains)."""
 
 
 class FifoTimeline:
@@ -135,9 +135,6 @@ class FifoTimeline:
         self._start_until(now)
         if self.later is not None:
             self.later.settle(now)
-
-    def later_ends(self) -> list[float]:
-        return self.later.later_ends() if self.later is not None else []
 
     def _ahead_of(self, now: float) -> float:
         """Sum over calls whose start is after ``now`` of (start - now), once settled."""

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simpy.events import Event
 
@@ -43,6 +43,9 @@ from asyncsim.sim.layers.cache.store import EVICTIONS, Eviction, Store, make_sto
 from asyncsim.sim.layers.dedup import Flight, coalesced
 from asyncsim.sim.outcome import Outcome, Source, Status
 from asyncsim.sim.request import Request
+
+if TYPE_CHECKING:
+    from asyncsim.sim.direct import TimelineCall
 
 _HIT_COUNTER = ("negative_hits", "fresh_hits")
 Then = Callable[[Request, Outcome], None]
@@ -134,6 +137,15 @@ class CacheLayer:
                        if spec.xfetch_beta is not None else None)
         self.next_start: Start | None = getattr(next_call, "start", None)
         """The call below by callbacks (a bare backend's start), if it has one."""
+        late = next_call if getattr(next_call, "ends_later", False) else None
+        self._late: TimelineCall | None = late if (  # type: ignore[assignment]
+            spec.ttl_s == math.inf and spec.fresh_for_s == math.inf and spec.error_ttl_s <= 0
+            and not spec.coalesce) else None
+        """A bare backend on a timeline whose answers never change, below a cache whose
+        entries live until evicted: a miss nobody else waits for ends without an event,
+        stored when someone next looks (sim/direct.py, ``start_late``). Why only then:
+        nothing but a lookup, a store or a gauge read sees the cache (no expiry timer, no
+        revalidation, no early refresh), and each of those catches up first."""
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         served = self._served(request)
@@ -173,6 +185,9 @@ class CacheLayer:
             driver.answered(request, served, then)
             return
         self.counters["misses"] += 1
+        if then is None and self._late is not None:
+            self._late.start_late(driver, request, self._stored_late)
+            return
         assert self.next_start is not None and not self._coalesce
         self.next_start(driver, request, partial(self._fetched, request.key, self.env._now,
                                                   then))
@@ -183,8 +198,14 @@ class CacheLayer:
         if then is not None:
             then(request, outcome)
 
+    def _stored_late(self, request: Request, outcome: Outcome, asked_s: float,
+                     end_s: float) -> None:
+        self._store_at(request.key, outcome, asked_s, end_s)
+
     def _served(self, request: Request) -> Outcome | None:
         """A hit's outcome (fresh, negative or stale), or None: a miss."""
+        if self._late is not None:
+            self._late.catch_up()
         key = request.key
         now = self.env._now
         entry = self.entries.get(key)
@@ -240,7 +261,12 @@ class CacheLayer:
     def _store(self, key: int, outcome: Outcome, start: float) -> None:
         """Keep a successful answer; remember a failure only with negative caching, and
         never over a live good entry."""
-        now = self.env._now
+        if self._late is not None:
+            self._late.catch_up()
+        self._store_at(key, outcome, start, self.env._now)
+
+    def _store_at(self, key: int, outcome: Outcome, start: float, now: float) -> None:
+        """:meth:`_store` of an answer that came ``now`` (a late store: before the clock)."""
         entries = self.entries
         if outcome.status == Status.OK:
             life_s = self._life_s

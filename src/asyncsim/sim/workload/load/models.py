@@ -165,6 +165,7 @@ class _OpenArrivals:
                 heappush(queue, (at, NORMAL_PRIORITY, eid, tick))  # type: ignore[misc]
                 return
             env._now = at
+            env.current = (at, NORMAL_PRIORITY, eid, tick)  # type: ignore[attr-defined]  # its stand-in
             due = True
 
 
