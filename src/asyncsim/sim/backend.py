@@ -33,7 +33,7 @@ from asyncsim.sim.distributions import Distribution
 from asyncsim.sim.engine import BlockSampler, RandomStreams, at_time
 from asyncsim.sim.graph import Step, run_steps
 from asyncsim.sim.layers.base import Call
-from asyncsim.sim.outcome import Outcome, Source, Status
+from asyncsim.sim.outcome import NETWORK, OK, Outcome, Source, Status
 from asyncsim.sim.queues import QueueSpec, make_queue
 from asyncsim.sim.queues.known_fifo import FifoTimeline, plain_fifo
 from asyncsim.sim.record import Gauge, TimeSeries
@@ -306,7 +306,7 @@ class Backend:
             return Outcome(Status.ERROR, attempts=1, retry_after_s=self.spec.retry_after_s)
         if self._static_ok is not None:
             return self._static_ok
-        return Outcome(Status.OK, Source.NETWORK, self.data.version(request.key, self.env._now), 1)
+        return Outcome(OK, NETWORK, self.data.version(request.key, self.env._now), 1)
 
     def _downstream(self, request: Request) -> Generator[Event, Any, Outcome]:
         """The calls to other backends, then the ``after`` work (sim/graph.py)."""

@@ -54,8 +54,8 @@ ENABLED = True
 """Whether bare backends take the direct path (tests switch it off to compare)."""
 
 Then = Callable[[Request, Outcome], None] | None
-LateStore = Callable[[Request, Outcome, float, float], None]
-"""Keeps a call's answer: (request, outcome, when it was asked, when it ended)."""
+LateStore = Callable[[int, Outcome, float, float], None]
+"""Keeps a call's answer: (key, outcome, when it was asked, when it ended)."""
 
 
 def bottom_call(backend: Backend | ReplicaSet, bare: bool) -> Call:
@@ -159,7 +159,7 @@ class TimelineCall(DirectCall):
     timeline's ``later``). The driver records it with its end time.
     """
 
-    __slots__ = ("_ends", "_order", "_stores")
+    __slots__ = ("_ends", "_order", "late_stores")
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
@@ -168,7 +168,7 @@ class TimelineCall(DirectCall):
         """A heap of calls left to end later: (end, order, start, request, failed,
         stats, driver)."""
         self._order = count()  # equal ends end in the order the calls arrived
-        self._stores: list[tuple[float, int, int, float, float, Request, bool, BackendStats,
+        self.late_stores: list[tuple[float, int, int, float, float, Request, bool, BackendStats,
                                  RequestDriver, LateStore]] = []
         """A heap of calls whose answer is kept when they end (:meth:`start_late`): (end,
         priority, event id: the heap entry their end event would have had; start, arrival,
@@ -205,24 +205,28 @@ class TimelineCall(DirectCall):
     def start_late(self, driver: RequestDriver, request: Request, store: LateStore) -> None:
         """A call whose answer ``store`` keeps and nobody else waits for (a cache's miss,
         sim/layers/cache/layer.py), without an event: it takes the event id its end event
-        would have taken and waits in ``_stores``; :meth:`catch_up` stores it, before
+        would have taken and waits in ``late_stores``; :meth:`catch_up` stores it, before
         anyone looks, exactly where that event would have been processed (``ends_later``
         must hold)."""
         backend = self.backend
         env = backend.env
         now = env._now
-        stats = backend._count(now)
+        stats = backend.stats  # (backend._count, inlined on this hot path)
+        stats.calls += 1
+        calls_bin = int(now / backend._bin_s)
+        backend._series_calls[calls_bin if calls_bin < backend._last_bin
+                              else backend._last_bin] += 1
         service, failed = backend._draw(request)
         start = backend.timeline.admit(now, service, stats)  # type: ignore[union-attr]
         driver.in_flight += 1
-        heappush(self._stores, (start + service, NORMAL_PRIORITY, next(env._eid), start, now,
+        heappush(self.late_stores, (start + service, NORMAL_PRIORITY, next(env._eid), start, now,
                                 request, failed, stats, driver, store))
 
     def catch_up(self) -> None:
         """End and store the calls whose end event would have come before the event being
         processed (the engine's ``current``) or would be it, in the order of those events.
         A cache does so before each lookup and store, and the run before it reads."""
-        stores = self._stores
+        stores = self.late_stores
         if not stores:
             return
         backend = self.backend
@@ -242,7 +246,7 @@ class TimelineCall(DirectCall):
             timeline.done(started, end)
             outcome = backend._answer(request, True, stats) if failed else ok
             driver.ended(request, outcome, end)  # type: ignore[arg-type]
-            store(request, outcome, arrived, end)  # type: ignore[arg-type]
+            store(request.key, outcome, arrived, end)  # type: ignore[arg-type]
 
     def settle(self, now: float) -> None:
         ends = self._ends
@@ -267,7 +271,7 @@ class TimelineCall(DirectCall):
         for entry in self._ends:
             end = entry[0]
             at_time(env, end).callbacks.append(lambda _, end=end: timeline.settle(end))  # type: ignore[misc]
-        for end, priority, eid, *_ in self._stores:
+        for end, priority, eid, *_ in self.late_stores:
             heappush(env._queue, (end, priority, eid, Tick((self._store_due,))))  # type: ignore[misc]
 
     def _store_due(self, _: Tick) -> None:

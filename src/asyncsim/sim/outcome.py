@@ -26,6 +26,12 @@ class Source(IntEnum):
     FALLBACK = 5    # a static or last-good value
 
 
+OK, NETWORK, FRESH_HIT = Status.OK, Source.NETWORK, Source.FRESH_HIT
+"""For the hottest paths (every cache hit and store, every backend answer): on Python 3.11
+``Status.OK`` is a slow lookup (EnumType's ``__getattr__`` takes every attribute of an
+enum class off the fast path: 0.29 vs 0.05 µs; 3.12 dropped it)."""
+
+
 class Outcome:
     """The result of one call through a layer stack.
 

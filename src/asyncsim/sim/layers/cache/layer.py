@@ -41,7 +41,7 @@ from asyncsim.sim.layers.cache.expiry import Expiry
 from asyncsim.sim.layers.cache.revalidate import Revalidator
 from asyncsim.sim.layers.cache.store import EVICTIONS, Eviction, Store, make_store
 from asyncsim.sim.layers.dedup import Flight, coalesced
-from asyncsim.sim.outcome import Outcome, Source, Status
+from asyncsim.sim.outcome import FRESH_HIT, OK, Outcome, Source, Status
 from asyncsim.sim.request import Request
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class CacheLayer:
         stored when someone next looks (sim/direct.py, ``start_late``). Why only then:
         nothing but a lookup, a store or a gauge read sees the cache (no expiry timer, no
         revalidation, no early refresh), and each of those catches up first."""
+        self._late_stores = self._late.late_stores if self._late is not None else None
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         served = self._served(request)
@@ -186,7 +187,7 @@ class CacheLayer:
             return
         self.counters["misses"] += 1
         if then is None and self._late is not None:
-            self._late.start_late(driver, request, self._stored_late)
+            self._late.start_late(driver, request, self._store_at)
             return
         assert self.next_start is not None and not self._coalesce
         self.next_start(driver, request, partial(self._fetched, request.key, self.env._now,
@@ -198,16 +199,13 @@ class CacheLayer:
         if then is not None:
             then(request, outcome)
 
-    def _stored_late(self, request: Request, outcome: Outcome, asked_s: float,
-                     end_s: float) -> None:
-        self._store_at(request.key, outcome, asked_s, end_s)
-
     def _served(self, request: Request) -> Outcome | None:
         """A hit's outcome (fresh, negative or stale), or None: a miss."""
-        if self._late is not None:
-            self._late.catch_up()
-        key = request.key
         now = self.env._now
+        stores = self._late_stores
+        if stores and stores[0][0] <= now:  # a late store may be due (TimelineCall.catch_up)
+            self._late.catch_up()  # type: ignore[union-attr]
+        key = request.key
         entry = self.entries.get(key)
         if entry is not None:
             if now >= entry.expires:
@@ -221,8 +219,8 @@ class CacheLayer:
                         entry.expires = now + self._slide_s
                     hit = entry.hit
                     if hit is None:
-                        hit = entry.hit = Outcome(entry.status, Source.FRESH_HIT, entry.version, 0)
-                    self.counters[_HIT_COUNTER[hit.status == Status.OK]] += 1
+                        hit = entry.hit = Outcome(entry.status, FRESH_HIT, entry.version, 0)
+                    self.counters[_HIT_COUNTER[hit.status == OK]] += 1
                     return hit
             elif now < entry.stale_until or key in self.inflight:
                 return self._stale_hit(request, key, entry, now)
@@ -268,13 +266,13 @@ class CacheLayer:
     def _store_at(self, key: int, outcome: Outcome, start: float, now: float) -> None:
         """:meth:`_store` of an answer that came ``now`` (a late store: before the clock)."""
         entries = self.entries
-        if outcome.status == Status.OK:
+        if outcome.status == OK:
             life_s = self._life_s
             if life_s <= 0:  # dead on arrival: keep nothing, and drop what it would replace
                 if key in entries:
                     self._remove(key, now)
                 return
-            entry = Entry(Status.OK, outcome.version, now + self._fresh_for_s,
+            entry = Entry(OK, outcome.version, now + self._fresh_for_s,
                           now + self._stale_for_s, now + self._ttl_s, now - start)
         elif self._error_ttl_s > 0 and outcome.status != Status.FALLBACK:
             current = entries.get(key)

