@@ -24,12 +24,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asyncsim.sim import BackendSpec, Simulation, SimulationSpec, StrategySpec, direct
-from asyncsim.sim.backend import Backend, Fault
+from asyncsim.sim.backend import Fault
 from asyncsim.sim.direct import DirectCall, LayerStart
 from asyncsim.sim.distributions import Constant, Distribution, Exponential, Lognormal, Uniform
 from asyncsim.sim.layers.cache.layer import CacheSpec
 from asyncsim.sim.layers.cache.store import Eviction
 from asyncsim.sim.queues import QueueSpec
+from asyncsim.sim.queues.known_fifo import FifoTimeline
 from asyncsim.sim.simulation import RunResult
 from asyncsim.sim.workload.compose import compose
 from asyncsim.sim.workload.keys import KeySpec
@@ -156,21 +157,21 @@ def _same_through_the_cache(spec: SimulationSpec, strategy: StrategySpec,
     counter, gauge and series match; returns whether misses were stored late."""
 
     stored_late, counted_calls = [], []
-    start_late, count_call = direct.TimelineCall.start_late, Backend._count
+    start_late, admit = direct.TimelineCall.start_late, FifoTimeline.admit
 
     def counted(self: direct.TimelineCall, *args: Any) -> None:
         stored_late.append(args[1])
         start_late(self, *args)
 
-    def counting(self: Backend, now: float) -> Any:
-        counted_calls.append(now)
-        return count_call(self, now)
+    def counting(self: FifoTimeline, *args: Any) -> float:
+        counted_calls.append(args[0])
+        return admit(self, *args)
 
     def run_cache(fast: bool) -> tuple[RunResult, bool, bool]:
         with monkeypatch.context() as patch:
             patch.setattr(direct, "ENABLED", fast)
             patch.setattr(direct.TimelineCall, "start_late", counted)
-            patch.setattr(Backend, "_count", counting)
+            patch.setattr(FifoTimeline, "admit", counting)
             simulation = Simulation(spec, strategy, 0)
             call = simulation.call_for("server")
             late = isinstance(call, LayerStart) and call.layer._late is not None
