@@ -8,7 +8,7 @@ replications, from the first task handed out to the last result back), which lea
 what one process does before and after (imports, reading the scenario, the summary and
 the report). Run it on a quiet machine with at least 2 cores:
 
-    PYTHONPATH=src python benchmarks/parallel_benchmark.py [replications]
+    PYTHONPATH=src python benchmarks/parallel_benchmark.py [replications] [rounds]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,15 +41,27 @@ def wall_s(jobs: int, out: Path, replications: int) -> tuple[float, float]:
 
 def main() -> None:
     replications = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    whole: dict[int, list[float]] = {1: [], 2: []}
+    simulation: dict[int, list[float]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as folder:
-        one, two = Path(folder) / "one", Path(folder) / "two"
-        (serial_s, serial_sim_s) = wall_s(1, one, replications)
-        (parallel_s, parallel_sim_s) = wall_s(2, two, replications)
-        same = (one / "summary.json").read_bytes() == (two / "summary.json").read_bytes()
-    print(f"--jobs 1  {serial_s:6.1f} s   (simulation phase {serial_sim_s:5.1f} s)")
-    print(f"--jobs 2  {parallel_s:6.1f} s   (simulation phase {parallel_sim_s:5.1f} s)")
-    print(f"speed-up  {serial_s / parallel_s:.2f}x whole command (target >= 1.8x), "
-          f"{serial_sim_s / parallel_sim_s:.2f}x simulation phase; "
+        same = True
+        for _ in range(rounds):  # interleaved: a machine whose speed drifts moves both
+            for jobs in (1, 2):
+                whole_s, simulation_s = wall_s(jobs, Path(folder) / str(jobs), replications)
+                whole[jobs].append(whole_s)
+                simulation[jobs].append(simulation_s)
+            same &= ((Path(folder) / "1" / "summary.json").read_bytes()
+                     == (Path(folder) / "2" / "summary.json").read_bytes())
+    for jobs in (1, 2):
+        print(f"--jobs {jobs}  {statistics.median(whole[jobs]):6.1f} s   (simulation phase "
+              f"{statistics.median(simulation[jobs]):5.1f} s; median of {rounds})")
+    ratios = [one / two for one, two in zip(whole[1], whole[2], strict=True)]
+    simulation_ratios = [one / two for one, two in zip(simulation[1], simulation[2],
+                                                        strict=True)]
+    print(f"speed-up  {statistics.median(ratios):.2f}x whole command (target >= 1.8x; rounds: "
+          f"{', '.join(f'{r:.2f}' for r in ratios)}), "
+          f"{statistics.median(simulation_ratios):.2f}x simulation phase; "
           f"summary.json identical: {same}")
 
 

@@ -184,8 +184,9 @@ def start_workers_early(jobs: int | None, reduce_module: str) -> None:
 
 
 def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -> list[T]:
-    """Runs the tasks on ``jobs`` worker processes, one task each at a time, handed out
-    dearest kind first (runner/dispatch.py) so that no worker is left alone at the end."""
+    """Runs the tasks on ``jobs`` worker processes, handed out dearest kind first
+    (runner/dispatch.py) so that no worker is left alone at the end: one task each, and
+    one more waiting (as the pool itself queues one), so none waits for this process."""
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
@@ -204,6 +205,7 @@ def _run_processes(tasks: list[Task[T]], jobs: int, progress: Progress | None) -
             with _signals_held(context.get_start_method() == "forkserver"):
                 for _ in range(jobs):  # the pool starts a worker for each
                     start_next()
+            start_next()  # one waiting, so a worker that finishes takes it at once
             done = 0
             while running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
