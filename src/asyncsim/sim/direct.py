@@ -211,11 +211,7 @@ class TimelineCall(DirectCall):
         backend = self.backend
         env = backend.env
         now = env._now
-        stats = backend.stats  # (backend._count, inlined on this hot path)
-        stats.calls += 1
-        calls_bin = int(now / backend._bin_s)
-        backend._series_calls[calls_bin if calls_bin < backend._last_bin
-                              else backend._last_bin] += 1
+        stats = backend._count(now)
         service, failed = backend._draw(request)
         start = backend.timeline.admit(now, service, stats)  # type: ignore[union-attr]
         driver.in_flight += 1

@@ -76,15 +76,11 @@ def base_figure(y_title: str, x_title: str = "", height: int = 360) -> Any:
     # faster than one updated after (update_layout took 10 of the 12 ms here). An empty
     # template here, ours when the chart is written (figure_json): plotly validates a
     # template on every figure that gets one, about 80 ms each.
-    return go.Figure(layout=base_layout(y_title, x_title, height))
-
-
-def base_layout(y_title: str, x_title: str = "", height: int = 360) -> dict[str, Any]:
-    """The layout every chart starts from, as plotly's constructor takes it."""
-    return {"template": {}, "height": height, "font": {"family": _FONT, "size": 12},
-            "margin": {"l": 64, "r": 16, "t": 36, "b": 48},
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-            "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}}
+    return go.Figure(layout={
+        "template": {}, "height": height, "font": {"family": _FONT, "size": 12},
+        "margin": {"l": 64, "r": 16, "t": 36, "b": 48},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}})
 
 
 @cache

@@ -137,16 +137,15 @@ class CacheLayer:
                        if spec.xfetch_beta is not None else None)
         self.next_start: Start | None = getattr(next_call, "start", None)
         """The call below by callbacks (a bare backend's start), if it has one."""
-        late = next_call if getattr(next_call, "ends_later", False) else None
-        self._late: TimelineCall | None = late if (  # type: ignore[assignment]
-            spec.ttl_s == math.inf and spec.fresh_for_s == math.inf and spec.error_ttl_s <= 0
+        self._late: TimelineCall | None = next_call if (  # type: ignore[assignment]
+            getattr(next_call, "ends_later", False) and spec.ttl_s == math.inf
+            and spec.fresh_for_s == math.inf and spec.error_ttl_s <= 0
             and not spec.coalesce) else None
         """A bare backend on a timeline whose answers never change, below a cache whose
         entries live until evicted: a miss nobody else waits for ends without an event,
         stored when someone next looks (sim/direct.py, ``start_late``). Why only then:
         nothing but a lookup, a store or a gauge read sees the cache (no expiry timer, no
         revalidation, no early refresh), and each of those catches up first."""
-        self._late_stores = self._late.late_stores if self._late is not None else None
 
     def call(self, request: Request) -> Generator[Event, Any, Outcome]:
         served = self._served(request)
@@ -201,11 +200,10 @@ class CacheLayer:
 
     def _served(self, request: Request) -> Outcome | None:
         """A hit's outcome (fresh, negative or stale), or None: a miss."""
-        now = self.env._now
-        stores = self._late_stores
-        if stores and stores[0][0] <= now:  # a late store may be due (TimelineCall.catch_up)
-            self._late.catch_up()  # type: ignore[union-attr]
+        if self._late is not None:
+            self._late.catch_up()
         key = request.key
+        now = self.env._now
         entry = self.entries.get(key)
         if entry is not None:
             if now >= entry.expires:

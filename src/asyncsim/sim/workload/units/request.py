@@ -68,16 +68,8 @@ class PlainRequest:
 
         start_request = driver.starter(call)
 
-        if self.classes:
-            def start(client: int) -> None:
-                start_request(new_request(next_key(), client, target), None)
-        else:
-            env = ctx.env
-
-            def start(client: int) -> None:  # driver.new_request inlined: a call less
-                request = Request(driver.next_id, next_key(), client, env._now, target)
-                driver.next_id += 1
-                start_request(request, None)
+        def start(client: int) -> None:
+            start_request(new_request(next_key(), client, target), None)
 
         def inline(client: int) -> Generator[Event, Any, Outcome]:
             return driver.run(call, new_request(next_key(), client, target))
