@@ -8,9 +8,9 @@ import pytest
 import simpy
 from hypothesis import given
 from hypothesis import strategies as st
-from simpy.events import Event
+from simpy.events import AnyOf, Event, Timeout
 
-from asyncsim.sim.engine import Environment, Tick, schedule
+from asyncsim.sim.engine import Environment, Tick, race, schedule
 
 Log = list[tuple[float, str]]
 
@@ -85,3 +85,66 @@ def test_until_past_the_last_event_is_refused_as_simpy_does() -> None:
     event = env.event()
     with pytest.raises(RuntimeError, match="No scheduled events left"):
         env.run(until=event)
+
+
+def raced(env: simpy.Environment, use_race: bool, event_s: float, event_fails: bool,
+          timer_s: float, log: Log) -> None:
+    """A waiter on (a process ending ``event_s`` from now, or a timer ``timer_s`` from
+    now), amid bystanders that wake at both instants, scheduled before and after it, and
+    schedule more at that instant: ties on every side, so any change of the timer's place
+    in SimPy's order shows in the log."""
+    def outcome(event: Event) -> None:
+        log.append((env.now, f"event {'failed' if not event.ok else 'ok'}"))
+
+    def source():  # type: ignore[no-untyped-def]
+        yield env.timeout(event_s)
+        if event_fails:
+            raise ValueError("below")
+        return "answer"
+
+    def waiter():  # type: ignore[no-untyped-def]
+        work = env.process(source())
+        try:
+            if use_race:
+                yield race(env, work, timer_s)
+            else:
+                yield AnyOf(env, (work, Timeout(env, timer_s)))
+        except ValueError:
+            log.append((env.now, "raised"))
+            return
+        log.append((env.now, f"resumed, event triggered: {work.triggered}"))
+        if not work.triggered:
+            work.callbacks.append(outcome)
+            work.defused = event_fails
+
+    def bystander(name: str, delay: float):  # type: ignore[no-untyped-def]
+        yield env.timeout(delay)
+        log.append((env.now, name))
+        yield env.timeout(0)
+        log.append((env.now, f"{name} again"))
+
+    for delay in (event_s, timer_s):
+        env.process(bystander("before", delay))
+    env.process(waiter())
+    for delay in (event_s, timer_s):
+        env.process(bystander("after", delay))
+
+
+@given(event_s=st.sampled_from([0.0, 0.5, 1.0, 2.0]), event_fails=st.booleans(),
+       timer_s=st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+def test_race_resumes_its_waiter_as_any_of_does(event_s: float, event_fails: bool,
+                                                 timer_s: float) -> None:
+    """Same instants, same order among ties, same failure raised, same event ids: what
+    lets the timeout and bulkhead layers use it without moving any summary."""
+    logs: list[Log] = []
+    for use_race in (False, True):
+        env = Environment()
+        log: Log = []
+        raced(env, use_race, event_s, event_fails, timer_s, log)
+        try:
+            env.run()
+        except ValueError:  # it failed after the timer had won: nobody handles it
+            log.append((env.now, "the run raised"))
+        logs.append([*log, (env.now, "end"), (next(env._eid), "ids")])
+    assert logs[0] == logs[1]
+    assert any(entry[1].startswith(("resumed", "raised")) for entry in logs[1])

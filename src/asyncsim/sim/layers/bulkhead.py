@@ -19,8 +19,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from simpy.events import AnyOf, Event, Timeout
+from simpy.events import Event
 
+from asyncsim.sim.engine import race
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
@@ -68,7 +69,7 @@ class BulkheadLayer:
             if self.max_wait_s == math.inf:
                 yield ticket
             else:
-                yield AnyOf(env, (ticket, Timeout(env, self.max_wait_s)))
+                yield race(env, ticket, self.max_wait_s)
                 if not ticket.triggered:  # no slot in time; a slot handed over wins a tie
                     self.waiters.remove(ticket)
                     self.counters["rejected"] += 1

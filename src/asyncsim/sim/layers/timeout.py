@@ -20,8 +20,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from simpy.events import AnyOf, Event, Process, Timeout
+from simpy.events import Event, Process
 
+from asyncsim.sim.engine import race
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
@@ -52,7 +53,7 @@ class TimeoutLayer:
         attempt = (request.with_deadline(env._now + self.timeout_s) if self.propagate
                    else request)
         work = Process(env, self.next(attempt))
-        yield AnyOf(env, (work, Timeout(env, self.timeout_s)))
+        yield race(env, work, self.timeout_s)
         if work.triggered:  # an answer at the very instant of the timer still counts
             return cast(Outcome, work.value)
         self.counters["timeouts"] += 1
