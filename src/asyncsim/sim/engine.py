@@ -118,9 +118,9 @@ def race(env: simpy.Environment, event: Event, delay_s: float) -> Event:
     ``event`` fails.
 
     Why: a Condition counts, builds a dict of its events' values and takes its checks
-    back off the other event; in a timeout layer that was about a fifth of each call.
-    This schedules the same events, with the same ids, at the same moments (the timer is
-    a tick where the Timeout was), so nothing downstream moves."""
+    back off the other event: without it, quickstart's timeout strategy takes about an
+    eighth less CPU. This schedules the same events, with the same ids, at the same
+    moments (the timer is a tick where the Timeout was), so nothing downstream moves."""
     first = Event(env)
 
     def settle(happened: Any) -> None:
