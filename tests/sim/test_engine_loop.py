@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from simpy.events import AnyOf, Event, Timeout
 
-from asyncsim.sim.engine import Environment, Tick, race, schedule
+from asyncsim.sim.engine import Environment, Tick, first_of, race, schedule
 
 Log = list[tuple[float, str]]
 
@@ -147,4 +147,62 @@ def test_race_resumes_its_waiter_as_any_of_does(event_s: float, event_fails: boo
             log.append((env.now, "the run raised"))
         logs.append([*log, (env.now, "end"), (next(env._eid), "ids")])
     assert logs[0] == logs[1]
-    assert any(entry[1].startswith(("resumed", "raised")) for entry in logs[1])
+    assert any(entry[1].startswith(("resumed", "raised", "the run raised"))
+               for entry in logs[1])
+
+
+def firsts(env: simpy.Environment, use_first_of: bool, ends: list[tuple[float, bool]],
+           timer_s: float | None, log: Log) -> None:
+    """A waiter on the first of several processes (each ending after its delay, failing
+    or not) and maybe a Timeout, as the hedge and tied layers wait, amid bystanders that
+    wake at every one of those instants and schedule more there."""
+    def source(delay: float, fails: bool):  # type: ignore[no-untyped-def]
+        yield env.timeout(delay)
+        if fails:
+            raise ValueError("below")
+        return "answer"
+
+    def waiter():  # type: ignore[no-untyped-def]
+        works = [env.process(source(delay, fails)) for delay, fails in ends]
+        events = [*works, Timeout(env, timer_s)] if timer_s is not None else works
+        try:
+            yield first_of(env, events) if use_first_of else AnyOf(env, events)
+        except ValueError:
+            log.append((env.now, "raised"))
+        else:
+            log.append((env.now, f"resumed, triggered: {[w.triggered for w in works]}"))
+        for work in works:
+            work.defused = True  # the others are nobody's business any more
+
+    def bystander(name: str, delay: float):  # type: ignore[no-untyped-def]
+        yield env.timeout(delay)
+        log.append((env.now, name))
+        yield env.timeout(0)
+        log.append((env.now, f"{name} again"))
+
+    instants = [delay for delay, _ in ends] + ([timer_s] if timer_s is not None else [])
+    for delay in instants:
+        env.process(bystander("before", delay))
+    env.process(waiter())
+    for delay in instants:
+        env.process(bystander("after", delay))
+
+
+@given(ends=st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.booleans()),
+                     min_size=1, max_size=3),
+       timer_s=st.sampled_from([None, 0.0, 0.5, 1.0]))
+def test_first_of_resumes_its_waiter_as_any_of_does(ends: list[tuple[float, bool]],
+                                                     timer_s: float | None) -> None:
+    logs: list[Log] = []
+    for use_first_of in (False, True):
+        env = Environment()
+        log: Log = []
+        firsts(env, use_first_of, ends, timer_s, log)
+        try:
+            env.run()
+        except ValueError:  # one failed after another had come first: nobody handles it
+            log.append((env.now, "the run raised"))
+        logs.append([*log, (env.now, "end"), (next(env._eid), "ids")])
+    assert logs[0] == logs[1]
+    assert any(entry[1].startswith(("resumed", "raised", "the run raised"))
+               for entry in logs[1])

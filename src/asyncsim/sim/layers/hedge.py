@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
-from simpy.events import AnyOf, Event, Process, Timeout
+from simpy.events import Event, Process, Timeout
 
+from asyncsim.sim.engine import first_of
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
@@ -80,7 +81,7 @@ class HedgeLayer:
         last: Outcome | None = None
         while True:
             timer = Timeout(env, delay) if extra_left else None
-            yield AnyOf(env, [*pending, timer] if timer is not None else pending)
+            yield first_of(env, [*pending, timer] if timer is not None else pending)
             failed = False
             for process in [p for p in pending if p.triggered]:
                 pending.remove(process)

@@ -23,8 +23,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from simpy.events import AnyOf, Event, Process, Timeout
+from simpy.events import Event, Process
 
+from asyncsim.sim.engine import first_of, race
 from asyncsim.sim.layers.base import BuildContext, Call, Scope
 from asyncsim.sim.outcome import Outcome, Status
 from asyncsim.sim.request import Request
@@ -97,7 +98,7 @@ class TiedLayer:
         primary = TiedRequest(request, tie)
         tie.copies.append(primary)
         first = Process(env, self.next(primary))
-        yield AnyOf(env, [first, Timeout(env, self.delay_s)])
+        yield race(env, first, self.delay_s)
         if first.triggered or tie.started_by is not None:
             outcome = cast(Outcome, first.value if first.triggered else (yield first))
             return outcome
@@ -109,7 +110,7 @@ class TiedLayer:
         attempts = 0
         last: Outcome | None = None
         while pending:
-            yield AnyOf(env, list(pending))
+            yield first_of(env, list(pending))
             for process in [p for p in pending if p.triggered]:
                 sent = pending.pop(process)
                 outcome = cast(Outcome, process.value)

@@ -14,8 +14,9 @@ from collections.abc import Callable, Generator, Sequence
 from typing import Any, cast
 
 import simpy
-from simpy.events import AnyOf, Event, Process, Timeout
+from simpy.events import Event, Process, Timeout
 
+from asyncsim.sim.engine import race
 from asyncsim.sim.layers.base import Call
 from asyncsim.sim.outcome import Outcome
 from asyncsim.sim.replicas.spec import HealthSpec
@@ -43,7 +44,7 @@ class HealthChecker:
             now = env._now
             probe = Process(env, call(Request(PROBE_ID, 0, -1, now,
                                               deadline=now + spec.timeout_s)))
-            yield AnyOf(env, [probe, Timeout(env, spec.timeout_s)])
+            yield race(env, probe, spec.timeout_s)
             ok = probe.triggered and cast(Outcome, probe.value).ok
             failures, successes = (0, successes + 1) if ok else (failures + 1, 0)
             if self.healthy[index] and failures >= spec.unhealthy_threshold:
