@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asyncsim.calibrate.errors import CalibrationError
-from asyncsim.calibrate.trace import read_trace
+from asyncsim.calibrate.trace import Trace, read_trace
 
 RATE, KEYS, ZIPF, N = 50.0, 200, 0.9, 20_000
 
@@ -56,6 +58,22 @@ def test_looping_repeats_keys_one_gap_after_the_end(tmp_path: Path) -> None:
     # span 3 s over 2 gaps: an average gap of 1.5 s, so a period of 4.5 s
     assert trace.times.tolist() == [0, 1, 3, 4.5, 5.5, 7.5, 9]
     assert [trace.key_names[k] for k in trace.keys] == ["a", "b", "a"] * 2 + ["a"]
+
+
+@given(gaps=st.lists(st.sampled_from([0.0, 0.1, 0.3, 1.0 / 3, 2.5]), min_size=1, max_size=6)
+       .filter(lambda gaps: sum(gaps) > 0),
+       x_s=st.sampled_from([-1.0, 0.0, 0.1, 1.0, 2.7, 3.0, 10.0, 31.4, 1e3]),
+       until_s=st.sampled_from([0.05, 1.0, 3.0, 10.0, 31.4, 1e3]))
+def test_looped_before_counts_what_looped_holds(gaps: list[float], x_s: float,
+                                                until_s: float) -> None:
+    """The count without the copy is the copy's count, to the record: equal times,
+    records on a repetition's seam, and bounds that fall on a record included."""
+    times = np.concatenate([[0.0], np.cumsum(gaps)])
+    trace = Trace("t", times, np.zeros(len(times), dtype=np.int64), ("k",))
+    looped = trace.looped(until_s).times
+    assert trace.looped_before(x_s, until_s) == int((looped < x_s).sum())
+    for bound in looped[:50]:  # bounds exactly on a record, where rounding would show
+        assert trace.looped_before(float(bound), until_s) == int((looped < bound).sum())
 
 
 def test_sort_true_sorts_stably_and_counts_the_moved_records(tmp_path: Path) -> None:

@@ -123,9 +123,11 @@ def arrival_spec(cfg: ArrivalsConfig) -> ArrivalSpec:
 def load_model(cfg: WorkloadConfig, duration_s: float = math.inf) -> LoadModel:
     """``duration_s``: how far a looped trace is repeated."""
     if cfg.arrivals is not None and cfg.arrivals.trace is not None:
-        trace = cfg.arrivals.trace.replayed(duration_s)
+        trace, loop = cfg.arrivals.trace.trace, cfg.arrivals.trace.loop
         users = len(trace.client_names) if trace.client_names is not None else cfg.users
-        return TraceLoad(trace.times, trace.keys, trace.clients, users)
+        return TraceLoad(trace.times, trace.keys, trace.clients, users,
+                         copies=trace.copies_until(duration_s) if loop else 1,
+                         period_s=trace.loop_period_s if loop else 0.0)
     if cfg.arrivals is not None:
         return OpenLoad(arrival_spec(cfg.arrivals), cfg.users)
     if cfg.contention is not None:

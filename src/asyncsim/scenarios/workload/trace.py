@@ -83,11 +83,11 @@ class TraceConfig(Model):
         assert self._trace is not None
         return self._trace
 
-    def replayed(self, duration_s: float) -> Trace:
-        """The records the run replays: looped to ``duration_s`` when ``loop``."""
-        return self.trace.looped(duration_s) if self.loop else self.trace
-
     def records_between(self, start_s: float, end_s: float) -> int:
-        """How many records start in [start_s, end_s) (for the nothing-recorded check)."""
-        times = self.replayed(end_s).times
-        return int(((times >= start_s) & (times < end_s)).sum())
+        """How many records a run ending at ``end_s`` replays in [start_s, end_s) (for
+        the nothing-recorded check), without building a looped copy."""
+        trace = self.trace
+        if self.loop:
+            return (trace.looped_before(end_s, end_s)
+                    - trace.looped_before(min(start_s, end_s), end_s))
+        return int(((trace.times >= start_s) & (trace.times < end_s)).sum())

@@ -69,12 +69,19 @@ class TraceLoad:
     or None to spread records uniformly over ``users`` as the open model does. Records
     at or after ``duration`` are not started. Nothing is drawn for times or keys, so a
     trace replays the same requests under every strategy and replication.
+
+    A looped trace is replayed ``copies`` times, each ``period_s`` after the one before
+    (copy k's times are ``times_s + k * period_s``, the very sums ``Trace.looped``
+    makes): the records are held once, not once per repetition, so a month of a
+    two-minute trace costs the memory of two minutes.
     """
 
     times_s: np.ndarray
     keys: np.ndarray
     clients: np.ndarray | None = None
     users: int = 1
+    copies: int = 1
+    period_s: float = 0.0
 
     def __post_init__(self) -> None:
         if len(self.times_s) != len(self.keys) or (
@@ -181,17 +188,21 @@ def _replay(ctx: WorkloadContext, load: TraceLoad,
                                 ctx.streams.generator("workload:clients"))
                    if load.clients is None and load.users > 1 else None)
     end = ctx.duration_s
+    times, keys = load.times_s.tolist(), load.keys.tolist()
     clients = load.clients.tolist() if load.clients is not None else None
-    for i, (t, key) in enumerate(zip(load.times_s.tolist(), load.keys.tolist(), strict=True)):
-        if t >= end:
-            return
-        if t > env._now:
-            yield Timeout(env, t - env._now)
-        recorded.current = key
-        if clients is not None:
-            start(clients[i])
-        else:
-            start(int(draw_client()) if draw_client is not None else 0)
+    for copy in range(load.copies):
+        offset_s = copy * load.period_s
+        for i, (recorded_s, key) in enumerate(zip(times, keys, strict=True)):
+            t = recorded_s + offset_s
+            if t >= end:
+                return
+            if t > env._now:
+                yield Timeout(env, t - env._now)
+            recorded.current = key
+            if clients is not None:
+                start(clients[i])
+            else:
+                start(int(draw_client()) if draw_client is not None else 0)
 
 
 def _closed(ctx: WorkloadContext, user: int, think: BlockSampler, start: Start,
