@@ -282,6 +282,12 @@ def test_a_looped_trace_is_costed_by_its_records(tmp_path: Path) -> None:
     # 3 strategies x 3 replications
     per_run = 4393 * 30 * 86400 / ((119.902 - 0.123) * 4393 / 4392)
     assert f"about {per_run * 9:.3g} requests ({per_run:.3g} per run x 9 runs)" in looped.output
+    # Ten years of loops: 10^10 records, which validate used to build (hundreds of GB,
+    # killed after a minute of swapping) to count the ones after warm-up.
+    decade = runner.invoke(cli, ["validate", path, "--set", "duration=3650d",
+                                 "--set", "workload.arrivals.trace.loop=true"])
+    assert decade.exit_code == 104, decade.output
+    assert "this run is too large: about 1.04e+11 requests" in decade.output
 
 
 def test_an_unreachable_dask_scheduler_exits_69_and_writes_nothing(tmp_path: Path) -> None:
