@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from asyncsim import runner as runner_module
 from asyncsim.cli import cli
 from asyncsim.commands import run as run_command
 from asyncsim.reports.files import output_set
@@ -290,8 +291,10 @@ def test_a_looped_trace_is_costed_by_its_records(tmp_path: Path) -> None:
     assert "this run is too large: about 1.04e+11 requests" in decade.output
 
 
-def test_an_unreachable_dask_scheduler_exits_69_and_writes_nothing(tmp_path: Path) -> None:
+def test_an_unreachable_dask_scheduler_exits_69_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(runner_module, "SCHEDULER_TIMEOUT_S", 0.5)  # not 10 s of waiting
     out = tmp_path / "out"
     result = runner.invoke(cli, ["run", str(_short(tmp_path)), "--out", str(out), "-q",
                                  "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
