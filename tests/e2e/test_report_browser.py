@@ -254,8 +254,10 @@ PATTERN_EXAMPLES = {
     "three-tier-retries": ("graph", ["graph-0", "graph-1", "graph-2", "time-split-0"]),
 }
 """Each pattern section and its charts, in a bundled example that has the pattern."""
-SHORTENED = {"cache-tiers": ["duration=40s", "warmup=10s", "replications=2"],
-             "three-tier-retries": ["duration=80s", "replications=2"]}
+SHORTENED = {"cache-tiers": ["duration=20s", "warmup=5s", "replications=2"],
+             "three-tier-retries": ["duration=60s", "replications=2"],
+             "feed-pagination": ["duration=3m", "warmup=1m", "replications=2"],
+             "prefetch": ["duration=3m", "warmup=1m", "replications=2"]}
 """Examples whose load makes 6 minutes slow to run; their sections need less."""
 
 
