@@ -1,8 +1,11 @@
 """The inlined event loop (sim/engine.py: Environment) against SimPy's own ``run``: the
 same processing order, the same stop at ``until``, failures raised, and an ``until``
-event's other callbacks kept for the next ``run``, as ``step`` does."""
+event's other callbacks kept for the next ``run``, as ``step`` does. And ``first_of`` and
+``race`` against ``AnyOf``: the same waiter resumed at the same place in that order."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 import simpy
@@ -87,75 +90,30 @@ def test_until_past_the_last_event_is_refused_as_simpy_does() -> None:
         env.run(until=event)
 
 
-def raced(env: simpy.Environment, use_race: bool, event_s: float, event_fails: bool,
-          timer_s: float, log: Log) -> None:
-    """A waiter on (a process ending ``event_s`` from now, or a timer ``timer_s`` from
-    now), amid bystanders that wake at both instants, scheduled before and after it, and
-    schedule more at that instant: ties on every side, so any change of the timer's place
-    in SimPy's order shows in the log."""
-    def outcome(event: Event) -> None:
-        log.append((env.now, f"event {'failed' if not event.ok else 'ok'}"))
-
-    def source():  # type: ignore[no-untyped-def]
-        yield env.timeout(event_s)
-        if event_fails:
-            raise ValueError("below")
-        return "answer"
-
-    def waiter():  # type: ignore[no-untyped-def]
-        work = env.process(source())
-        try:
-            if use_race:
-                yield race(env, work, timer_s)
-            else:
-                yield AnyOf(env, (work, Timeout(env, timer_s)))
-        except ValueError:
-            log.append((env.now, "raised"))
-            return
-        log.append((env.now, f"resumed, event triggered: {work.triggered}"))
-        if not work.triggered:
-            work.callbacks.append(outcome)
-            work.defused = event_fails
-
-    def bystander(name: str, delay: float):  # type: ignore[no-untyped-def]
-        yield env.timeout(delay)
-        log.append((env.now, name))
-        yield env.timeout(0)
-        log.append((env.now, f"{name} again"))
-
-    for delay in (event_s, timer_s):
-        env.process(bystander("before", delay))
-    env.process(waiter())
-    for delay in (event_s, timer_s):
-        env.process(bystander("after", delay))
+Wait = Callable[[simpy.Environment, list[Event], float | None], Event]
 
 
-@given(event_s=st.sampled_from([0.0, 0.5, 1.0, 2.0]), event_fails=st.booleans(),
-       timer_s=st.sampled_from([0.0, 0.5, 1.0, 2.0]))
-def test_race_resumes_its_waiter_as_any_of_does(event_s: float, event_fails: bool,
-                                                 timer_s: float) -> None:
-    """Same instants, same order among ties, same failure raised, same event ids: what
-    lets the timeout and bulkhead layers use it without moving any summary."""
-    logs: list[Log] = []
-    for use_race in (False, True):
-        env = Environment()
-        log: Log = []
-        raced(env, use_race, event_s, event_fails, timer_s, log)
-        try:
-            env.run()
-        except ValueError:  # it failed after the timer had won: nobody handles it
-            log.append((env.now, "the run raised"))
-        logs.append([*log, (env.now, "end"), (next(env._eid), "ids")])
-    assert logs[0] == logs[1]
-    assert any(entry[1].startswith(("resumed", "raised", "the run raised"))
-               for entry in logs[1])
+def any_of(env: simpy.Environment, works: list[Event], timer_s: float | None) -> Event:
+    return AnyOf(env, [*works, Timeout(env, timer_s)] if timer_s is not None else works)
 
 
-def firsts(env: simpy.Environment, use_first_of: bool, ends: list[tuple[float, bool]],
-           timer_s: float | None, log: Log) -> None:
-    """A waiter on the first of several processes (each ending after its delay, failing
-    or not) and maybe a Timeout, as the hedge and tied layers wait, amid bystanders that
-    wake at every one of those instants and schedule more there."""
+def first_of_them(env: simpy.Environment, works: list[Event], timer_s: float | None) -> Event:
+    return first_of(env, [*works, Timeout(env, timer_s)] if timer_s is not None else works)
+
+
+def race_them(env: simpy.Environment, works: list[Event], timer_s: float | None) -> Event:
+    assert len(works) == 1 and timer_s is not None
+    return race(env, works[0], timer_s)
+
+
+def waited(wait: Wait, ends: list[tuple[float, bool]], timer_s: float | None) -> Log:
+    """A waiter on the first of some processes (each ending after its delay, failing or
+    not) and maybe a timer, as the timeout, hedge and tied layers wait, amid bystanders
+    that wake at every one of those instants, scheduled before and after it, and schedule
+    more there: ties on every side, so any change of place in SimPy's order shows."""
+    env = Environment()
+    log: Log = []
+
     def source(delay: float, fails: bool):  # type: ignore[no-untyped-def]
         yield env.timeout(delay)
         if fails:
@@ -164,9 +122,8 @@ def firsts(env: simpy.Environment, use_first_of: bool, ends: list[tuple[float, b
 
     def waiter():  # type: ignore[no-untyped-def]
         works = [env.process(source(delay, fails)) for delay, fails in ends]
-        events = [*works, Timeout(env, timer_s)] if timer_s is not None else works
         try:
-            yield first_of(env, events) if use_first_of else AnyOf(env, events)
+            yield wait(env, works, timer_s)
         except ValueError:
             log.append((env.now, "raised"))
         else:
@@ -186,23 +143,29 @@ def firsts(env: simpy.Environment, use_first_of: bool, ends: list[tuple[float, b
     env.process(waiter())
     for delay in instants:
         env.process(bystander("after", delay))
+    try:
+        env.run()
+    except ValueError:  # one failed after another had come first: nobody handles it
+        log.append((env.now, "the run raised"))
+    log += [(env.now, "end"), (next(env._eid), "ids")]
+    assert any(entry[1].startswith(("resumed", "raised", "the run raised")) for entry in log)
+    return log
 
 
-@given(ends=st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.booleans()),
-                     min_size=1, max_size=3),
+ENDS = st.tuples(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.booleans())
+
+
+@given(end=ENDS, timer_s=st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+def test_race_resumes_its_waiter_as_any_of_does(end: tuple[float, bool],
+                                                 timer_s: float) -> None:
+    """Same instants, same order among ties, same failure raised, same event ids: what
+    lets the timeout and bulkhead layers use it without moving any summary."""
+    assert waited(race_them, [end], timer_s) == waited(any_of, [end], timer_s)
+
+
+@given(ends=st.lists(ENDS, min_size=1, max_size=3),
        timer_s=st.sampled_from([None, 0.0, 0.5, 1.0]))
 def test_first_of_resumes_its_waiter_as_any_of_does(ends: list[tuple[float, bool]],
                                                      timer_s: float | None) -> None:
-    logs: list[Log] = []
-    for use_first_of in (False, True):
-        env = Environment()
-        log: Log = []
-        firsts(env, use_first_of, ends, timer_s, log)
-        try:
-            env.run()
-        except ValueError:  # one failed after another had come first: nobody handles it
-            log.append((env.now, "the run raised"))
-        logs.append([*log, (env.now, "end"), (next(env._eid), "ids")])
-    assert logs[0] == logs[1]
-    assert any(entry[1].startswith(("resumed", "raised", "the run raised"))
-               for entry in logs[1])
+    """The same for several processes and maybe a Timeout, as hedge and tied wait."""
+    assert waited(first_of_them, ends, timer_s) == waited(any_of, ends, timer_s)
