@@ -4,12 +4,15 @@ whole run, and the rows of workloads that log their units, are what cost memory.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from asyncsim.scenarios.checks.cost import (
     MAX_MEMORY_BYTES,
     MAX_REQUESTS,
     REQUEST_BYTES,
+    TRACE_RECORD_BYTES,
     USER_BYTES,
     Cost,
     cost_problem,
@@ -17,6 +20,7 @@ from asyncsim.scenarios.checks.cost import (
 )
 from tests.helpers import MINIMAL, scenario_from_yaml
 from tests.scenarios.test_bad_input import PAGES
+from tests.validation.trace_files import zipf_poisson_trace
 
 
 def _cost(text: str) -> Cost:
@@ -53,3 +57,19 @@ def test_a_workload_that_logs_its_units_pays_for_each() -> None:
     cost = _cost(PAGES)   # a page view every 10 s for 60 s: 6 views, each logged
     assert cost.requests_per_replication == pytest.approx(6)
     assert cost.memory_bytes >= 6 * REQUEST_BYTES
+
+
+def test_a_trace_costs_its_records_once_however_often_it_loops(tmp_path: Path) -> None:
+    """The run holds the trace's columns and the replay's lists of them, once: a loop
+    replays the same records (sim/workload/load/models.py: TraceLoad)."""
+    path = tmp_path / "access.csv"
+    times = zipf_poisson_trace(path, rate_per_s=50, span_s=20, keys=10, alpha=1.0)
+    trace = (MINIMAL.replace("arrivals: {poisson: 10/s}",
+                             f"arrivals: {{trace: {{file: {path}, time: ts, key: path}}}}")
+             .replace("duration: 100s", "duration: 20s"))
+    looped = trace.replace("key: path}", "key: path, loop: true}").replace(
+        "duration: 20s", "duration: 2000s")
+    for text in (trace, looped):  # plus about half a call in flight (50/s x 10 ms)
+        assert _cost(text).memory_bytes == pytest.approx(
+            USER_BYTES + len(times) * TRACE_RECORD_BYTES, rel=0.01)
+    assert _cost(looped).requests_per_replication > 90 * len(times)

@@ -4,10 +4,11 @@ Why: a rate of 10^6/s for an hour, 10,000 replications or 10^12 users all valida
 then ran for hours or died of MemoryError. The estimate is coarse on purpose (a factor of
 a few either way) and cheap: expected units of work (requests, page views, sessions) times
 strategies times replications, and the memory a run holds at its peak: per-user state,
-the key table, the calls waiting or in flight (a backlog that grows for the whole run when
-the offered rate exceeds the target's capacity), and a record per unit for the workloads
-that log their units (page views, sessions, clicks, live views, writes). A plain request
-costs no memory once it is answered: it is folded into streaming summaries (sim/measure).
+the key table, a replayed trace's records, the calls waiting or in flight (a backlog that
+grows for the whole run when the offered rate exceeds the target's capacity), and a record
+per unit for the workloads that log their units (page views, sessions, clicks, live
+views, writes). A plain request costs no memory once it is answered: it is folded into
+streaming summaries (sim/measure).
 ``asyncsim validate`` and ``asyncsim run`` refuse a scenario above the limits
 (:data:`MAX_REQUESTS`, :data:`MAX_MEMORY_BYTES`); ``--max-requests`` and ``--max-memory``
 raise them.
@@ -31,6 +32,11 @@ USER_BYTES = 4096
 REQUEST_BYTES = 200
 """Per unit a workload logs (a page view, a session...), and per call held waiting or in
 flight: its request, its queue entry and its events."""
+TRACE_RECORD_BYTES = 128
+"""Per record of the trace a run replays (held once, however often it loops): its
+columns (time, key, client: 24 bytes) and the replay's Python lists of them (a float and
+two ints with their pointers; the trace-replay example measures 73 bytes a record in all,
+with few enough keys and clients that Python shares their ints), an upper figure."""
 REQUESTS_PER_S = 100_000
 """Simulated requests per second of CPU, for the time estimate (benchmarks/mm1)."""
 LONG_RUN_S = 60.0
@@ -86,7 +92,10 @@ def estimate_cost(scenario: Scenario) -> Cost:
     calls = calls_per_request(scenario)
     logged = per_run if _logs_its_units(scenario) else 0.0
     held = min(per_run, _held_calls(scenario, per_run / span_s if span_s > 0 else 0.0)) * calls
-    memory = workload.users * USER_BYTES + table + (logged + held) * REQUEST_BYTES
+    trace = workload.arrivals.trace if workload.arrivals is not None else None
+    recorded = len(trace.trace) * TRACE_RECORD_BYTES if trace is not None else 0.0
+    memory = (workload.users * USER_BYTES + table + recorded
+              + (logged + held) * REQUEST_BYTES)
     runs = len(scenario.strategies) * scenario.replications
     return Cost(per_run, runs, memory, calls)
 
