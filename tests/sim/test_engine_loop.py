@@ -163,7 +163,7 @@ def test_race_resumes_its_waiter_as_any_of_does(end: tuple[float, bool],
     assert waited(race_them, [end], timer_s) == waited(any_of, [end], timer_s)
 
 
-@given(ends=st.lists(ENDS, min_size=1, max_size=3),
+@given(ends=st.lists(ENDS, max_size=3),
        timer_s=st.sampled_from([None, 0.0, 0.5, 1.0]))
 def test_first_of_resumes_its_waiter_as_any_of_does(ends: list[tuple[float, bool]],
                                                      timer_s: float | None) -> None:

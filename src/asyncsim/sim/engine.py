@@ -130,11 +130,15 @@ def first_of(env: simpy.Environment, events: Iterable[Event]) -> Event:
                 happened._defused = True
                 first.fail(happened._value)
 
+    nothing = True
     for event in events:
+        nothing = False
         if event.callbacks is None:  # processed already
             settle(event)
         else:
             event.callbacks.append(settle)
+    if nothing:  # as AnyOf of nothing: met at once
+        first.succeed()
     return first
 
 
