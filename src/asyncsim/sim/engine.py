@@ -145,10 +145,8 @@ def first_of(env: simpy.Environment, events: Iterable[Event]) -> Event:
 def race(env: simpy.Environment, event: Event, delay_s: float) -> Event:
     """:func:`first_of` ``event`` and a timer ``delay_s`` from now: what
     ``AnyOf(env, (event, Timeout(env, delay_s)))`` is to a timeout. The timer is a tick
-    with the heap entry the Timeout had (same time, priority and id)."""
-    timer = Tick([])  # type: ignore[arg-type]  # a list: first_of adds its callback
-    schedule(env, timer, delay_s)
-    return first_of(env, (event, cast(Event, timer)))
+    (:func:`at_time`) with the heap entry the Timeout had (same time, priority and id)."""
+    return first_of(env, (event, at_time(env, env._now + delay_s)))
 
 
 class Environment(simpy.Environment):
